@@ -1,0 +1,6 @@
+"""Root conftest: runs before collection of course/ and solutions/ too."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")

@@ -1,0 +1,34 @@
+"""Train a neural network: the NumPy reference code behind the course notebooks.
+
+Learners read this package as "the truth" beside the lessons, so every function states its
+shapes and its mathematics. The shape conventions hold everywhere:
+
+================  ==============  ==========================================================
+name              shape           meaning
+================  ==============  ==========================================================
+``X``             (m, n)          m examples, one per row, n features each
+``y``             (m,)            logistic-regression targets, 0 or 1
+``w``             (n,)            logistic-regression weights
+``b``             scalar          logistic-regression bias
+``Y`` / ``y``     (m, 1)          network targets (Keras' layout)
+``W[l]``          (n_in, n_out)   weights of layer l, Keras' ``kernel`` layout
+``b[l]``          (n_out,)        biases of layer l
+================  ==============  ==========================================================
+
+A wrong shape is refused at the door with a ``ValueError`` that names the argument, what was
+expected and what was received. Everything computes in float64.
+
+Modules, one concept each:
+
+- ``course.logistic``  logistic regression: sigmoid, cost, gradient, gradient descent
+- ``course.losses``    binary cross-entropy and mean squared error, Keras' conventions
+- ``course.nn``        ``Sequential`` / ``Dense`` in NumPy with forward, backward and fit
+- ``course.gradcheck`` finite-difference gradients and relative error
+- ``course.data``      the bundled digits (0 vs 1) and seeded synthetic sets
+- ``course.plots``     the figures the lessons draw
+- ``course.widgets``   explorers for the learning rate and the number of epochs
+- ``course.check``     the checks that follow each exercise
+- ``course.grading``   the autograder; ``course.authoring`` makes lessons from solutions
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,140 @@
+"""Checks at the door: one wording for every argument of every public function.
+
+Public functions validate their inputs once, here, and the code behind them then trusts
+what it receives (scikit-learn's habit). Every message names the argument, says what was
+expected and echoes what was received, so a learner can fix the call without reading our
+source.
+
+>>> as_float_array([[1, 2], [3, 4]], "X", ndim=2).dtype
+dtype('float64')
+>>> as_float_array([1.0, float("nan")], "y")
+Traceback (most recent call last):
+...
+ValueError: `y` must contain only finite numbers; got NaN at index (1,).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+_SHAPE_WORDS = {0: "a scalar", 1: "a 1-D array", 2: "a 2-D array"}
+
+
+def _describe(value) -> str:
+    """A short, safe description of what the caller passed."""
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def as_float_array(value, name: str, *, ndim: int | None = None,
+                   shape_hint: str | None = None, allow_nonfinite: bool = False) -> np.ndarray:
+    """Return ``value`` as a float64 array, or raise an error that names ``name``.
+
+    Args:
+        value: anything array-like holding real numbers (bools and ints are accepted).
+        name: the argument's name as the caller wrote it, e.g. ``"X"``.
+        ndim: the required number of dimensions, or ``None`` for any.
+        shape_hint: how to describe the expected shape, e.g. ``"(m, n)"``.
+        allow_nonfinite: accept NaN and infinity (for example logits of a saturated layer).
+
+    Raises:
+        TypeError: ``value`` is not made of real numbers (strings, objects, complex, None).
+        ValueError: wrong number of dimensions, or NaN / infinity present.
+    """
+    if value is None:
+        raise TypeError(f"`{name}` must be an array of real numbers; got None.")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:  # ragged lists and the like
+        raise ValueError(f"`{name}` must be a rectangular array of real numbers; "
+                         f"got {_describe(value)} ({error}).") from None
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number)
+                                     or np.issubdtype(array.dtype, np.bool_)):
+        raise TypeError(f"`{name}` must be an array of real numbers; got {_describe(value)}.")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"`{name}` must hold real numbers, not complex; got {_describe(value)}.")
+    if ndim is not None and array.ndim != ndim:
+        what = _SHAPE_WORDS.get(ndim, f"a {ndim}-D array")
+        hint = f" of shape {shape_hint}" if shape_hint else ""
+        raise ValueError(f"`{name}` must be {what}{hint}; got shape {array.shape}.")
+    array = array.astype(np.float64, copy=False)
+    if not allow_nonfinite:
+        bad = ~np.isfinite(array)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            kind = "NaN" if np.isnan(array[index]) else "infinity"
+            raise ValueError(f"`{name}` must contain only finite numbers; "
+                             f"got {kind} at index {index}.")
+    return array
+
+
+def check_shape(array: np.ndarray, name: str, expected: tuple, shape_hint: str,
+                reason: str = "") -> None:
+    """Raise ``ValueError`` unless ``array.shape == expected``.
+
+    ``shape_hint`` spells the shape symbolically ("(n,)"); ``reason`` says why, e.g.
+    "to match the 3 columns of X".
+    """
+    if array.shape != tuple(expected):
+        because = f" {reason}" if reason else ""
+        raise ValueError(f"`{name}` must have shape {shape_hint} = {tuple(expected)}{because}; "
+                         f"got shape {array.shape}.")
+
+
+def check_binary(array: np.ndarray, name: str) -> None:
+    """Raise ``ValueError`` unless every entry of ``array`` lies in [0, 1].
+
+    Targets of a classifier are labels 0 and 1 (or probabilities, as Keras allows).
+    """
+    if array.size and (array.min() < 0 or array.max() > 1):
+        raise ValueError(f"`{name}` must hold targets between 0 and 1; "
+                         f"got values from {array.min():g} to {array.max():g}.")
+
+
+def as_real_number(value, name: str, *, positive: bool = False,
+                   nonnegative: bool = False) -> float:
+    """Return ``value`` as a Python float; any real number is accepted (ints too).
+
+    Raises ``TypeError`` for non-numbers and ``ValueError`` for NaN, infinity or a sign
+    that ``positive`` / ``nonnegative`` forbids.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number; got {_describe(value)}.")
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"`{name}` must be a finite number; got {number}.")
+    if positive and number <= 0:
+        raise ValueError(f"`{name}` must be greater than 0; got {value!r}.")
+    if nonnegative and number < 0:
+        raise ValueError(f"`{name}` must be 0 or greater; got {value!r}.")
+    return number
+
+
+def as_count(value, name: str, *, minimum: int = 1) -> int:
+    """Return ``value`` as an int of at least ``minimum`` (epochs, iterations, units)."""
+    if isinstance(value, np.integer):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"`{name}` must be an integer; got {_describe(value)}.")
+    if value < minimum:
+        raise ValueError(f"`{name}` must be an integer of at least {minimum}; got {value}.")
+    return value
+
+
+def as_generator(seed, name: str = "seed") -> np.random.Generator:
+    """Turn ``seed`` (an int, ``None`` or a Generator) into a ``numpy.random.Generator``."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
+                        and seed >= 0):
+        return np.random.default_rng(seed)
+    raise TypeError(f"`{name}` must be a non-negative int, None or a numpy.random.Generator; "
+                    f"got {_describe(seed)}.")

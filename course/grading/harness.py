@@ -1,0 +1,185 @@
+"""The small piece of the grader that runs *inside* the student's kernel.
+
+Nothing here decides a score. Its only job is to call the student's functions on the
+hidden inputs the trusted grader wrote to disk and to write back what they returned, as
+plain data (a ``.npz`` of float64 / text arrays and a JSON status list). The trusted process
+reads those files with ``allow_pickle=False`` and does all the comparing.
+
+How it defends itself, given that the student's code shares this process:
+
+* :func:`make_grader` runs in a cell the grader executes *before* any student cell, and
+  captures the functions it needs (``numpy.load``, ``numpy.savez``, ``open``,
+  ``json.dumps``, ``sys.setprofile``) in a closure, so a student who later replaces
+  ``numpy.load`` or ``builtins.open`` does not change how results are written.
+* Input and output file names contain fresh random nonces chosen by the grader after the
+  student's cells have run, so nothing the student wrote earlier can pass for a result.
+* While the student's function runs, a profile hook watches for calls into the course's
+  reference implementation of that exercise; such a call is reported, and the trusted
+  process gives the exercise 0 points.
+* Every exception, including ``SystemExit`` and ``KeyboardInterrupt`` (the grader's
+  time-limit interrupt), is caught per case and reported as text.
+
+A student who deliberately digs into this closure (for example with ``gc``) could still
+interfere with their *own* run; they can never see the hidden expected values, and no
+other submission shares the process.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import sys
+import time
+
+import numpy
+
+#: Key in the inputs file holding the JSON description of every case.
+SCHEMA_KEY = "__schema__"
+
+
+def encode_cases(cases: list[dict]) -> dict[str, numpy.ndarray]:
+    """Flatten a list of cases (dicts of arrays, numbers, text or lists of arrays) for ``savez``.
+
+    >>> flat = encode_cases([{"z": numpy.zeros(2), "b": 0.5, "layers": [numpy.ones(1)]}])
+    >>> sorted(flat)
+    ['0:b', '0:layers:0', '0:z', '__schema__']
+    >>> decode_cases(flat)[0]["b"], decode_cases(flat)[0]["layers"][0]
+    (0.5, array([1.]))
+    """
+    arrays, schema = {}, []
+    for index, case in enumerate(cases):
+        kinds = {}
+        for name, value in case.items():
+            if isinstance(value, (list, tuple)):
+                kinds[name] = ["list", len(value)]
+                for position, item in enumerate(value):
+                    arrays[f"{index}:{name}:{position}"] = numpy.asarray(item)
+                continue
+            if isinstance(value, (bool, numpy.bool_)):
+                kinds[name] = "bool"
+            elif isinstance(value, (int, numpy.integer)):
+                kinds[name] = "int"
+            elif isinstance(value, (float, numpy.floating)):
+                kinds[name] = "float"
+            elif isinstance(value, str):
+                kinds[name] = "str"
+            else:
+                kinds[name] = "array"
+            arrays[f"{index}:{name}"] = numpy.asarray(value)
+        schema.append(kinds)
+    arrays[SCHEMA_KEY] = numpy.array(json.dumps(schema))
+    return arrays
+
+
+def decode_cases(arrays) -> list[dict]:
+    """Rebuild the cases written by :func:`encode_cases` (scalars come back as Python types)."""
+    schema = json.loads(str(arrays[SCHEMA_KEY]))
+    convert = {"bool": bool, "int": int, "float": float, "str": str}
+    cases = []
+    for index, kinds in enumerate(schema):
+        case = {}
+        for name, kind in kinds.items():
+            if isinstance(kind, list):
+                case[name] = [numpy.array(arrays[f"{index}:{name}:{position}"])
+                              for position in range(kind[1])]
+            elif kind == "array":
+                case[name] = numpy.array(arrays[f"{index}:{name}"])
+            else:
+                case[name] = convert[kind](arrays[f"{index}:{name}"][()])
+        cases.append(case)
+    return cases
+
+
+def make_grader(user_namespace: dict, get_exercise=None):
+    """Return ``run(exercise_id, function_name, inputs_path, outputs_stem)`` bound to pristine tools.
+
+    Args:
+        user_namespace: the kernel's global namespace, where the student's functions live.
+        get_exercise: looks an exercise up by id (default ``course.exercises.get``).
+    """
+    if get_exercise is None:
+        from course import exercises
+        get_exercise = exercises.get
+    load, savez, asarray, ndarray = numpy.load, numpy.savez, numpy.asarray, numpy.ndarray
+    dumps, open_file, getprofile, setprofile = json.dumps, builtins.open, sys.getprofile, sys.setprofile
+    clock, base_exception, isinstance_, type_ = time.monotonic, BaseException, builtins.isinstance, builtins.type
+    not_implemented = NotImplementedError
+
+    def describe(error) -> str:
+        text = f"{type_(error).__name__}: {error}"
+        return text if len(text) <= 300 else text[:297] + "..."
+
+    def traced(function, reference_codes, seen):
+        """Wrap ``function`` so calls into the reference code are noticed."""
+        def profiler(frame, event, argument):
+            if event == "call" and frame.f_code in reference_codes:
+                seen["reference"] = True
+
+        def wrapper(*args, **kwargs):
+            previous = getprofile()
+            setprofile(profiler)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                if getprofile() is not profiler:
+                    seen["tampered"] = True
+                setprofile(previous)
+        return wrapper
+
+    def run(exercise_id: str, function_name: str, inputs_path: str, outputs_stem: str) -> None:
+        statuses, arrays = [], {}
+        try:
+            exercise = get_exercise(exercise_id)
+            with load(inputs_path, allow_pickle=False) as stored:
+                cases = decode_cases({key: stored[key] for key in stored.files})
+            function = user_namespace.get(function_name)
+            reference = getattr(exercise, "reference", None)
+            reference_codes = {reference.__code__} if hasattr(reference, "__code__") else set()
+            for index, case in enumerate(cases):
+                if function is None or not callable(function):
+                    statuses.append({"status": "missing"})
+                    continue
+                seen = {"reference": False, "tampered": False}
+                started = clock()
+                try:
+                    plain = exercise.run_case(traced(function, reference_codes, seen), case)
+                    for name, value in plain.items():
+                        value = asarray(value)
+                        if value.dtype.kind not in "fU":
+                            raise TypeError(f"result part {name!r} is not plain data")
+                        arrays[f"{index}:{name}"] = value
+                    status = {"status": "ok"}
+                except not_implemented as error:
+                    status = {"status": "not_implemented", "message": describe(error)}
+                except KeyboardInterrupt:
+                    statuses.append({"status": "timeout"})
+                    statuses.extend({"status": "timeout"} for _ in cases[index + 1:])
+                    break
+                except base_exception as error:  # SystemExit too: the student's code, not ours
+                    status = {"status": "error", "message": describe(error)}
+                status["seconds"] = round(clock() - started, 4)
+                status["called_reference"] = bool(seen["reference"])
+                status["tampered"] = bool(seen["tampered"])
+                statuses.append(status)
+        except base_exception as error:
+            statuses = [{"status": "harness_error", "message": describe(error)}]
+            arrays = {}
+        savez(outputs_stem + ".npz", **arrays)
+        with open_file(outputs_stem + ".json", "w", encoding="utf-8") as handle:
+            handle.write(dumps(statuses))  # written last: its presence means "finished"
+
+    return run
+
+
+def preamble_source(grader_name: str) -> str:
+    """The code of the first cell the grader runs in a fresh kernel, before any student cell."""
+    return (f"from course.grading.harness import make_grader as _course_make_grader\n"
+            f"{grader_name} = _course_make_grader(get_ipython().user_ns)\n"
+            f"del _course_make_grader\n")
+
+
+def call_source(grader_name: str, exercise_id: str, function_name: str,
+                inputs_path: str, outputs_stem: str) -> str:
+    """The code of the cell that grades one exercise after all student cells have run."""
+    return (f"{grader_name}({exercise_id!r}, {function_name!r}, "
+            f"{inputs_path!r}, {outputs_stem!r})\n")

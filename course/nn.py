@@ -1,0 +1,308 @@
+"""A neural network in NumPy with Keras' API: ``Sequential``, ``Dense``, ``compile``, ``fit``.
+
+Swap ``from keras import Sequential`` for ``from course.nn import Sequential`` and the
+lesson's code runs unchanged; from the same initial weights both trace the same loss curve.
+What Keras hides is written out here: ``forward`` (the model f), ``backward`` (the chain
+rule) and the update in ``fit``.
+
+For layer l with activation g, weights W[l] of shape (n_in, n_out) and biases b[l] (n_out,):
+
+    forward    z[l] = a[l-1] @ W[l] + b[l]        a[l] = g(z[l])          a[0] = X (m, n)
+    backward   dz[L] = dJ/da[L] * g'(z[L])        (= (a[L] - y) / m for sigmoid + cross-entropy)
+               dW[l] = a[l-1].T @ dz[l]           db[l] = sum of dz[l] over the m rows
+               dz[l-1] = (dz[l] @ W[l].T) * g'(z[l-1])
+
+Like Keras, when the last layer is a sigmoid and the loss is binary cross-entropy, the loss
+is computed from the logits z[L] (no clipping), so a saturated output still has a finite,
+exact loss. Weights start Glorot-uniform, U(-r, r) with r = sqrt(6 / (n_in + n_out)), from
+the model's seeded generator; biases start at 0.
+
+>>> model = Sequential([Input(shape=(2,)), Dense(1, activation="sigmoid")], seed=0)
+>>> model.set_weights([np.array([[1.0], [-1.0]]), np.array([0.0])])
+>>> model.predict(np.array([[0.0, 0.0], [2.0, 0.0]])).round(4)
+array([[0.5   ],
+       [0.8808]])
+>>> model.compile(loss="binary_crossentropy", optimizer=SGD(learning_rate=0.1))
+>>> round(model.evaluate(np.array([[0.0, 0.0]]), np.array([[1.0]])), 6)   # -log(0.5)
+0.693147
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course import activations
+from course._validation import (as_count, as_float_array, as_generator, check_binary,
+                                check_shape)
+from course.losses import BinaryCrossentropy, MeanSquaredError, bce_from_logits
+from course.optimizers import SGD, RMSprop, get as get_optimizer
+
+__all__ = ["Input", "Dense", "Sequential", "History", "SGD", "RMSprop"]
+
+_LOSS_NAMES = {"binary_crossentropy": BinaryCrossentropy, "mse": MeanSquaredError,
+               "mean_squared_error": MeanSquaredError}
+
+
+class Input:
+    """The input's shape without the batch dimension, e.g. ``Input(shape=(64,))``."""
+
+    def __init__(self, shape):
+        shape = (shape,) if isinstance(shape, (int, np.integer)) else shape
+        if not isinstance(shape, (tuple, list)) or len(shape) != 1:
+            raise ValueError(f"`shape` must be a tuple (n,) of one feature count; got {shape!r}.")
+        self.shape = (as_count(shape[0], "shape[0]"),)
+
+    def __repr__(self) -> str:
+        return f"Input(shape={self.shape})"
+
+
+class Dense:
+    """A fully connected layer: ``a = activation(a_in @ W + b)``.
+
+    Args:
+        units: number of neurons, n_out (>= 1).
+        activation: None or "linear" (the identity), "sigmoid" or "relu".
+
+    ``W`` (Keras' ``kernel``, shape (n_in, units)) and ``b`` (``bias``, (units,)) are None
+    until the layer is built.
+    """
+
+    def __init__(self, units: int, activation: str | None = None):
+        self.units = as_count(units, "units")
+        self.activation = activations.get(activation)
+        self.W: np.ndarray | None = None
+        self.b: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return f"Dense(units={self.units}, activation={self.activation.name!r})"
+
+    def build(self, n_in: int, rng: np.random.Generator) -> None:
+        """Glorot-uniform W of shape (n_in, units) and zero biases."""
+        limit = np.sqrt(6.0 / (n_in + self.units))
+        self.W = rng.uniform(-limit, limit, size=(n_in, self.units))
+        self.b = np.zeros(self.units)
+
+
+class History:
+    """What ``fit`` returns: ``history["loss"]`` holds one float per epoch."""
+
+    def __init__(self, losses: list[float], params: dict):
+        self.history = {"loss": losses}
+        self.epoch = list(range(len(losses)))
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"History(epochs={len(self.epoch)}, final loss={self.history['loss'][-1]:.6f})"
+
+
+class Sequential:
+    """A stack of Dense layers, trained with ``compile`` then ``fit`` as in Keras.
+
+    Args:
+        layers: a list of ``Dense`` layers, optionally starting with ``Input(shape=(n,))``
+            (then the weights exist at once; otherwise at ``build`` or the first ``fit``).
+        seed: int, None or ``numpy.random.Generator`` for the initial weights and shuffling.
+    """
+
+    def __init__(self, layers=None, seed=None):
+        layers = list(layers or [])
+        self._rng = as_generator(seed)
+        self.input_size: int | None = None
+        self.loss = None
+        self.optimizer = None
+        if layers and isinstance(layers[0], Input):
+            self.input_size = layers.pop(0).shape[0]
+        for position, layer in enumerate(layers):
+            if not isinstance(layer, Dense):
+                raise TypeError(f"`layers[{position}]` must be a Dense layer (Input may only "
+                                f"come first); got {layer!r}.")
+        if not layers:
+            raise ValueError("`layers` must contain at least one Dense layer; got none.")
+        self.layers = layers
+        if self.input_size is not None:
+            self.build((None, self.input_size))
+
+    @property
+    def built(self) -> bool:
+        return self.layers[0].W is not None
+
+    def build(self, input_shape) -> None:
+        """Create every layer's weights for inputs of shape ``(None, n)`` or ``(n,)``."""
+        shape = (input_shape,) if isinstance(input_shape, (int, np.integer)) else input_shape
+        if not isinstance(shape, (tuple, list)) or len(shape) not in (1, 2):
+            raise ValueError(f"`input_shape` must be (None, n) or (n,); got {input_shape!r}.")
+        n_in = as_count(shape[-1], "input_shape[-1]")
+        self.input_size = n_in
+        for layer in self.layers:
+            layer.build(n_in, self._rng)
+            n_in = layer.units
+
+    def compile(self, loss=None, optimizer="rmsprop") -> None:
+        """Choose the loss (an object from ``course.losses``, "binary_crossentropy" or "mse")
+        and the optimizer ("rmsprop" (default, as Keras), "sgd", ``SGD(...)``, ``RMSprop(...)``)."""
+        if isinstance(loss, str) and loss in _LOSS_NAMES:
+            loss = _LOSS_NAMES[loss]()
+        if not isinstance(loss, (BinaryCrossentropy, MeanSquaredError)):
+            raise ValueError('`loss` must be BinaryCrossentropy(), MeanSquaredError(), '
+                             f'"binary_crossentropy" or "mse"; got {loss!r}.')
+        self.loss = loss
+        self.optimizer = get_optimizer(optimizer)
+        if isinstance(self.optimizer, RMSprop):
+            self.optimizer.reset()
+
+    # ----- the mathematics: forward, loss, backward ---------------------------------------
+
+    def _forward(self, X: np.ndarray) -> dict:
+        zs, activations_ = [], []
+        a = X
+        for layer in self.layers:
+            z = a @ layer.W + layer.b                      # (m, units)
+            a = layer.activation.function(z)               # (m, units)
+            zs.append(z)
+            activations_.append(a)
+        return {"X": X, "z": zs, "a": activations_}
+
+    def _uses_logits(self) -> bool:
+        """Keras' shortcut: sigmoid output + cross-entropy -> loss computed from z[L]."""
+        return (isinstance(self.loss, BinaryCrossentropy)
+                and self.layers[-1].activation.name == "sigmoid")
+
+    def _loss(self, cache: dict, y: np.ndarray) -> float:
+        if self._uses_logits():
+            return float(np.mean(bce_from_logits(y, cache["z"][-1])))
+        return float(np.mean(self.loss.per_entry(y, cache["a"][-1])))
+
+    def _backward(self, cache: dict, y: np.ndarray) -> dict:
+        z, a, last = cache["z"], cache["a"], self.layers[-1]
+        if self._uses_logits():
+            dz = (a[-1] - y) / y.size                                      # (m, 1)
+        else:
+            dz = self.loss.gradient(y, a[-1]) * last.activation.derivative(z[-1], a[-1])
+        dWs, dbs = [], []
+        for index in range(len(self.layers) - 1, -1, -1):
+            a_in = cache["X"] if index == 0 else a[index - 1]              # (m, n_in)
+            dWs.append(a_in.T @ dz)                                        # (n_in, units)
+            dbs.append(dz.sum(axis=0))                                     # (units,)
+            if index > 0:
+                below = self.layers[index - 1].activation
+                dz = (dz @ self.layers[index].W.T) * below.derivative(z[index - 1], a_in)
+        return {"dW": dWs[::-1], "db": dbs[::-1]}
+
+    # ----- public entry points: validate, then trust ---------------------------------------
+
+    def _check_X(self, X) -> np.ndarray:
+        X = as_float_array(X, "X", ndim=2, shape_hint="(m, n)")
+        if not self.built:
+            self.build((None, X.shape[1]))
+        check_shape(X, "X", (X.shape[0], self.input_size), "(m, n_in)",
+                    f"to match the model's {self.input_size} inputs")
+        return X
+
+    def _check_y(self, y, m: int) -> np.ndarray:
+        y = as_float_array(y, "y")
+        units = self.layers[-1].units
+        hint = "; use y.reshape(-1, 1)" if (y.shape == (m,) and units == 1) else ""
+        check_shape(y, "y", (m, units), "(m, units)",
+                    f"(one row per example of X, one column per output unit{hint})")
+        if isinstance(self.loss, BinaryCrossentropy):
+            check_binary(y, "y")
+        return y
+
+    def _check_compiled(self, method: str) -> None:
+        if self.loss is None:
+            raise RuntimeError(f"Call model.compile(loss=...) before model.{method}().")
+
+    def forward(self, X) -> dict:
+        """Run the network on X (m, n); returns the cache ``{"X": X, "z": [z1, ...],
+        "a": [a1, ...]}`` with one (m, units) array per layer; ``a[-1]`` is the output."""
+        return self._forward(self._check_X(X))
+
+    def backward(self, cache: dict, y) -> dict:
+        """Backpropagation: ``{"dW": [dW1, ...], "db": [db1, ...]}``, the gradient of the cost
+        J on the cached batch, each the shape of its W[l] or b[l]. ``y`` is (m, units)."""
+        self._check_compiled("backward")
+        return self._backward(cache, self._check_y(y, cache["X"].shape[0]))
+
+    def predict(self, X, batch_size=None, verbose=0) -> np.ndarray:
+        """The network's output ``a[L]`` for X (m, n): shape (m, units of the last layer)."""
+        return self._forward(self._check_X(X))["a"][-1]
+
+    def evaluate(self, X, y, batch_size=None, verbose=0) -> float:
+        """The cost J on (X, y) with the current weights (as ``model.evaluate`` returns)."""
+        self._check_compiled("evaluate")
+        X = self._check_X(X)
+        return self._loss(self._forward(X), self._check_y(y, X.shape[0]))
+
+    def fit(self, X, y, epochs=1, batch_size=32, shuffle=True, verbose=0, seed=None) -> History:
+        """Mini-batch gradient descent with the compiled optimizer.
+
+        Each epoch visits the m examples in batches of ``batch_size`` (the last one may be
+        smaller; ``batch_size >= m`` is full-batch gradient descent), in a fresh random
+        order if ``shuffle``. For every batch: forward, loss, backward, update. As in Keras,
+        ``history["loss"][e]`` is the mean of the batch losses of epoch e, weighted by batch
+        size, each measured *before* its update. ``seed`` (default: the model's generator)
+        controls the shuffling. ``verbose > 0`` prints one line per epoch.
+        """
+        self._check_compiled("fit")
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        epochs = as_count(epochs, "epochs")
+        batch_size = as_count(batch_size, "batch_size")
+        rng = self._rng if seed is None else as_generator(seed)
+        params = self.get_weights(copy=False)
+        m, losses = X.shape[0], []
+        for epoch in range(epochs):
+            order = rng.permutation(m) if shuffle else None
+            total = 0.0
+            for start in range(0, m, batch_size):
+                rows = slice(start, start + batch_size) if order is None else \
+                    order[start:start + batch_size]
+                X_batch, y_batch = X[rows], y[rows]
+                cache = self._forward(X_batch)
+                total += self._loss(cache, y_batch) * X_batch.shape[0]
+                grads = self._backward(cache, y_batch)
+                self.optimizer.apply(params, [g for pair in zip(grads["dW"], grads["db"])
+                                              for g in pair])
+            losses.append(total / m)
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs} - loss: {losses[-1]:.4f}")
+        return History(losses, {"epochs": epochs, "steps": -(-m // batch_size)})
+
+    # ----- weights in Keras' layout ---------------------------------------------------------
+
+    def get_weights(self, copy: bool = True) -> list[np.ndarray]:
+        """``[W1, b1, W2, b2, ...]``, W (n_in, n_out), b (n_out,), as Keras orders them."""
+        if not self.built:
+            raise RuntimeError("The model has no weights yet: start the layers with "
+                               "Input(shape=(n,)) or call model.build((None, n)).")
+        pairs = [(layer.W, layer.b) for layer in self.layers]
+        return [p.copy() if copy else p for pair in pairs for p in pair]
+
+    def set_weights(self, weights) -> None:
+        """Replace the weights with ``[W1, b1, W2, b2, ...]`` (copied, as float64)."""
+        current = self.get_weights(copy=False)
+        if not isinstance(weights, (list, tuple)) or len(weights) != len(current):
+            got = len(weights) if isinstance(weights, (list, tuple)) else repr(weights)
+            raise ValueError(f"`weights` must be a list of {len(current)} arrays "
+                             f"[W1, b1, ...]; got {got}.")
+        new = []
+        for index, (value, old) in enumerate(zip(weights, current)):
+            name = f"weights[{index}]"
+            array = as_float_array(value, name)
+            kind = "(n_in, n_out)" if index % 2 == 0 else "(n_out,)"
+            check_shape(array, name, old.shape, kind)
+            new.append(array.copy())
+        for layer, W, b in zip(self.layers, new[0::2], new[1::2]):
+            layer.W, layer.b = W, b
+
+    def summary(self) -> None:
+        """Print each layer with its output shape and number of parameters."""
+        print(f"{'Layer':<34}{'Output shape':<16}{'Params':>8}")
+        total, n_in = 0, self.input_size
+        for layer in self.layers:
+            count = (n_in + 1) * layer.units if n_in is not None else None
+            total += count or 0
+            shown = count if count is not None else "unbuilt"
+            print(f"{layer!r:<34}{str((None, layer.units)):<16}{shown:>8}")
+            n_in = layer.units
+        print(f"Total params: {total}" if self.built else "Total params: unbuilt")

@@ -1,0 +1,111 @@
+"""Optimizers: how the gradients of one step change the weights.
+
+``SGD`` is the slide's gradient descent, one update per parameter array W:
+
+    W = W - alpha * dJ/dW
+
+``RMSprop`` is what Keras uses when ``compile`` is given no optimizer. It keeps, for every
+parameter entry, a running average of the squared gradient (the "velocity" v, starting at
+0) and divides the step by its square root, so that entries with large gradients take
+smaller steps. Keras 3's exact update (``keras/src/optimizers/rmsprop.py``, momentum 0,
+not centered):
+
+    v = rho * v + (1 - rho) * g^2
+    W = W - learning_rate * g / sqrt(v + epsilon)
+
+Note that epsilon sits *inside* the square root in Keras 3.
+
+>>> W = [np.array([1.0, 2.0])]
+>>> SGD(learning_rate=0.1).apply(W, [np.array([10.0, -10.0])])
+>>> W[0]
+array([0., 3.])
+>>> W = [np.array([1.0])]
+>>> RMSprop(learning_rate=0.01).apply(W, [np.array([2.0])])   # v = 0.1*4 = 0.4
+>>> round(float(W[0][0]), 6)                                  # 1 - 0.01*2/sqrt(0.4+1e-7)
+0.968377
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course._validation import as_real_number
+
+
+class SGD:
+    """Plain (stochastic) gradient descent: ``W = W - learning_rate * dJ/dW``.
+
+    Args:
+        learning_rate: the step size alpha (> 0). Default 0.01, as in Keras.
+    """
+
+    name = "SGD"
+
+    def __init__(self, learning_rate: float = 0.01):
+        self.learning_rate = as_real_number(learning_rate, "learning_rate", positive=True)
+
+    def __repr__(self) -> str:
+        return f"SGD(learning_rate={self.learning_rate!r})"
+
+    def apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """Update every array of ``params`` in place with its gradient in ``grads``."""
+        for param, grad in zip(params, grads):
+            param -= self.learning_rate * grad
+
+
+class RMSprop:
+    """RMSprop with Keras 3's defaults and update rule (see the module docstring).
+
+    Args:
+        learning_rate: step size (> 0). Default 0.001.
+        rho: decay of the running average of squared gradients, in [0, 1). Default 0.9.
+        epsilon: small constant added *inside* the square root (> 0). Default 1e-7.
+
+    The velocities are created at the first ``apply`` with the parameters' shapes and zeros;
+    ``reset()`` forgets them (``Sequential.compile`` calls it, like Keras' fresh optimizer).
+    """
+
+    name = "RMSprop"
+
+    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7):
+        self.learning_rate = as_real_number(learning_rate, "learning_rate", positive=True)
+        self.rho = as_real_number(rho, "rho", nonnegative=True)
+        if self.rho >= 1:
+            raise ValueError(f"`rho` must be in [0, 1); got {rho!r}.")
+        self.epsilon = as_real_number(epsilon, "epsilon", positive=True)
+        self.velocities: list[np.ndarray] | None = None
+
+    def __repr__(self) -> str:
+        return (f"RMSprop(learning_rate={self.learning_rate!r}, rho={self.rho!r}, "
+                f"epsilon={self.epsilon!r})")
+
+    def reset(self) -> None:
+        """Forget the running averages (start again from v = 0)."""
+        self.velocities = None
+
+    def apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """Update every array of ``params`` in place with its gradient in ``grads``."""
+        if self.velocities is None:
+            self.velocities = [np.zeros_like(param) for param in params]
+        for param, grad, velocity in zip(params, grads, self.velocities):
+            velocity *= self.rho
+            velocity += (1.0 - self.rho) * np.square(grad)
+            param -= self.learning_rate * grad / np.sqrt(velocity + self.epsilon)
+
+
+def get(optimizer) -> SGD | RMSprop:
+    """An optimizer from a name (``"sgd"``, ``"rmsprop"``) or an optimizer object.
+
+    >>> get("rmsprop")
+    RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-07)
+    >>> get("adam")
+    Traceback (most recent call last):
+    ...
+    ValueError: `optimizer` must be "sgd", "rmsprop", SGD(...) or RMSprop(...); got 'adam'.
+    """
+    if isinstance(optimizer, (SGD, RMSprop)):
+        return optimizer
+    if isinstance(optimizer, str) and optimizer.lower() in ("sgd", "rmsprop"):
+        return SGD() if optimizer.lower() == "sgd" else RMSprop()
+    raise ValueError('`optimizer` must be "sgd", "rmsprop", SGD(...) or RMSprop(...); '
+                     f"got {optimizer!r}.")
