@@ -26,6 +26,8 @@ def _describe(value) -> str:
     """A short, safe description of what the caller passed."""
     if isinstance(value, np.ndarray):
         return f"an array of dtype {value.dtype} and shape {value.shape}"
+    if isinstance(value, np.generic):  # show np.float64(2.0) as the plain 2.0
+        return f"{type(value).__name__} {value.item()!r}"
     text = repr(value)
     if len(text) > 40:
         text = text[:37] + "..."
@@ -35,6 +37,9 @@ def _describe(value) -> str:
 def as_float_array(value, name: str, *, ndim: int | None = None,
                    shape_hint: str | None = None, allow_nonfinite: bool = False) -> np.ndarray:
     """Return ``value`` as a float64 array, or raise an error that names ``name``.
+
+    The result may be the caller's own array (no copy when it is already float64), so
+    callers must not write into it.
 
     Args:
         value: anything array-like holding real numbers (bools and ints are accepted).
@@ -108,13 +113,16 @@ def as_real_number(value, name: str, *, positive: bool = False,
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"`{name}` must be a real number; got {_describe(value)}.")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = float("inf") if value > 0 else float("-inf")
     if not np.isfinite(number):
         raise ValueError(f"`{name}` must be a finite number; got {number}.")
     if positive and number <= 0:
-        raise ValueError(f"`{name}` must be greater than 0; got {value!r}.")
+        raise ValueError(f"`{name}` must be greater than 0; got {number:g}.")
     if nonnegative and number < 0:
-        raise ValueError(f"`{name}` must be 0 or greater; got {value!r}.")
+        raise ValueError(f"`{name}` must be 0 or greater; got {number:g}.")
     return number
 
 
@@ -133,8 +141,9 @@ def as_generator(seed, name: str = "seed") -> np.random.Generator:
     """Turn ``seed`` (an int, ``None`` or a Generator) into a ``numpy.random.Generator``."""
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
-                        and seed >= 0):
+    is_int = isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
+    if seed is None or (is_int and seed >= 0):
         return np.random.default_rng(seed)
-    raise TypeError(f"`{name}` must be a non-negative int, None or a numpy.random.Generator; "
+    error = ValueError if is_int else TypeError  # a negative int is the right type
+    raise error(f"`{name}` must be a non-negative int, None or a numpy.random.Generator; "
                     f"got {_describe(seed)}.")

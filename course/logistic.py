@@ -170,7 +170,9 @@ def logistic_loss(f, y):
     f = as_float_array(f, "f")
     y = as_float_array(y, "y")
     check_shape(y, "y", f.shape, "f.shape", "to match f")
-    check_binary(f, "f")
+    if f.size and (f.min() < 0 or f.max() > 1):
+        raise ValueError(f"`f` must hold probabilities between 0 and 1; "
+                         f"got values from {f.min():g} to {f.max():g}.")
     check_binary(y, "y")
     loss = -_y_log(y, f) - _y_log(1.0 - y, 1.0 - f) + 0.0   # + 0.0 turns -0.0 into 0.0
     return float(loss) if loss.ndim == 0 else loss
@@ -184,10 +186,11 @@ def _softplus(z):
 def _loss_from_logits(z, y):
     """The logistic loss written with z instead of f = sigmoid(z) (internal).
 
-    Since log(f) = -log(1 + e^-z) and log(1 - f) = -log(1 + e^z),
-    L = y * log(1 + e^-z) + (1 - y) * log(1 + e^z) = log(1 + e^z) - y * z.
+    Since -log(f) = log(1 + e^-z) and -log(1 - f) = log(1 + e^z),
+    L = y * log(1 + e^-z) + (1 - y) * log(1 + e^z). Both terms are >= 0, so nothing
+    cancels: even the tiny loss of a sure right answer keeps its digits.
     """
-    return _softplus(z) - y * z
+    return y * _softplus(-z) + (1.0 - y) * _softplus(z)
 
 
 def compute_cost(X, y, w, b):
@@ -196,9 +199,13 @@ def compute_cost(X, y, w, b):
     Mathematically this is ``logistic_loss(predict_proba(X, w, b), y).mean()``. But for a
     large logit, say z = 40, sigmoid(z) rounds to exactly 1.0 in float64, and log(1 - f)
     becomes log(0) = -inf although the true loss for y = 0 is about 40. So the loss is
-    computed from z directly, in the equal form L = log(1 + e^z) - y * z, with
-    log(1 + e^z) evaluated as max(z, 0) + log(1 + e^-|z|). The result is finite and right
-    for any z.
+    computed from z directly, in the equal form
+
+        L = y * log(1 + e^(-z)) + (1 - y) * log(1 + e^z),
+
+    with log(1 + e^t) evaluated as max(t, 0) + log(1 + e^(-|t|)), which never overflows.
+    The result is finite and accurate for any z. (On ordinary inputs it can differ from
+    the literal formula in the last binary digit, about 1e-16 relative.)
 
     Args:
         X: (m, n) examples; y: (m,) targets in [0, 1]; w: (n,) weights; b: the bias.

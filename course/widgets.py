@@ -19,6 +19,7 @@ picture. What the learner sees is also kept on the widget for tests and curious 
 from __future__ import annotations
 
 import io
+import textwrap
 import warnings
 
 import ipywidgets as widgets
@@ -54,7 +55,7 @@ def divergence_message(costs, what: str = "cost") -> str | None:
     >>> divergence_message([0.69, 2.5, 7.25])
     'α too large: the cost grew from 0.69 to 7.25'
     >>> divergence_message([0.69, 40.0, float("inf")])
-    'α too large: the cost grew from 0.69 to 40 and then overflowed (step 2)'
+    'α too large: the cost grew from 0.69 to infinity (it overflowed at step 2)'
     """
     costs = np.asarray(costs, dtype=np.float64)
     finite = np.isfinite(costs)
@@ -62,8 +63,8 @@ def divergence_message(costs, what: str = "cost") -> str | None:
         first_bad = int(np.argmin(finite))
         if first_bad == 0:
             return f"the starting {what} is not finite: choose another starting point"
-        return (f"α too large: the {what} grew from {costs[0]:.3g} to "
-                f"{np.max(costs[:first_bad]):.3g} and then overflowed (step {first_bad})")
+        return (f"α too large: the {what} grew from {costs[0]:.3g} to infinity "
+                f"(it overflowed at step {first_bad})")
     if costs[-1] > costs[0]:
         return f"α too large: the {what} grew from {costs[0]:.3g} to {costs[-1]:.3g}"
     return None
@@ -91,8 +92,9 @@ def _png(fig) -> bytes:
 
 def _write_message(ax, message: str) -> None:
     """Put a warning in a box across the middle of an axes, where nobody can miss it."""
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
-            fontsize=11, color="#7a1f00", wrap=True,
+    lines = "\n".join(textwrap.fill(part, width=40) for part in message.split("\n"))
+    ax.text(0.5, 0.5, lines, transform=ax.transAxes, ha="center", va="center",
+            fontsize=11, color="#7a1f00",
             bbox={"boxstyle": "round", "facecolor": "#fde7dc", "edgecolor": "#D55E00"})
 
 
@@ -102,10 +104,12 @@ def _alpha_slider(alpha: float, bounds: tuple, description: str = "α") -> widge
     if not low <= alpha <= high:
         raise ValueError(f"`alpha` must lie between {low:g} and {high:g}, the slider's range; "
                          f"got {alpha!r}.")
-    return widgets.FloatLogSlider(value=alpha, base=10, min=np.log10(low), max=np.log10(high),
-                                  step=0.1, description=description, readout_format=".3g",
-                                  continuous_update=False,
-                                  style={"description_width": "initial"})
+    slider = widgets.FloatLogSlider(value=alpha, base=10, min=np.log10(low), max=np.log10(high),
+                                    step=0.1, description=description, readout_format=".3g",
+                                    continuous_update=False,
+                                    style={"description_width": "initial"})
+    slider.add_class("course-alpha")
+    return slider
 
 
 def _count_slider(value: int, maximum: int, description: str) -> widgets.IntSlider:
@@ -113,8 +117,10 @@ def _count_slider(value: int, maximum: int, description: str) -> widgets.IntSlid
     if value > maximum:
         raise ValueError(f"`{description}` must be at most {maximum}, the slider's range; "
                          f"got {value}.")
-    return widgets.IntSlider(value=value, min=1, max=maximum, step=1, description=description,
-                             continuous_update=False, style={"description_width": "initial"})
+    slider = widgets.IntSlider(value=value, min=1, max=maximum, step=1, description=description,
+                               continuous_update=False, style={"description_width": "initial"})
+    slider.add_class(f"course-{description}")
+    return slider
 
 
 def _readout_html(lines: list[str], message: str | None) -> str:
@@ -128,13 +134,19 @@ def _readout_html(lines: list[str], message: str | None) -> str:
 class _Explorer(widgets.VBox):
     """Controls on top, the figure below them, a text readout at the bottom."""
 
+    css_class = "course-explorer"  # CSS classes let a browser test find the parts
+
     def __init__(self, controls: list):
         self.image = widgets.Image(format="png")
+        self.image.add_class("course-figure")
         self.readout = widgets.HTML()
+        self.readout.add_class("course-readout")
         self.message: str | None = None
         self.readout_text = ""
         self.redraws = 0
         super().__init__([widgets.HBox(controls), self.image, self.readout])
+        self.add_class("course-explorer")
+        self.add_class(self.css_class)
         for control in controls:
             control.observe(self._on_change, names="value")
 
@@ -166,6 +178,8 @@ class _Explorer(widgets.VBox):
 class LogisticRegressionExplorer(_Explorer):
     """Gradient descent on 2-D data; shows the cost curve and the decision boundary."""
 
+    css_class = "course-logistic-explorer"
+
     def __init__(self, X, y, w_in, b_in, alpha, num_iters):
         self.X, self.y, self.w_in, self.b_in = X, y, w_in, b_in
         self.alpha_slider = _alpha_slider(alpha, ALPHA_RANGE)
@@ -196,8 +210,9 @@ class LogisticRegressionExplorer(_Explorer):
         else:
             rises = _rises(self.costs)
             if rises:
-                cost_ax.set_title(f"Cost J, α = {alpha:.3g}: rose on {rises} steps, "
-                                  f"α is near its limit", color="#a03000", fontsize=10)
+                cost_ax.set_title(f"Cost J, α = {alpha:.3g}: it rose on {rises} of "
+                                  f"{num_iters} steps, α is at its limit",
+                                  color="#a03000", fontsize=10)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
 
         accuracy = np.mean(predict(self.X, w, b) == self.y) if np.all(np.isfinite(w)) else np.nan
@@ -244,7 +259,7 @@ def logistic_regression_explorer(X=None, y=None, *, alpha=0.1, num_iters=1000,
         ``readout_text`` what the learner sees.
 
     >>> explorer = logistic_regression_explorer(alpha=1.0, num_iters=100)
-    >>> explorer.message is None, explorer.costs[-1] < explorer.costs[0]
+    >>> explorer.message is None, bool(explorer.costs[-1] < explorer.costs[0])
     (True, True)
     """
     X, y = _check_logistic_data(X, y)
@@ -263,6 +278,8 @@ def logistic_regression_explorer(X=None, y=None, *, alpha=0.1, num_iters=1000,
 
 class LearningRateComparison(_Explorer):
     """Gradient descent from the same start with several α; all cost curves on one axis."""
+
+    css_class = "course-rate-comparison"
 
     def __init__(self, X, y, alphas, num_iters):
         self.X, self.y = X, y
@@ -299,6 +316,9 @@ class LearningRateComparison(_Explorer):
         start = next(iter(self.costs.values()))[0]
         if max(finite_tops) > 3 * start:  # keep the well-behaved curves readable
             ax.set_ylim(0, 1.5 * start)
+        for line, costs in zip(ax.lines, self.costs.values()):
+            if divergence_message(costs):  # a thin line, so it does not hide the others
+                line.set(linewidth=0.7, alpha=0.7)
         if self.message:
             _write_message(ax, "\n".join(messages))
         fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9)
@@ -335,6 +355,8 @@ def compare_learning_rates(X=None, y=None, alphas=(0.001, 0.1, 10.0), num_iters=
 
 class NetworkExplorer(_Explorer):
     """Full-batch gradient descent on the 25-15-1 sigmoid network; loss curve and accuracy."""
+
+    css_class = "course-network-explorer"
 
     def __init__(self, train, test, alpha, epochs, seed):
         (self.X_train, self.y_train), (self.X_test, self.y_test) = train, test

@@ -1,10 +1,4 @@
-"""Shared pytest set-up: quiet TensorFlow, and keep the grading corpus out of nbval."""
-
-import os
-
-# Before anything imports TensorFlow (kernels started by nbval inherit this too).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("MPLBACKEND", "Agg")
+"""Test-only set-up: keep the grading corpus out of nbval's collection."""
 
 # The corpus holds deliberately broken student notebooks for the grader's tests; they are
 # inputs, not notebooks to validate.

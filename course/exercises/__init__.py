@@ -229,10 +229,9 @@ class Exercise:
             right = sum(part not in r.problems for r in results)
             maximum = self.points * weight
             message = "" if right == total else f"wrong on {total - right} of {total} tests"
-            parts.append(PartScore(part, round(maximum * right / max(total, 1), 2),
-                                   maximum, message))
-        score = round(sum(p.score for p in parts), 2)
-        if score == self.points and total:
+            parts.append(PartScore(part, maximum * right / max(total, 1), maximum, message))
+        score = round(sum(p.score for p in parts), 2)     # exact parts, one rounding
+        if total and all(r.passed for r in results):
             lines.append(f"{self.id}: all {total} tests passed.")
         else:
             lines.append(f"{self.id}: {score:g} of {self.points} points.")

@@ -99,8 +99,11 @@ def compare(expected: np.ndarray, received, rtol: float = 1e-6, atol: float = 1e
         return "contains NaN"
     if np.isinf(received).any() and not np.isinf(expected).any():
         return "contains infinity"
-    close = np.abs(received - expected) <= atol + rtol * np.abs(expected)
-    close |= received == expected  # equal infinities
+    with np.errstate(all="ignore"):
+        close = np.abs(received - expected) <= atol + rtol * np.abs(expected)
+    close &= np.isfinite(expected)                       # an infinite tolerance matches nothing
+    close |= received == expected                        # equal infinities
+    close |= np.isnan(received) & np.isnan(expected)     # NaN where NaN is what we expect
     if close.all():
         return None
     return "different values"

@@ -1,0 +1,214 @@
+"""The ``course grade`` and ``course gradescope-bundle`` subcommands.
+
+``course grade`` accepts notebook files and folders (searched recursively for ``*.ipynb``),
+grades each submission in its own kernel, ``--jobs`` at a time, and writes into ``--out``:
+
+* ``<stem>.json`` per submission (scores, feedback, errors),
+* ``grades.csv``, one row per submission and one column per exercise,
+* with ``--format gradescope`` also ``<stem>.results.json`` per submission (and
+  ``results.json`` when a single notebook was graded), in Gradescope's format.
+
+It exits with 0 whenever it graded what it was given, however badly the students did, and
+with 2 for usage errors (a path that does not exist, no notebooks found).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import multiprocessing
+import sys
+from pathlib import Path
+
+from course.grading import reports
+from course.grading.limits import DEFAULT_MEMORY_MB
+from course.grading.runner import Limits
+
+GRADE_EXAMPLE = """\
+Example:
+  course grade submissions/ --out grades/ --jobs 2
+  course grade ada.ipynb bob.ipynb --out grades/ --timeout 120 --format gradescope
+"""
+
+BUNDLE_EXAMPLE = """\
+Example:
+  course gradescope-bundle 01_logistic_regression_numpy --out autograder.zip
+Upload autograder.zip as the assignment's autograder ("Zip file upload") on Gradescope.
+"""
+
+
+def find_submissions(paths: list[str]) -> list[Path]:
+    """Files named on the command line, plus the ``*.ipynb`` inside named folders, in order.
+
+    Raises ``FileNotFoundError`` for a path that does not exist.
+    """
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.ipynb")
+                            if ".ipynb_checkpoints" not in p.parts and p.is_file())
+        elif path.exists():
+            found.append(path)
+        else:
+            raise FileNotFoundError(name)
+    unique = []
+    for path in found:
+        if path.resolve() not in {p.resolve() for p in unique}:
+            unique.append(path)
+    return unique
+
+
+def report_names(paths: list[Path]) -> list[str]:
+    """A distinct report name per submission: its stem, prefixed by its folder on a clash.
+
+    >>> report_names([Path("ada/lesson.ipynb"), Path("bob/lesson.ipynb"), Path("eve.ipynb")])
+    ['ada-lesson', 'bob-lesson', 'eve']
+    """
+    stems = [path.stem for path in paths]
+    names = []
+    for path, stem in zip(paths, stems):
+        name = f"{path.parent.name}-{stem}" if stems.count(stem) > 1 else stem
+        candidate, number = name, 2
+        while candidate in names:
+            candidate, number = f"{name}-{number}", number + 1
+        names.append(candidate)
+    return names
+
+
+def _grade_one(path: str, run_limits: Limits) -> dict:
+    from course.grading.grader import grade_submission
+    return grade_submission(path, run_limits)
+
+
+def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
+              output_format: str = "json", echo=print) -> list[dict]:
+    """Grade ``paths`` into ``out`` and return the reports in the order of ``paths``."""
+    out.mkdir(parents=True, exist_ok=True)
+    names = report_names(paths)
+    results: dict[int, dict] = {}
+
+    def finish(index: int, report: dict) -> None:
+        report["report_name"] = names[index]
+        results[index] = report
+        reports.write_json(report, out / f"{names[index]}.json")
+        if output_format == "gradescope":
+            reports.write_gradescope(report, out / f"{names[index]}.results.json")
+        echo(reports.progress_line(len(results), len(paths), report))
+
+    def failed(index: int, error: BaseException) -> dict:
+        return {"submission": paths[index].name, "lesson": None, "score": 0.0,
+                "max_score": 0.0, "exercises": [], "notebook_errors": [], "seconds": 0.0,
+                "kernel_problem": None,
+                "error": f"Not graded: the grader failed ({type(error).__name__}: {error})."}
+
+    if jobs <= 1:
+        for index, path in enumerate(paths):
+            try:
+                finish(index, _grade_one(str(path), run_limits))
+            except Exception as error:  # never lose the other submissions
+                finish(index, failed(index, error))
+    else:
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            futures = {pool.submit(_grade_one, str(path), run_limits): index
+                       for index, path in enumerate(paths)}
+            for future in concurrent.futures.as_completed(futures):
+                index = futures[future]
+                try:
+                    finish(index, future.result())
+                except Exception as error:
+                    finish(index, failed(index, error))
+    ordered = [results[index] for index in range(len(paths))]
+    reports.write_gradebook(ordered, out / "grades.csv")
+    if output_format == "gradescope" and len(ordered) == 1:
+        reports.write_gradescope(ordered[0], out / "results.json")
+    return ordered
+
+
+def run_grade(args) -> int:
+    """``course grade``: exit status 0 once everything given was graded, 2 on usage errors."""
+    try:
+        paths = find_submissions(args.submissions)
+    except FileNotFoundError as error:
+        print(f"course grade: error: no such file or folder: {error}", file=sys.stderr)
+        return 2
+    if not paths:
+        print("course grade: error: no notebooks found in " + ", ".join(args.submissions),
+              file=sys.stderr)
+        return 2
+    run_limits = Limits(cell_seconds=args.timeout, total_seconds=args.total_timeout,
+                        memory_mb=args.memory_mb)
+    print(f"Grading {len(paths)} submission{'s' if len(paths) != 1 else ''} "
+          f"({args.jobs} at a time) into {args.out}/")
+    graded = grade_all(paths, Path(args.out), run_limits, args.jobs, args.format)
+    print()
+    print(reports.summary_table(graded))
+    if args.format == "csv":
+        print()
+        print((Path(args.out) / "grades.csv").read_text(encoding="utf-8"), end="")
+    return 0
+
+
+def _positive(kind):
+    def parse(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    return parse
+
+
+def add_grade_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``course grade`` to the ``course`` command."""
+    parser = subparsers.add_parser(
+        "grade", help="grade returned notebooks safely, with per-exercise feedback",
+        description="Run each submission in its own Jupyter kernel with time and memory "
+                    "limits, call the student's functions on fresh hidden inputs, and score "
+                    "them in this process. Writes DIR/<stem>.json and DIR/grades.csv.",
+        epilog=GRADE_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                        help="a notebook, or a folder searched for *.ipynb")
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder for the reports")
+    parser.add_argument("--jobs", type=_positive(int), default=1, metavar="N",
+                        help="submissions graded in parallel (default: 1)")
+    parser.add_argument("--timeout", type=_positive(float), default=60, metavar="SECONDS",
+                        help="time limit per cell and per exercise (default: 60)")
+    parser.add_argument("--total-timeout", type=_positive(float), default=600,
+                        metavar="SECONDS", help="time limit per submission (default: 600)")
+    parser.add_argument("--memory-mb", type=_positive(float), default=DEFAULT_MEMORY_MB,
+                        metavar="MB", help=f"memory limit per submission "
+                                           f"(default: {DEFAULT_MEMORY_MB})")
+    parser.add_argument("--format", choices=("json", "csv", "gradescope"), default="json",
+                        help="json: reports and grades.csv (always written); csv: also print "
+                             "the CSV; gradescope: also write Gradescope results.json files")
+    parser.set_defaults(run=run_grade)
+    return parser
+
+
+def run_bundle(args) -> int:
+    """``course gradescope-bundle``: write the autograder zip; 2 for an unknown lesson."""
+    from course.grading.bundle import build_bundle
+    try:
+        path = build_bundle(args.lesson, Path(args.out))
+    except KeyError as error:
+        print(f"course gradescope-bundle: error: {error.args[0]}", file=sys.stderr)
+        return 2
+    print(f"Wrote {path} (Gradescope autograder for {args.lesson}).")
+    return 0
+
+
+def add_bundle_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``course gradescope-bundle`` to the ``course`` command."""
+    parser = subparsers.add_parser(
+        "gradescope-bundle", help="make a Gradescope autograder zip for one lesson",
+        description="Package this grader as a Gradescope autograder: setup.sh installs the "
+                    "course package (bundled inside the zip), run_autograder grades "
+                    "/autograder/submission into /autograder/results/results.json.",
+        epilog=BUNDLE_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("lesson", metavar="LESSON",
+                        help="the lesson's notebook stem, e.g. 01_logistic_regression_numpy")
+    parser.add_argument("--out", default="autograder.zip", metavar="ZIP",
+                        help="where to write the zip (default: autograder.zip)")
+    parser.set_defaults(run=run_bundle)
+    return parser

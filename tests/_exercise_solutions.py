@@ -1,0 +1,86 @@
+"""Learner-style answers to every exercise, right ones and known wrong ones (test helpers).
+
+Written the way a learner would (plain NumPy, nothing imported from ``course``'s answers),
+so the tests show the registry accepts honest solutions and recognises real mistakes.
+"""
+
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def compute_cost(X, y, w, b):
+    f = sigmoid(X @ w + b)
+    return np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f))
+
+
+def compute_gradient(X, y, w, b):
+    m = X.shape[0]
+    err = sigmoid(X @ w + b) - y
+    return X.T @ err / m, np.sum(err) / m
+
+
+def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
+    w, b = w_in.copy(), b_in
+    J_history = [compute_cost(X, y, w, b)]
+    for _ in range(num_iters):
+        dj_dw, dj_db = compute_gradient(X, y, w, b)
+        w = w - alpha * dj_dw
+        b = b - alpha * dj_db
+        J_history.append(compute_cost(X, y, w, b))
+    return w, b, J_history
+
+
+def binary_crossentropy(y_true, y_pred):
+    p = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    return np.mean(-y_true * np.log(p) - (1 - y_true) * np.log(1 - p))
+
+
+def mean_squared_error(y_true, y_pred):
+    return np.mean((y_pred - y_true) ** 2)
+
+
+def dense_forward(a_in, W, b, activation):
+    z = a_in @ W + b
+    if activation == "sigmoid":
+        return sigmoid(z)
+    if activation == "relu":
+        return np.maximum(0, z)
+    return z
+
+
+def network_forward(X, weights):
+    a = X
+    for W, b in zip(weights[0::2], weights[1::2]):
+        a = dense_forward(a, W, b, "sigmoid")
+    return a
+
+
+def backprop(X, Y, weights):
+    W1, b1, W2, b2, W3, b3 = weights
+    m = X.shape[0]
+    A1 = sigmoid(X @ W1 + b1)
+    A2 = sigmoid(A1 @ W2 + b2)
+    A3 = sigmoid(A2 @ W3 + b3)
+    dZ3 = (A3 - Y) / m
+    dZ2 = (dZ3 @ W3.T) * A2 * (1 - A2)
+    dZ1 = (dZ2 @ W2.T) * A1 * (1 - A1)
+    return [X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0), A2.T @ dZ3, dZ3.sum(axis=0)]
+
+
+def build_model():
+    from tensorflow.keras import Sequential
+    from tensorflow.keras.layers import Dense
+    from tensorflow.keras.losses import BinaryCrossentropy
+    model = Sequential([Dense(units=25, activation="sigmoid"),
+                        Dense(units=15, activation="sigmoid"),
+                        Dense(units=1, activation="sigmoid")])
+    model.compile(loss=BinaryCrossentropy())
+    return model
+
+
+CORRECT = {name: globals()[name] for name in [
+    "sigmoid", "compute_cost", "compute_gradient", "gradient_descent", "binary_crossentropy",
+    "mean_squared_error", "dense_forward", "network_forward", "backprop", "build_model"]}

@@ -1,0 +1,146 @@
+"""Tests of course.authoring: lessons from solutions, --check, run-solutions, the CLI."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import authoring
+from course.authoring import AuthoringError, build_lessons, make_lesson, stub_source
+
+sys.path.insert(0, str(Path(__file__).parent))
+import _notebooks  # noqa: E402
+
+
+def parser():
+    root = argparse.ArgumentParser(prog="course")
+    authoring.add_parser(root.add_subparsers(dest="command"))
+    return root
+
+
+def run_cli(*argv):
+    args = parser().parse_args([str(a) for a in argv])
+    return args.run(args)
+
+
+def test_stub_keeps_indentation_docstring_and_the_rest():
+    source = ("def outer():\n    '''Doc.'''\n    x = 1\n    ### BEGIN SOLUTION\n    y = 2\n"
+              "    ### END SOLUTION\n    return x\n\n### BEGIN SOLUTION\nz = 3\n"
+              "### END SOLUTION\nprint(z)\n")
+    assert stub_source(source) == (
+        "def outer():\n    '''Doc.'''\n    x = 1\n    # YOUR CODE HERE\n"
+        "    raise NotImplementedError()\n    return x\n\n# YOUR CODE HERE\n"
+        "raise NotImplementedError()\nprint(z)\n")
+    assert stub_source("Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION", "markdown") \
+        == "Why?\nYOUR ANSWER HERE"
+
+
+@pytest.mark.parametrize("source, message", [
+    ("### BEGIN SOLUTION\nx = 1", r"cell 3 \(grade_id sigmoid\): `### BEGIN SOLUTION` on line 1 "
+                                  r"has no matching `### END SOLUTION`"),
+    ("x = 1\n### END SOLUTION", "`### END SOLUTION` on line 2 has no `### BEGIN SOLUTION`"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION",
+     "on line 2 is inside the region opened on line 1"),
+])
+def test_broken_markers_are_refused_with_cell_and_line(source, message):
+    notebook = _notebooks.solution_notebook()
+    notebook.cells.insert(3, _notebooks.answer_cell(source, "sigmoid"))
+    with pytest.raises(AuthoringError, match=message):
+        make_lesson(notebook, "sol.ipynb")
+
+
+def test_lesson_clears_outputs_and_widget_state_but_keeps_metadata():
+    notebook = _notebooks.solution_notebook()
+    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    code = notebook.cells[4]
+    code.outputs = [nbformat.v4.new_output("stream", text="0.500\n")]
+    code.execution_count = 7
+    code.metadata["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00Z"}
+    code.metadata["tags"] = ["nbval-ignore-output"]
+    original = json.dumps(notebook, sort_keys=True)
+
+    lesson = make_lesson(notebook)
+    assert json.dumps(notebook, sort_keys=True) == original, "the solution is not modified"
+    assert "widgets" not in lesson["metadata"]
+    assert lesson["metadata"]["kernelspec"]["name"] == "python3"
+    assert lesson["metadata"]["course"] == {"lesson": "01_logistic_regression_numpy"}
+    assert lesson["cells"][4]["outputs"] == [] and lesson["cells"][4]["execution_count"] is None
+    assert lesson["cells"][4]["metadata"] == {"tags": ["nbval-ignore-output"]}
+    assert lesson["cells"][2]["metadata"] == notebook.cells[2].metadata
+    assert lesson["cells"][2]["source"] == (
+        'def sigmoid(z):\n    """Return 1 / (1 + exp(-z)), element-wise."""\n'
+        "    # YOUR CODE HERE\n    raise NotImplementedError()")
+    assert [c["id"] for c in lesson["cells"]] == [c["id"] for c in notebook.cells]
+
+
+def test_build_is_deterministic_valid_and_checkable(tmp_path, capsys):
+    solutions, lessons = tmp_path / "solutions", tmp_path / "lessons"
+    _notebooks.write(_notebooks.solution_notebook(), solutions / "01_a.ipynb")
+    _notebooks.write(_notebooks.solution_notebook("02_loss_and_cost"), solutions / "02_b.ipynb")
+
+    assert run_cli("build-lessons", "--solutions", solutions, "--lessons", lessons) == 0
+    first = {p.name: p.read_bytes() for p in lessons.glob("*.ipynb")}
+    assert sorted(first) == ["01_a.ipynb", "02_b.ipynb"]
+    assert build_lessons(solutions, lessons) == []          # nothing changes on a re-run
+    assert {p.name: p.read_bytes() for p in lessons.glob("*.ipynb")} == first
+    text = first["01_a.ipynb"].decode()
+    assert text.endswith("}\n") and "\n \"cells\": [" in text
+    lesson = nbformat.reads(text, as_version=4)
+    nbformat.validate(lesson)
+    assert nbformat.writes(lesson) + "\n" == text             # exactly what nbformat writes
+
+    assert run_cli("build-lessons", "--solutions", solutions, "--lessons", lessons,
+                   "--check") == 0
+    (lessons / "01_a.ipynb").write_text(text.replace("YOUR CODE HERE", "my answer"))
+    (lessons / "99_stale.ipynb").write_text("{}")
+    capsys.readouterr()
+    assert run_cli("build-lessons", "--solutions", solutions, "--lessons", lessons,
+                   "--check") == 1
+    err = capsys.readouterr().err
+    assert "2 lesson(s) differ" in err and "01_a.ipynb" in err and "99_stale.ipynb" in err
+    assert "02_b.ipynb" not in err
+    assert run_cli("build-lessons", "--solutions", solutions, "--lessons", lessons) == 0
+    assert not (lessons / "99_stale.ipynb").exists()
+    assert (lessons / "01_a.ipynb").read_bytes() == first["01_a.ipynb"]
+
+
+def test_cli_refuses_broken_solutions_and_empty_folders(tmp_path, capsys):
+    notebook = _notebooks.solution_notebook()
+    notebook.cells[2].source = notebook.cells[2].source.replace("### END SOLUTION", "")
+    solutions = tmp_path / "solutions"
+    _notebooks.write(notebook, solutions / "01_a.ipynb")
+    assert run_cli("build-lessons", "--solutions", solutions, "--lessons", tmp_path / "l") == 2
+    err = capsys.readouterr().err
+    assert "01_a.ipynb, cell 2 (grade_id sigmoid)" in err and "no matching" in err
+    assert not (tmp_path / "l").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_cli("build-lessons", "--solutions", empty, "--lessons", tmp_path / "l") == 2
+    assert "no solution notebooks" in capsys.readouterr().err
+
+
+def test_help_has_examples():
+    for command in ("build-lessons", "run-solutions"):
+        sub = parser()._subparsers._group_actions[0].choices[command]
+        assert "Example" in sub.format_help()
+
+
+def test_run_solutions_executes_in_place_in_the_notebooks_folder(tmp_path):
+    notebook = _notebooks.solution_notebook()
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "import os, ipywidgets\nprint(os.path.basename(os.getcwd()), "
+        "os.environ['TF_CPP_MIN_LOG_LEVEL'])\nipywidgets.IntSlider(value=3)"))
+    path = _notebooks.write(notebook, tmp_path / "where" / "01_a.ipynb")
+    assert run_cli("run-solutions", path) == 0
+    executed = nbformat.read(str(path), as_version=4)
+    streams = ["".join(o.get("text", "") for o in c.outputs) for c in executed.cells
+               if c.cell_type == "code"]
+    assert streams[2].startswith("✅ sigmoid: all 5 checks passed.")
+    assert streams[3] == "0.500\n" and streams[5] == "0.505045\n"
+    assert streams[-1] == "where 2\n"
+    assert "application/vnd.jupyter.widget-state+json" in executed.metadata["widgets"]
+    assert all("execution" not in c.metadata for c in executed.cells)
+    assert path.read_text().endswith("}\n")

@@ -1,0 +1,283 @@
+"""Tests of course.exercises: the registry, the cases, plain data, evaluation and mistakes."""
+
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course import exercises
+from course.exercises import Case, ResultError, decode_args, encode_args
+
+sys.path.insert(0, str(Path(__file__).parent))
+import _exercise_solutions as answers  # noqa: E402
+
+CONTRACT = {
+    "01_logistic_regression_numpy": ["sigmoid", "compute_cost", "compute_gradient",
+                                     "gradient_descent"],
+    "02_loss_and_cost": ["binary_crossentropy", "mean_squared_error"],
+    "03_backpropagation": ["dense_forward", "network_forward", "backprop"],
+    "04_keras_model_fit": ["build_model"],
+}
+NUMPY_IDS = [i for ids in CONTRACT.values() for i in ids if i != "build_model"]
+
+
+def npz_roundtrip(arrays: dict) -> dict:
+    """Save and load as the grader does: .npz without pickle."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    buffer.seek(0)
+    with np.load(buffer, allow_pickle=False) as data:
+        return {key: data[key] for key in data.files}
+
+
+def test_registry_matches_the_contract():
+    assert {lesson: [e.id for e in exercises.for_lesson(lesson)] for lesson in CONTRACT} \
+        == CONTRACT
+    assert [e.id for e in exercises.all_exercises()] == sum(CONTRACT.values(), [])
+    assert sum(e.points for e in exercises.all_exercises()) == 26
+    for exercise in exercises.all_exercises():
+        assert exercises.get(exercise.id) is exercise
+        assert abs(sum(exercise.weights) - 1) < 1e-12
+        assert exercise.signature.startswith(exercise.id + "(")
+    with pytest.raises(KeyError, match="no exercise 'sigmoidd'"):
+        exercises.get("sigmoidd")
+    with pytest.raises(KeyError, match="no lesson"):
+        exercises.for_lesson("05_nope")
+
+
+@pytest.mark.parametrize("exercise_id", NUMPY_IDS)
+def test_correct_answers_pass_visible_and_hidden_cases(exercise_id):
+    exercise, function = exercises.get(exercise_id), answers.CORRECT[exercise_id]
+    for case in exercise.visible_cases():
+        assert case.name, "visible cases are described to the learner"
+        with np.errstate(over="ignore"):
+            result = exercise.evaluate(case, exercise.run_case(function, case))
+        assert result.passed, (case.name, result.problems)
+    for seed in (1, 2):
+        cases = exercise.grading_cases(seed)
+        with np.errstate(over="ignore"):
+            outcomes = [exercise.run_case(function, npz_roundtrip(encode_args(c)))
+                        for c in cases]
+        grade = exercise.grade([npz_roundtrip(encode_args(c)) for c in cases],
+                               [npz_roundtrip(o) for o in outcomes])
+        assert grade.score == exercise.points, grade.feedback
+        assert "all" in grade.feedback and "passed" in grade.feedback
+
+
+def test_build_model_is_graded_by_behaviour():
+    exercise = exercises.get("build_model")
+    cases = exercise.visible_cases()
+    good = [exercise.run_case(answers.build_model, c) for c in cases]
+    assert all(exercise.evaluate(c, o).passed for c, o in zip(cases, good))
+
+    def relu_model():
+        from tensorflow.keras import Sequential
+        from tensorflow.keras.layers import Dense
+        model = Sequential([Dense(25, activation="relu"), Dense(15, activation="relu"),
+                            Dense(1, activation="sigmoid")])
+        model.compile(loss="binary_crossentropy")
+        return model
+
+    result = exercise.evaluate(cases[0], exercise.run_case(relu_model, cases[0]))
+    assert set(result.problems) == {"output"}
+    assert result.mistake.name == "relu in the hidden layers"
+
+    def wide_mse_model():
+        from tensorflow.keras import Sequential
+        from tensorflow.keras.layers import Dense
+        from tensorflow.keras.losses import MeanSquaredError
+        model = Sequential([Dense(30, activation="sigmoid"), Dense(1, activation="sigmoid")])
+        model.compile(loss=MeanSquaredError())
+        return model
+
+    outcome = exercise.run_case(wide_mse_model, cases[0])
+    grade = exercise.grade([cases[0].args], [outcome])
+    assert grade.score == 0 and "architecture" in grade.feedback
+    assert "MeanSquaredError instead of BinaryCrossentropy(from_logits=False)" in grade.feedback
+
+
+def test_grading_cases_are_fresh_and_include_edge_cases():
+    exercise = exercises.get("compute_gradient")
+    first, second = exercise.grading_cases(10), exercise.grading_cases(11)
+    assert not np.array_equal(first[0]["X"], second[0]["X"])
+    shapes = [case["X"].shape for case in first]
+    assert any(m == 1 for m, _ in shapes) and any(n == 1 for _, n in shapes)
+    large = exercises.get("sigmoid").grading_cases(3)
+    assert any(np.max(np.abs(case["z"])) >= 1000 for case in large)
+    for exercise in exercises.all_exercises():
+        for case in exercise.grading_cases(0):
+            assert all(isinstance(v, (np.ndarray, float, int, str)) for v in case.values())
+            assert npz_roundtrip(encode_args(case)).keys() == case.keys()
+
+
+def test_encode_and_decode_restore_python_scalars():
+    args = decode_args(npz_roundtrip(encode_args({"X": np.ones((2, 2)), "b": -3.0,
+                                                  "num_iters": 4, "activation": "relu"})))
+    assert args["b"] == -3.0 and isinstance(args["b"], float)
+    assert args["num_iters"] == 4 and isinstance(args["num_iters"], int)
+    assert args["activation"] == "relu" and args["X"].dtype == np.float64
+
+
+@pytest.mark.parametrize("exercise", exercises.all_exercises(), ids=lambda e: e.id)
+def test_every_mistake_is_recognised_from_its_own_output(exercise):
+    """Each mistake shows on some case, and its output is recognised as that mistake."""
+    cases = exercise.visible_cases() + [Case(a) for a in exercise.grading_cases(0)]
+    for mistake in exercise.mistakes:
+        recognised = 0
+        for case in cases:
+            produced = mistake.produce(case.args)
+            if produced is None:
+                continue
+            result = exercise.evaluate(case, npz_roundtrip(produced))
+            if not result.passed:
+                # Two mistakes may coincide on a case (with one example, the root of the
+                # squared error is the absolute error); then the earlier one is named.
+                assert result.mistake is not None, (mistake.name, case.name)
+                recognised += result.mistake.name == mistake.name
+        assert recognised, f"{mistake.name} is never recognised on any case"
+
+
+def forgot_one_over_m(X, y, w, b):
+    err = answers.sigmoid(X @ w + b) - y
+    return X.T @ err, np.mean(err)          # dj_db is right, dj_dw is not
+
+
+def column_gradient(X, y, w, b):
+    err = (answers.sigmoid(X @ w + b) - y).reshape(-1, 1)
+    return X.T @ err / len(y), float(np.mean(err))
+
+
+@pytest.mark.parametrize("exercise_id, function, mistake, lost", [
+    # With a single example (m = 1) a missing 1/m cannot show: 5 of 6 cases fail.
+    ("compute_gradient", forgot_one_over_m, "the gradient without the 1/m factor", 1.25),
+    ("compute_gradient", column_gradient, "dj_dw of shape (n, 1) instead of (n,)", 1.5),
+    ("sigmoid", lambda z: np.exp(z) / (1 + np.exp(z)), "an overflow for large |z|", 0.5),
+    ("compute_cost", lambda X, y, w, b: -y * np.log(answers.sigmoid(X @ w + b))
+     - (1 - y) * np.log(1 - answers.sigmoid(X @ w + b)), "the loss instead of the cost", 2.5),
+    ("binary_crossentropy", lambda t, p: np.mean(-t * np.log(p) - (1 - t) * np.log(1 - p)),
+     "predictions that were not clipped", 0.5),
+    ("mean_squared_error", lambda t, p: 0.5 * np.mean((t - p) ** 2), "a factor ½", 2),
+])
+def test_real_mistakes_lose_the_right_points(exercise_id, function, mistake, lost):
+    exercise = exercises.get(exercise_id)
+    for seed in (0, 1):
+        cases = exercise.grading_cases(seed)
+        with np.errstate(all="ignore"):
+            outcomes = [exercise.run_case(function, c) for c in cases]
+        grade = exercise.grade(cases, outcomes)
+        assert grade.score == exercise.points - lost, grade.feedback
+        assert f"Looks like {mistake}." in grade.feedback
+
+
+def test_hidden_feedback_never_shows_inputs_or_expected_values():
+    exercise = exercises.get("compute_cost")
+    cases = exercise.grading_cases(4)
+    outcomes = [{"value": np.array(1.2345678)} for _ in cases]
+    feedback = exercise.grade(cases, outcomes).feedback
+    assert "1.23" not in feedback
+    for case in cases:
+        assert f"{case['b']:.4f}" not in feedback and f"{case['X'][0, 0]:.4f}" not in feedback
+
+
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+    __hash__ = object.__hash__
+
+
+@pytest.mark.parametrize("returned, message", [
+    (AlwaysEqual(), "should be made of real numbers"),
+    ("0.5", "should be a number, but your function returned a str"),
+    (None, "returned a NoneType"),
+    ({"cost": 1.0}, "returned a dict"),
+    ([[1.0], [1.0, 2.0]], "could not be read as numbers"),
+])
+def test_results_that_are_not_numbers_are_refused_clearly(returned, message):
+    exercise = exercises.get("compute_cost")
+    case = exercise.visible_cases()[0]
+    with pytest.raises(ResultError, match=message):
+        exercise.run_case(lambda X, y, w, b: returned, case)
+
+
+def test_nan_wrong_shape_and_errors_are_reported_not_raised():
+    exercise = exercises.get("compute_gradient")
+    case = exercise.visible_cases()[0]
+    n = case.args["X"].shape[1]
+    nan = exercise.evaluate(case, {"dj_dw": np.full(n, np.nan), "dj_db": np.array(np.nan)})
+    assert nan.problems == {"dj_dw": "contains NaN", "dj_db": "contains NaN"}
+    shape = exercise.evaluate(case, {"dj_dw": np.zeros((1, 1, 1)), "dj_db": np.zeros(3)})
+    assert shape.problems["dj_dw"] == f"shape (1, 1, 1) instead of ({n},)"
+    missing = exercise.evaluate(case, {})
+    assert missing.problems == {"dj_dw": "missing", "dj_db": "missing"}
+    error = exercise.evaluate(case, ZeroDivisionError("division by zero"))
+    assert error.error == "ZeroDivisionError: division by zero" and not error.passed
+    with pytest.raises(ResultError, match=r"\(dj_dw, dj_db\) \(2 items\), but it returned 3"):
+        exercise.run_case(lambda X, y, w, b: (1, 2, 3), case)
+
+
+def test_not_attempted_scores_zero_with_a_clear_message():
+    exercise = exercises.get("backprop")
+    cases = exercise.grading_cases(0)
+    grade = exercise.grade(cases, ["NotImplementedError: "] * len(cases))
+    assert (grade.score, grade.attempted) == (0, False)
+    assert "not attempted" in grade.feedback
+    assert [p.name for p in grade.parts] == ["dW1", "db1", "dW2", "db2", "dW3", "db3"]
+
+
+def test_partial_credit_by_part():
+    exercise = exercises.get("gradient_descent")
+    cases = exercise.grading_cases(2)
+
+    def no_first_cost(*args):
+        w, b, history = answers.gradient_descent(*args)
+        return w, b, history[1:]
+
+    grade = exercise.grade(cases, [exercise.run_case(no_first_cost, c) for c in cases])
+    assert grade.score == 2 and [p.score for p in grade.parts] == [1, 1, 0]
+    assert "Looks like J_history without the starting cost." in grade.feedback
+
+
+def test_the_learners_arguments_are_copies():
+    exercise = exercises.get("gradient_descent")
+    case = exercise.visible_cases()[0]
+    before = case.args["w_in"].copy()
+
+    def in_place(X, y, w_in, b_in, alpha, num_iters):
+        w_in -= 1.0
+        return answers.gradient_descent(X, y, w_in + 1.0, b_in, alpha, num_iters)
+
+    assert exercise.evaluate(case, exercise.run_case(in_place, case)).passed
+    np.testing.assert_array_equal(case.args["w_in"], before)
+
+
+def test_references_agree_with_the_course_package():
+    from course import logistic
+    exercise = exercises.get("gradient_descent")
+    for args in exercise.grading_cases(7):
+        w, b, history = logistic.gradient_descent(**args)
+        expected = exercise.expected(args)
+        np.testing.assert_allclose(expected["w"], w, rtol=1e-12)
+        np.testing.assert_allclose(expected["J_history"], history["cost"], rtol=1e-12)
+
+
+def test_backprop_reference_matches_finite_differences():
+    exercise = exercises.get("backprop")
+    args = exercise.grading_cases(0)[-1]        # the one-feature case: small enough
+    gradients = exercise.expected(args)
+
+    def cost(a):
+        p = answers.network_forward(a["X"], [a[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3")])
+        return np.mean(-a["Y"] * np.log(p) - (1 - a["Y"]) * np.log(1 - p))
+
+    for name in ("W1", "b2", "W3", "b3"):
+        numeric = np.zeros_like(args[name])
+        for index in np.ndindex(args[name].shape):
+            for sign in (1, -1):
+                shifted = {k: v.copy() if isinstance(v, np.ndarray) else v
+                           for k, v in args.items()}
+                shifted[name][index] += sign * 1e-6
+                numeric[index] += sign * cost(shifted) / 2e-6
+        np.testing.assert_allclose(gradients["d" + name], numeric, rtol=1e-5, atol=1e-9)
