@@ -36,6 +36,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -169,9 +170,10 @@ def run_solutions(paths, timeout: int = 300) -> None:
 def _build_command(args) -> int:
     try:
         if args.execute:
-            _run_command(argparse.Namespace(notebooks=sorted(Path(args.solutions)
-                                                             .glob("*.ipynb")),
-                                            timeout=args.timeout))
+            status = _run_command(argparse.Namespace(
+                notebooks=sorted(Path(args.solutions).glob("*.ipynb")), timeout=args.timeout))
+            if status:
+                return status
         changed = build_lessons(args.solutions, args.lessons, check=args.check)
     except AuthoringError as error:
         print(f"course build-lessons: error: {error}", file=sys.stderr)
@@ -192,10 +194,22 @@ def _build_command(args) -> int:
 
 
 def _run_command(args) -> int:
+    from nbclient.exceptions import CellExecutionError
+
     notebooks = [Path(p) for p in args.notebooks] or sorted(Path("solutions").glob("*.ipynb"))
+    if not notebooks:
+        print("course run-solutions: error: no notebooks to execute.", file=sys.stderr)
+        return 2
     for path in notebooks:
-        print(f"executing {path} ...", flush=True)
-        run_solutions([path], timeout=args.timeout)
+        print(f"executing {path} ...", end=" ", flush=True)
+        start = time.perf_counter()
+        try:
+            run_solutions([path], timeout=args.timeout)
+        except CellExecutionError as error:
+            print("failed; the notebook was not changed.", file=sys.stderr)
+            print(str(error), file=sys.stderr)
+            return 1
+        print(f"done in {time.perf_counter() - start:.1f} s", flush=True)
     return 0
 
 

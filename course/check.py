@@ -21,7 +21,8 @@ unfinished exercise say which exercise to finish instead of printing a wall of t
 >>> def sigmoid(z):
 ...     raise NotImplementedError()
 >>> exercise("sigmoid", sigmoid)
-⏳ Exercise `sigmoid` is not finished yet: write your code in its cell (replace `raise NotImplementedError()`), run that cell, then run this check again.
+⏳ Exercise `sigmoid` is not finished yet: write your code in its cell
+(replace `raise NotImplementedError()`), run that cell, then run this check again.
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ For layer l with activation g, weights W[l] of shape (n_in, n_out) and biases b[
                dW[l] = a[l-1].T @ dz[l]           db[l] = sum of dz[l] over the m rows
                dz[l-1] = (dz[l] @ W[l].T) * g'(z[l-1])
 
+``Input`` and ``Dense`` live in ``course.layers`` and are imported here, so that
+``from course.nn import Sequential, Dense, Input`` works as with Keras.
+``forward(X)`` returns the cache ``{"X": X, "z": [z1, z2, ...], "a": [a1, a2, ...]}`` (list
+index 0 is layer 1) and ``backward(cache, y)`` returns ``{"dW": [dW1, ...], "db": [db1, ...]}``.
+
 Like Keras, when the last layer is a sigmoid and the loss is binary cross-entropy, the loss
 is computed from the logits z[L] (no clipping), so a saturated output still has a finite,
 exact loss. Weights start Glorot-uniform, U(-r, r) with r = sqrt(6 / (n_in + n_out)), from
@@ -31,9 +36,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import activations
 from course._validation import (as_count, as_float_array, as_generator, check_binary,
                                 check_shape)
+from course.layers import Dense, Input
 from course.losses import BinaryCrossentropy, MeanSquaredError, bce_from_logits
 from course.optimizers import SGD, RMSprop, get as get_optimizer
 
@@ -41,46 +46,6 @@ __all__ = ["Input", "Dense", "Sequential", "History", "SGD", "RMSprop"]
 
 _LOSS_NAMES = {"binary_crossentropy": BinaryCrossentropy, "mse": MeanSquaredError,
                "mean_squared_error": MeanSquaredError}
-
-
-class Input:
-    """The input's shape without the batch dimension, e.g. ``Input(shape=(64,))``."""
-
-    def __init__(self, shape):
-        shape = (shape,) if isinstance(shape, (int, np.integer)) else shape
-        if not isinstance(shape, (tuple, list)) or len(shape) != 1:
-            raise ValueError(f"`shape` must be a tuple (n,) of one feature count; got {shape!r}.")
-        self.shape = (as_count(shape[0], "shape[0]"),)
-
-    def __repr__(self) -> str:
-        return f"Input(shape={self.shape})"
-
-
-class Dense:
-    """A fully connected layer: ``a = activation(a_in @ W + b)``.
-
-    Args:
-        units: number of neurons, n_out (>= 1).
-        activation: None or "linear" (the identity), "sigmoid" or "relu".
-
-    ``W`` (Keras' ``kernel``, shape (n_in, units)) and ``b`` (``bias``, (units,)) are None
-    until the layer is built.
-    """
-
-    def __init__(self, units: int, activation: str | None = None):
-        self.units = as_count(units, "units")
-        self.activation = activations.get(activation)
-        self.W: np.ndarray | None = None
-        self.b: np.ndarray | None = None
-
-    def __repr__(self) -> str:
-        return f"Dense(units={self.units}, activation={self.activation.name!r})"
-
-    def build(self, n_in: int, rng: np.random.Generator) -> None:
-        """Glorot-uniform W of shape (n_in, units) and zero biases."""
-        limit = np.sqrt(6.0 / (n_in + self.units))
-        self.W = rng.uniform(-limit, limit, size=(n_in, self.units))
-        self.b = np.zeros(self.units)
 
 
 class History:
@@ -137,9 +102,15 @@ class Sequential:
             layer.build(n_in, self._rng)
             n_in = layer.units
 
-    def compile(self, loss=None, optimizer="rmsprop") -> None:
-        """Choose the loss (an object from ``course.losses``, "binary_crossentropy" or "mse")
-        and the optimizer ("rmsprop" (default, as Keras), "sgd", ``SGD(...)``, ``RMSprop(...)``)."""
+    def compile(self, optimizer="rmsprop", loss=None) -> None:
+        """Choose the optimizer and the loss; the arguments come in Keras' order.
+
+        Args:
+            optimizer: "rmsprop" (the default, as in Keras), "sgd", ``SGD(...)`` or
+                ``RMSprop(...)``.
+            loss: ``BinaryCrossentropy()``, ``MeanSquaredError()`` (from ``course.losses``),
+                "binary_crossentropy" or "mse".
+        """
         if isinstance(loss, str) and loss in _LOSS_NAMES:
             loss = _LOSS_NAMES[loss]()
         if not isinstance(loss, (BinaryCrossentropy, MeanSquaredError)):
@@ -153,14 +124,13 @@ class Sequential:
     # ----- the mathematics: forward, loss, backward ---------------------------------------
 
     def _forward(self, X: np.ndarray) -> dict:
-        zs, activations_ = [], []
+        cache = {"X": X, "z": [], "a": []}
         a = X
         for layer in self.layers:
-            z = a @ layer.W + layer.b                      # (m, units)
-            a = layer.activation.function(z)               # (m, units)
-            zs.append(z)
-            activations_.append(a)
-        return {"X": X, "z": zs, "a": activations_}
+            z, a = layer.forward(a)                        # (m, units) each
+            cache["z"].append(z)
+            cache["a"].append(a)
+        return cache
 
     def _uses_logits(self) -> bool:
         """Keras' shortcut: sigmoid output + cross-entropy -> loss computed from z[L]."""
@@ -179,7 +149,7 @@ class Sequential:
         else:
             dz = self.loss.gradient(y, a[-1]) * last.activation.derivative(z[-1], a[-1])
         dWs, dbs = [], []
-        for index in range(len(self.layers) - 1, -1, -1):
+        for index in reversed(range(len(self.layers))):              # last layer first
             a_in = cache["X"] if index == 0 else a[index - 1]              # (m, n_in)
             dWs.append(a_in.T @ dz)                                        # (n_in, units)
             dbs.append(dz.sum(axis=0))                                     # (units,)
@@ -252,15 +222,16 @@ class Sequential:
         params = self.get_weights(copy=False)
         m, losses = X.shape[0], []
         for epoch in range(epochs):
-            order = rng.permutation(m) if shuffle else None
+            order = rng.permutation(m) if shuffle else slice(None)
+            X_epoch, y_epoch = X[order], y[order]
             total = 0.0
             for start in range(0, m, batch_size):
-                rows = slice(start, start + batch_size) if order is None else \
-                    order[start:start + batch_size]
-                X_batch, y_batch = X[rows], y[rows]
+                X_batch = X_epoch[start:start + batch_size]      # (batch_size or fewer, n)
+                y_batch = y_epoch[start:start + batch_size]
                 cache = self._forward(X_batch)
                 total += self._loss(cache, y_batch) * X_batch.shape[0]
                 grads = self._backward(cache, y_batch)
+                # [dW1, db1, dW2, db2, ...]: the order of get_weights
                 self.optimizer.apply(params, [g for pair in zip(grads["dW"], grads["db"])
                                               for g in pair])
             losses.append(total / m)
@@ -296,13 +267,11 @@ class Sequential:
             layer.W, layer.b = W, b
 
     def summary(self) -> None:
-        """Print each layer with its output shape and number of parameters."""
-        print(f"{'Layer':<34}{'Output shape':<16}{'Params':>8}")
-        total, n_in = 0, self.input_size
+        """Print each layer with its output shape and number of weights and biases."""
+        if not self.built:
+            print("Sequential (unbuilt): no weights until build((None, n)) or fit().")
+            return
+        print(f"{'Layer':<38}{'Output shape':<14}{'Params':>7}")
         for layer in self.layers:
-            count = (n_in + 1) * layer.units if n_in is not None else None
-            total += count or 0
-            shown = count if count is not None else "unbuilt"
-            print(f"{layer!r:<34}{str((None, layer.units)):<16}{shown:>8}")
-            n_in = layer.units
-        print(f"Total params: {total}" if self.built else "Total params: unbuilt")
+            print(f"{layer!r:<38}{str((None, layer.units)):<14}{layer.W.size + layer.b.size:>7}")
+        print(f"Total params: {sum(w.size for w in self.get_weights(copy=False))}")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap
 
 from course._validation import as_count, as_float_array, as_generator, as_real_number
 from course.logistic import compute_cost, predict_proba, sigmoid
@@ -148,11 +149,12 @@ def plot_decision_boundary(X, y, w, b, title=None, ax=None):
     pad = 0.1 * (X.max(axis=0) - X.min(axis=0) + 1e-9)
     (x1_lo, x2_lo), (x1_hi, x2_hi) = X.min(axis=0) - pad, X.max(axis=0) + pad
 
-    # Light shading of the two predicted regions on a coarse grid.
-    grid1, grid2 = np.meshgrid(np.linspace(x1_lo, x1_hi, 120), np.linspace(x2_lo, x2_hi, 120))
-    z = w[0] * grid1 + w[1] * grid2 + b  # (120, 120)
-    ax.contourf(grid1, grid2, (z >= 0).astype(float), levels=[-0.5, 0.5, 1.5],
-                colors=[CLASS_STYLE[0]["color"], CLASS_STYLE[1]["color"]], alpha=0.08)
+    # Light shading of the two predicted regions, as an image of the prediction on a grid.
+    grid1, grid2 = np.meshgrid(np.linspace(x1_lo, x1_hi, 200), np.linspace(x2_lo, x2_hi, 200))
+    z = w[0] * grid1 + w[1] * grid2 + b  # (200, 200)
+    regions = ListedColormap([CLASS_STYLE[0]["color"], CLASS_STYLE[1]["color"]])
+    ax.imshow((z >= 0).astype(float), extent=(x1_lo, x1_hi, x2_lo, x2_hi), origin="lower",
+              cmap=regions, vmin=0, vmax=1, alpha=0.08, aspect="auto", interpolation="nearest")
 
     _scatter_classes(ax, X, labels)
     if w[1] != 0:  # solve w0·x1 + w1·x2 + b = 0 for x2
@@ -163,7 +165,7 @@ def plot_decision_boundary(X, y, w, b, title=None, ax=None):
 
     ax.set(xlim=(x1_lo, x1_hi), ylim=(x2_lo, x2_hi), xlabel="$x_1$", ylabel="$x_2$",
            title=title if title is not None else "Decision boundary")
-    ax.legend(loc="best", framealpha=0.9)
+    ax.legend(loc="best", framealpha=0.9, fontsize="small")
     return _finish(fig, made_here)
 
 

@@ -139,8 +139,44 @@ def test_run_solutions_executes_in_place_in_the_notebooks_folder(tmp_path):
     streams = ["".join(o.get("text", "") for o in c.outputs) for c in executed.cells
                if c.cell_type == "code"]
     assert streams[2].startswith("✅ sigmoid: all 5 checks passed.")
-    assert streams[3] == "0.500\n" and streams[5] == "0.505045\n"
+    assert streams[3] == "0.500\n" and streams[6] == "0.366867\n"
+    assert streams[5].startswith("✅ compute_cost: all 4 checks passed.")
     assert streams[-1] == "where 2\n"
     assert "application/vnd.jupyter.widget-state+json" in executed.metadata["widgets"]
     assert all("execution" not in c.metadata for c in executed.cells)
     assert path.read_text().endswith("}\n")
+
+
+def test_run_solutions_leaves_a_failing_notebook_unchanged(tmp_path, capsys):
+    notebook = _notebooks.solution_notebook()
+    notebook.cells.append(nbformat.v4.new_code_cell("raise ValueError('broken on purpose')"))
+    path = _notebooks.write(notebook, tmp_path / "01_a.ipynb")
+    before = path.read_bytes()
+    assert run_cli("run-solutions", path) == 1
+    assert "broken on purpose" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_the_course_command_has_both_subcommands(tmp_path, capsys):
+    from course.cli import main
+    solutions = tmp_path / "solutions"
+    _notebooks.write(_notebooks.solution_notebook(), solutions / "01_a.ipynb")
+    assert main(["build-lessons", "--solutions", str(solutions), "--lessons",
+                 str(tmp_path / "lessons"), "--check"]) == 1
+    assert main(["build-lessons", "--solutions", str(solutions), "--lessons",
+                 str(tmp_path / "lessons")]) == 0
+    assert "Wrote 1 changed lesson(s)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["run-solutions", "--help"])
+    assert "course run-solutions solutions/02_loss_and_cost.ipynb" in capsys.readouterr().out
+
+
+def test_build_lessons_execute_runs_the_solutions_first(tmp_path):
+    solutions, lessons = tmp_path / "solutions", tmp_path / "lessons"
+    path = _notebooks.write(_notebooks.solution_notebook(), solutions / "01_a.ipynb")
+    assert run_cli("build-lessons", "--execute", "--solutions", solutions,
+                   "--lessons", lessons) == 0
+    executed = nbformat.read(str(path), as_version=4)
+    assert executed.cells[3].outputs[0]["text"].startswith("✅ sigmoid")
+    lesson = nbformat.read(str(lessons / "01_a.ipynb"), as_version=4)
+    assert all(c.get("outputs", []) == [] for c in lesson.cells)

@@ -67,11 +67,17 @@ def _free_port() -> int:
 
 
 def _write_settings(settings_dir: Path) -> None:
-    """User settings for this run only: no news toast, no update check."""
-    notification = settings_dir / "@jupyterlab" / "apputils-extension"
-    notification.mkdir(parents=True, exist_ok=True)
-    (notification / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    """User settings for this run only: no news toast, no update check, and every cell
+    rendered (no windowing), so the test can find any output without scrolling."""
+    settings = {
+        ("apputils-extension", "notification"): {"fetchNews": "false",
+                                                 "checkForUpdates": False},
+        ("notebook-extension", "tracker"): {"windowingMode": "none"},
+    }
+    for (extension, plugin), values in settings.items():
+        folder = settings_dir / "@jupyterlab" / extension
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values))
 
 
 class JupyterLab:
@@ -144,8 +150,16 @@ class JupyterLab:
         self.log.close()
 
 
+KERNEL_IDLE_JS = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const context = panel && panel.sessionContext;
+    const kernel = context && context.session && context.session.kernel;
+    return Boolean(context && context.isReady && kernel && kernel.status === "idle");
+}"""
+
+
 def _idle(page) -> bool:
-    return page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').count() > 0
+    return bool(page.evaluate(KERNEL_IDLE_JS))
 
 
 def wait_for_idle(page, timeout: float, settle: float = 1.5) -> None:
@@ -183,9 +197,9 @@ def open_and_run(page, lab: JupyterLab, notebook: str) -> None:
     """Open ``notebook`` (relative to the server root), run all cells, wait until idle."""
     page.goto(f"{lab.url}/lab/tree/{notebook}?token={lab.token}")
     page.wait_for_selector(".jp-Notebook", timeout=START_TIMEOUT * 1000)
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]',
-                           timeout=START_TIMEOUT * 1000)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=START_TIMEOUT * 1000)
+    # Start "run all" without awaiting its promise; wait_for_idle watches the cells instead.
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     page.wait_for_timeout(1000)
     wait_for_idle(page, RUN_TIMEOUT)
 

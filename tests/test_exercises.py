@@ -179,6 +179,10 @@ def test_hidden_feedback_never_shows_inputs_or_expected_values():
     assert "1.23" not in feedback
     for case in cases:
         assert f"{case['b']:.4f}" not in feedback and f"{case['X'][0, 0]:.4f}" not in feedback
+    vectors = [{"value": np.zeros(case["X"].shape[0] + 1)} for case in cases]
+    feedback = exercise.grade(cases, vectors).feedback
+    assert "(a 1-D result where a 0-D one was expected)" in feedback
+    assert "shape (" not in feedback
 
 
 class AlwaysEqual:
@@ -225,6 +229,8 @@ def test_not_attempted_scores_zero_with_a_clear_message():
     assert (grade.score, grade.attempted) == (0, False)
     assert "not attempted" in grade.feedback
     assert [p.name for p in grade.parts] == ["dW1", "db1", "dW2", "db2", "dW3", "db3"]
+    with pytest.raises(ValueError, match="one outcome per case; got 1 outcomes for 4 cases"):
+        exercise.grade(cases, ["NotImplementedError: "])
 
 
 def test_partial_credit_by_part():

@@ -30,9 +30,12 @@ def test_rmsprop_by_hand_for_two_steps():
 
 @pytest.fixture
 def keras_float64():
+    """Keras in float64: floatx *and* the dtype policy (see tests/test_nn.py)."""
     keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
     yield
     keras.config.set_floatx("float32")
+    keras.config.set_dtype_policy("float32")
 
 
 @pytest.mark.parametrize("ours, theirs", [

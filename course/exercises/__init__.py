@@ -12,6 +12,10 @@ The work is split between two processes on purpose:
 2. ``evaluate`` and ``grade`` run anywhere, typically in the grader's own trusted process.
    They read only plain data, so nothing the learner's code does can change the verdict.
 
+The exercises of each lesson live in one module: ``logistic_regression_numpy`` (01),
+``loss_and_cost`` (02), ``backpropagation`` (03) and ``keras_model_fit`` (04); ``_plain`` turns
+results into plain data and compares them, ``_feedback`` words the grader's feedback.
+
 >>> exercise = get("compute_cost")
 >>> exercise.lesson, exercise.points, exercise.parts
 ('01_logistic_regression_numpy', 3, ('value',))
@@ -33,8 +37,8 @@ from typing import Callable
 import numpy as np
 
 from course._validation import as_generator
-from course.exercises._plain import (ResultError, compare, decode_args, describe,
-                                     encode_args)
+from course.exercises._feedback import summarise_failures
+from course.exercises._plain import ResultError, compare, decode_args, encode_args
 
 __all__ = ["Case", "Mistake", "Exercise", "CaseResult", "PartScore", "Grade", "ResultError",
            "get", "all_exercises", "for_lesson", "LESSONS", "encode_args", "decode_args"]
@@ -147,6 +151,11 @@ class Exercise:
         self.weights = tuple(weights) if weights else tuple(1 / len(parts) for _ in parts)
         self.call, self.rtol, self.atol, self.reference = call, rtol, atol, reference
 
+    @property
+    def function_name(self) -> str:
+        """The name of the function the learner defines: the exercise id."""
+        return self.id
+
     def __repr__(self) -> str:
         return f"Exercise({self.id!r}, lesson={self.lesson!r}, points={self.points})"
 
@@ -216,6 +225,9 @@ class Exercise:
         Feedback names the wrong parts and the recognised mistake with its hint, but never
         the hidden inputs.
         """
+        if len(cases) != len(outcomes):
+            raise ValueError(f"grade needs one outcome per case; got {len(outcomes)} outcomes "
+                             f"for {len(cases)} cases.")
         results = [self.evaluate(case, outcome) for case, outcome in zip(cases, outcomes)]
         total = len(results)
         if total and all(r.not_attempted for r in results):
@@ -237,36 +249,6 @@ class Exercise:
             lines.append(f"{self.id}: {score:g} of {self.points} points.")
             lines += summarise_failures(self, results, reveal=False)
         return Grade(self.id, score, float(self.points), parts, "\n".join(lines))
-
-
-def summarise_failures(exercise, results, reveal: bool) -> list:
-    """Lines of feedback for the failed results: errors, wrong parts, mistake hints.
-
-    With ``reveal=False`` (hidden cases) no input and no expected value is printed.
-    """
-    failed = [r for r in results if not r.passed]
-    lines = []
-    errors = sorted({r.error for r in failed if r.error})
-    for error in errors:
-        count = sum(r.error == error for r in failed)
-        lines.append(f"  - on {count} of {len(results)} tests your function gave an error: "
-                     f"{error}")
-    for part in exercise.parts:
-        wrong = [r for r in failed if part in r.problems and r.error is None]
-        if wrong:
-            reasons = sorted({r.problems[part] for r in wrong})
-            label = "the result" if exercise.parts == ("value",) else f"`{part}`"
-            lines.append(f"  - {label} is wrong on {len(wrong)} of {len(results)} tests "
-                         f"({'; '.join(reasons)}).")
-    seen = []
-    for r in failed:
-        if r.mistake is not None and r.mistake not in seen:
-            seen.append(r.mistake)
-            lines.append(f"  Looks like {r.mistake.name}. Hint: {r.mistake.hint}")
-    if failed and not seen and not errors:
-        lines.append("  This does not look like any common mistake; compare your code with "
-                     "the formula above, one step at a time.")
-    return lines
 
 
 # -- the registry -----------------------------------------------------------------------------
@@ -297,5 +279,3 @@ def get(exercise_id: str) -> Exercise:
         raise KeyError(f"no exercise {exercise_id!r}; known exercises: {', '.join(_BY_ID)}")
     return _BY_ID[exercise_id]
 
-
-_ = describe  # re-exported for course.check

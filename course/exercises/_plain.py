@@ -15,6 +15,8 @@ course.exercises._plain.ResultError: `cost` should be a number, but your functio
 >>> compare(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]))
 >>> compare(np.array([1.0, 2.0]), np.array([[1.0, 2.0]]))
 'shape (1, 2) instead of (2,)'
+>>> describe(np.array([[0.5, 1.0], [2.0, 3.0]]), digits=2)
+'[[0.50, 1.00], [2.00, 3.00]] (shape (2, 2))'
 """
 
 from __future__ import annotations
@@ -140,5 +142,5 @@ def describe(value: np.ndarray, digits: int = 6) -> str:
         return f"{float(value):.{digits}f}"
     with np.printoptions(precision=digits, suppress=True, threshold=8, edgeitems=3,
                          floatmode="fixed"):
-        body = np.array2string(value, separator=", ")
-    return f"{body} (shape {value.shape})"
+        body = np.array2string(value, separator=", ", max_line_width=10_000)
+    return f"{' '.join(body.split())} (shape {value.shape})"      # on one line

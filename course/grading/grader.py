@@ -77,8 +77,8 @@ def grade_exercise(exercise, cases: list, run: ExerciseRun, static_reference: bo
         where = f"`{reference[0]}.{reference[1]}`" if reference else "the course's solution"
         return _exercise_entry(exercise, 0, (
             f"{exercise.id}: 0 of {points} points. Your function calls the course's reference "
-            f"implementation {where} instead of computing the result itself; write the "
-            f"computation yourself."), "reference")
+            f"implementation {where} (or the grader's answer key) instead of computing the "
+            f"result itself; write the computation yourself."), "reference")
     if any(s.get("tampered") for s in run.statuses):
         return _exercise_entry(exercise, 0, (
             f"{exercise.id}: 0 of {points} points. Your function switched off the grader's "

@@ -13,9 +13,12 @@ How it defends itself, given that the student's code shares this process:
   ``numpy.load`` or ``builtins.open`` does not change how results are written.
 * Input and output file names contain fresh random nonces chosen by the grader after the
   student's cells have run, so nothing the student wrote earlier can pass for a result.
-* While the student's function runs, a profile hook watches for calls into the course's
-  reference implementation of that exercise; such a call is reported, and the trusted
-  process gives the exercise 0 points.
+* While the registry converts a case's result (``Exercise.run_case``, captured before the
+  student's code ran, so patching the class changes nothing), a profile hook watches for
+  calls into the exercise's answer key: the course's reference implementation, the
+  expected-answer function and the known-mistake functions. Such a call is reported and the
+  trusted process gives the exercise 0 points. Removing the hook, or bypassing the call to
+  the student's function, is reported too.
 * Every exception, including ``SystemExit`` and ``KeyboardInterrupt`` (the grader's
   time-limit interrupt), is caught per case and reported as text.
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 import builtins
 import json
 import sys
+import threading
 import time
 
 import numpy
@@ -90,81 +94,101 @@ def decode_cases(arrays) -> list[dict]:
     return cases
 
 
-def make_grader(user_namespace: dict, get_exercise=None):
+def answer_key_codes(exercise) -> set:
+    """Code objects a graded function must never run: the reference, the expected-answer
+    function and the known-mistake functions of ``exercise``."""
+    functions = [getattr(exercise, "reference", None), getattr(exercise, "expected", None)]
+    functions += [getattr(mistake, "produce", None) for mistake in getattr(exercise, "mistakes", ())]
+    return {function.__code__ for function in functions if hasattr(function, "__code__")}
+
+
+def make_grader(user_namespace: dict, registry=None):
     """Return ``run(exercise_id, function_name, inputs_path, outputs_stem)`` bound to pristine tools.
 
     Args:
         user_namespace: the kernel's global namespace, where the student's functions live.
-        get_exercise: looks an exercise up by id (default ``course.exercises.get``).
-    """
-    if get_exercise is None:
-        try:
-            from course.exercises import get as get_exercise
-        except ImportError as error:  # reported per exercise by run()
-            import_error = error
+        registry: the exercise registry module (default ``course.exercises``).
 
-            def get_exercise(exercise_id):
-                raise import_error
-    load, savez, asarray, ndarray = numpy.load, numpy.savez, numpy.asarray, numpy.ndarray
-    dumps, open_file, getprofile, setprofile = json.dumps, builtins.open, sys.getprofile, sys.setprofile
-    clock, base_exception, isinstance_, type_ = time.monotonic, BaseException, builtins.isinstance, builtins.type
-    not_implemented = NotImplementedError
+    Everything ``run`` relies on (the registry's exercises and ``Exercise.run_case``, the code
+    objects of the answer key, NumPy's file functions, ``sys.setprofile``) is looked up *now*,
+    before any student cell runs.
+    """
+    try:
+        if registry is None:
+            from course import exercises as registry
+        exercises = {exercise.id: exercise for exercise in registry.all_exercises()}
+        run_case = registry.Exercise.run_case
+        forbidden = {exercise_id: answer_key_codes(exercise)
+                     for exercise_id, exercise in exercises.items()}
+        setup_error = None
+    except Exception as error:  # reported per exercise by run()
+        exercises, run_case, forbidden, setup_error = {}, None, {}, error
+    load, savez, asarray = numpy.load, numpy.savez, numpy.asarray
+    dumps, open_file, clock = json.dumps, builtins.open, time.monotonic
+    getprofile, setprofile, set_thread_profile = sys.getprofile, sys.setprofile, threading.setprofile
+    base_exception, type_, bool_, round_, callable_, len_, range_, enumerate_ = (
+        BaseException, type, bool, round, callable, len, range, enumerate)
+    not_implemented, interrupted = NotImplementedError, KeyboardInterrupt
 
     def describe(error) -> str:
         text = f"{type_(error).__name__}: {error}"
-        return text if len(text) <= 300 else text[:297] + "..."
+        return text if len_(text) <= 300 else text[:297] + "..."
 
-    def traced(function, reference_codes, seen):
-        """Wrap ``function`` so calls into the reference code are noticed."""
+    def call_watched(exercise, function, case, codes, seen):
+        """``run_case`` with a profile hook that notices any call into the answer key."""
         def profiler(frame, event, argument):
-            if event == "call" and frame.f_code in reference_codes:
+            if event == "call" and frame.f_code in codes:
                 seen["reference"] = True
 
-        def wrapper(*args, **kwargs):
-            previous = getprofile()
-            setprofile(profiler)
-            try:
-                return function(*args, **kwargs)
-            finally:
-                if getprofile() is not profiler:
-                    seen["tampered"] = True
-                setprofile(previous)
-        return wrapper
+        def student_function(*args, **kwargs):
+            seen["called"] = True
+            return function(*args, **kwargs)
+
+        previous = getprofile()
+        setprofile(profiler)
+        set_thread_profile(profiler)          # threads the student's code starts
+        try:
+            return run_case(exercise, student_function, case)
+        finally:
+            seen["tampered"] = getprofile() is not profiler
+            setprofile(previous)
+            set_thread_profile(None)
 
     def run(exercise_id: str, function_name: str, inputs_path: str, outputs_stem: str) -> None:
         statuses, arrays = [], {}
         try:
-            exercise = get_exercise(exercise_id)
+            if setup_error is not None:
+                raise setup_error
+            exercise, codes = exercises[exercise_id], forbidden[exercise_id]
             with load(inputs_path, allow_pickle=False) as stored:
                 cases = decode_cases({key: stored[key] for key in stored.files})
             function = user_namespace.get(function_name)
-            reference = getattr(exercise, "reference", None)
-            reference_codes = {reference.__code__} if hasattr(reference, "__code__") else set()
-            for index, case in enumerate(cases):
-                if function is None or not callable(function):
+            for index, case in enumerate_(cases):
+                if function is None or not callable_(function):
                     statuses.append({"status": "missing"})
                     continue
-                seen = {"reference": False, "tampered": False}
+                seen = {"reference": False, "called": False, "tampered": False}
                 started = clock()
                 try:
-                    plain = exercise.run_case(traced(function, reference_codes, seen), case)
+                    plain = call_watched(exercise, function, case, codes, seen)
                     for name, value in plain.items():
                         value = asarray(value)
                         if value.dtype.kind not in "fU":
                             raise TypeError(f"result part {name!r} is not plain data")
                         arrays[f"{index}:{name}"] = value
                     status = {"status": "ok"}
+                    if not seen["called"]:      # the grader's call was bypassed
+                        seen["tampered"] = True
                 except not_implemented as error:
                     status = {"status": "not_implemented", "message": describe(error)}
-                except KeyboardInterrupt:
-                    statuses.append({"status": "timeout"})
-                    statuses.extend({"status": "timeout"} for _ in cases[index + 1:])
+                except interrupted:
+                    statuses.extend({"status": "timeout"} for _ in range_(index, len_(cases)))
                     break
                 except base_exception as error:  # SystemExit too: the student's code, not ours
                     status = {"status": "error", "message": describe(error)}
-                status["seconds"] = round(clock() - started, 4)
-                status["called_reference"] = bool(seen["reference"])
-                status["tampered"] = bool(seen["tampered"])
+                status["seconds"] = round_(clock() - started, 4)
+                status["called_reference"] = bool_(seen["reference"])
+                status["tampered"] = bool_(seen["tampered"])
                 statuses.append(status)
         except base_exception as error:
             statuses = [{"status": "harness_error", "message": describe(error)}]

@@ -58,10 +58,15 @@ def resident_bytes(processes: list[psutil.Process]) -> int:
 
 
 def kill_tree(pid: int) -> None:
-    """Kill process ``pid``, its process group and every descendant, without waiting."""
+    """Kill process ``pid``, every descendant and, if ``pid`` leads one, its process group.
+
+    Jupyter starts each kernel in a new session, so the kernel leads its own group; a group
+    we share (``pid`` not its leader) is never signalled, or we would kill ourselves.
+    """
     processes = process_tree(pid)
     try:
-        os.killpg(os.getpgid(pid), signal.SIGKILL)
+        if os.getpgid(pid) == pid != os.getpgid(0):
+            os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, OSError):
         pass
     for process in processes:

@@ -92,8 +92,9 @@ def calls_reference(sources: list[str], function_name: str, module: str, name: s
         if isinstance(node, ast.Name) and node.id in function_names:
             return True
         if isinstance(node, ast.Attribute) and node.attr == name:
-            owner = _dotted(node.value)
-            if owner in module_names or (owner or "").split(".")[-1] == module.split(".")[-1]:
+            owner = node.value
+            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", None)
+            if _dotted(owner) in module_names or owner_name == module.split(".")[-1]:
                 return True
         if isinstance(node, ast.ImportFrom) and node.module == module and \
                 any(alias.name == name for alias in node.names):

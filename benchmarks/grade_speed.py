@@ -1,0 +1,108 @@
+"""How much does safe grading cost? Grading time vs plain execution, and a class's wall time.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/grade_speed.py            # defaults below
+    .venv/bin/python benchmarks/grade_speed.py --repeats 5 --class-size 30 --jobs 2
+
+It reports
+
+1. the median time to execute a submission with plain nbclient (one kernel, every cell,
+   nothing else) and the median time to grade the same file with ``course.grading``
+   (validation, hidden cases, the same execution plus the harness cells, evaluation), and
+   their ratio — the target is at most 1.3;
+2. the wall time of ``course grade`` over ``--class-size`` submissions with ``--jobs``
+   workers (copies of a few corpus notebooks, so the mix has right and wrong answers).
+
+Numbers depend on the machine and its load; run it on an idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import nbformat  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+
+from course.grading.cli import grade_all  # noqa: E402
+from course.grading.grader import grade_submission  # noqa: E402
+from course.grading.runner import Limits, kernel_environment  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
+CLASS_MIX = ["correct.ipynb", "mistake_sigmoid_sign.ipynb", "mistake_cost_no_1_over_m.ipynb",
+             "untouched.ipynb", "self_contained.ipynb"]
+
+
+def plain_execution_seconds(path: Path) -> float:
+    """Seconds to run every cell of ``path`` once with nbclient, errors allowed."""
+    notebook = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as workdir:
+        client = NotebookClient(notebook, kernel_name="python3", timeout=600,
+                                allow_errors=True, resources={"metadata": {"path": workdir}})
+        started = time.perf_counter()
+        client.execute(env=kernel_environment(), stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        return time.perf_counter() - started
+
+
+def grading_seconds(path: Path) -> float:
+    """Seconds for ``grade_submission`` on ``path`` (fails loudly if it could not grade)."""
+    started = time.perf_counter()
+    report = grade_submission(path, Limits(cell_seconds=600, total_seconds=1800))
+    elapsed = time.perf_counter() - started
+    if report["error"] or report["kernel_problem"]:
+        raise RuntimeError(f"{path.name} was not graded: {report['error'] or report['kernel_problem']}")
+    return elapsed
+
+
+def class_wall_seconds(size: int, jobs: int) -> float:
+    """Wall time of grading ``size`` submissions, ``jobs`` at a time, into a scratch folder."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "submissions"
+        folder.mkdir()
+        for index in range(size):
+            shutil.copy(CORPUS / CLASS_MIX[index % len(CLASS_MIX)],
+                        folder / f"student_{index:03d}.ipynb")
+        paths = sorted(folder.glob("*.ipynb"))
+        started = time.perf_counter()
+        grade_all(paths, Path(scratch) / "out", Limits(cell_seconds=600, total_seconds=1800),
+                  jobs=jobs, echo=lambda line: None)
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebook", type=Path, default=CORPUS / "correct.ipynb")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--class-size", type=int, default=30)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+
+    plain_execution_seconds(args.notebook)            # warm the disk cache and imports
+    plain, graded = [], []
+    for _ in range(args.repeats):                     # interleaved, so load drifts hit both
+        plain.append(plain_execution_seconds(args.notebook))
+        graded.append(grading_seconds(args.notebook))
+    plain_median, graded_median = statistics.median(plain), statistics.median(graded)
+    print(f"notebook: {args.notebook.name} ({args.repeats} runs each, median)")
+    print(f"  plain nbclient execution: {plain_median:6.2f} s   runs: "
+          + ", ".join(f"{t:.2f}" for t in plain))
+    print(f"  course grade (one file):  {graded_median:6.2f} s   runs: "
+          + ", ".join(f"{t:.2f}" for t in graded))
+    print(f"  ratio grading / plain:    {graded_median / plain_median:6.2f}   (target <= 1.3)")
+    wall = class_wall_seconds(args.class_size, args.jobs)
+    print(f"{args.class_size} submissions with --jobs {args.jobs}: {wall:6.1f} s wall "
+          f"({wall / args.class_size:.2f} s per submission)")
+
+
+if __name__ == "__main__":
+    main()

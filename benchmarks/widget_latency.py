@@ -1,0 +1,75 @@
+"""How long a learner waits between moving a control and seeing the figure redrawn.
+
+For each explorer in ``course.widgets``, set a control about 20 times (the values a learner
+would step through) and time each change until the new PNG is in the widget's image, which
+is what the browser then shows. Prints the median and the 90th percentile.
+
+Targets: at most 0.3 s for the logistic-regression explorer (1000 iterations) and at most
+1 s for the network explorer at 100 epochs.
+
+Run: ``python benchmarks/widget_latency.py`` (one process, a few seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+from course import widgets  # noqa: E402
+
+
+def time_changes(explorer, slider, values) -> np.ndarray:
+    """Seconds from ``slider.value = v`` until the explorer has drawn its new figure."""
+    seconds = []
+    for value in values:
+        redraws = explorer.redraws
+        start = time.perf_counter()
+        slider.value = value  # ipywidgets calls the observer synchronously: retrain + redraw
+        seconds.append(time.perf_counter() - start)
+        assert explorer.redraws == redraws + 1, "the figure was not redrawn"
+    return np.array(seconds)
+
+
+def report(name: str, seconds: np.ndarray, target: float) -> bool:
+    median, p90 = np.median(seconds), np.percentile(seconds, 90)
+    verdict = "ok" if p90 <= target else "SLOWER THAN TARGET"
+    print(f"{name:<44} n={len(seconds):>2}  median {median:.3f} s  p90 {p90:.3f} s  "
+          f"(target {target} s)  {verdict}")
+    return p90 <= target
+
+
+def main() -> int:
+    # α from 1e-4 to 10 and back, as a learner sweeping the log slider (1000 iterations).
+    alphas = 10.0 ** np.concatenate([np.linspace(-4, 1, 10), np.linspace(0.75, -3.75, 10)])
+    explorer = widgets.logistic_regression_explorer(alpha=0.1, num_iters=1000)
+    logistic = time_changes(explorer, explorer.alpha_slider, alphas)
+
+    # Epochs near 100 (each change retrains from the start), then α at 100 epochs.
+    network = widgets.network_explorer(alpha=1.0, epochs=100, seed=0)
+    epochs = time_changes(network, network.epochs_slider, [90, 95, 100, 105, 110, 91, 96, 101, 106, 111])
+    network.epochs_slider.value = 100
+    rates = time_changes(network, network.alpha_slider, [0.3, 0.5, 1.0, 2.0, 3.0, 0.4, 0.6, 1.2, 2.5, 3.5])
+
+    comparison = widgets.compare_learning_rates(alphas=(0.001, 0.1, 10.0), num_iters=1000)
+    compare = time_changes(comparison, comparison.alpha_sliders[1],
+                           10.0 ** np.linspace(-3, 0.5, 20))
+
+    print("Control change -> figure redrawn (time in the kernel; the browser adds a PNG "
+          "transfer of ~50 kB)")
+    ok = report("logistic_regression_explorer, α, 1000 iters", logistic, 0.3)
+    ok &= report("network_explorer, epochs 90..110", epochs, 1.0)
+    ok &= report("network_explorer, α at 100 epochs", rates, 1.0)
+    report("compare_learning_rates (3 runs), α", compare, 0.9)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,17 @@
+"""The autograder: grade returned notebooks safely, with per-exercise feedback.
+
+Instructors use it through the ``course grade`` and ``course gradescope-bundle`` commands
+(see ``docs/instructors.md``). The pieces, one job each:
+
+- ``submission``     read and validate a notebook; find its lesson from its metadata
+- ``runner``         run it in its own Jupyter kernel with time and memory limits
+- ``limits``         the memory limit and the watchdog that enforces both limits
+- ``harness``        the small helper injected into the kernel to call the student's functions
+- ``static_checks``  spot a function that just calls the course's reference implementation
+- ``grader``         one submission from file to report, scored with ``course.exercises``
+- ``reports``        per-submission JSON, the CSV gradebook, Gradescope's results.json
+- ``cli``, ``bundle``, ``gradescope``  the commands and the Gradescope autograder
+
+Student code never runs in the grader's process: the kernel sends back plain data only
+(``.npz`` read with ``allow_pickle=False`` and JSON), and every comparison happens here.
+"""

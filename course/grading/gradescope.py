@@ -1,0 +1,71 @@
+"""The grader as Gradescope runs it: ``python -m course.grading.gradescope --lesson L``.
+
+Gradescope copies the student's files to ``/autograder/submission`` and reads the result from
+``/autograder/results/results.json``. The root folder can be changed with ``--root`` (the
+bundle's ``run_autograder`` passes ``$AUTOGRADER_ROOT``) so the whole flow can be tested
+locally. A ``results.json`` is written whatever happens, so students always see feedback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from course.grading import reports
+from course.grading.runner import Limits
+from course.grading.submission import SubmissionError, read_submission
+
+
+def choose_notebook(folder: Path, lesson: str) -> Path | None:
+    """The submitted notebook of ``lesson`` in ``folder``: by metadata, else the only/first one."""
+    notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    for path in notebooks:
+        try:
+            if read_submission(path).metadata.get("course", {}).get("lesson") == lesson:
+                return path
+        except SubmissionError:
+            continue
+    return notebooks[0] if notebooks else None
+
+
+def no_notebook_report(lesson: str, folder: Path) -> dict:
+    """The report for a submission without any ``.ipynb`` file."""
+    from course.exercises import for_lesson
+    exercises = for_lesson(lesson)
+    files = ", ".join(sorted(p.name for p in folder.rglob("*") if p.is_file())) or "nothing"
+    error = f"Not graded: no Jupyter notebook (.ipynb) was submitted (received: {files})."
+    return {"submission": "", "lesson": lesson, "score": 0.0, "error": error,
+            "max_score": float(sum(e.points for e in exercises)), "seconds": 0.0,
+            "exercises": [{"id": e.id, "score": 0.0, "max_score": float(e.points),
+                           "status": "error", "feedback": f"{e.id}: 0 of {e.points} points. "
+                                                         f"{error}"} for e in exercises]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Grade the submission under ``--root`` and write ``results/results.json``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"))
+    parser.add_argument("--lesson", required=True)
+    parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--total-timeout", type=float, default=900)
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    results = root / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    notebook = choose_notebook(root / "submission", args.lesson)
+    if notebook is None:
+        report = no_notebook_report(args.lesson, root / "submission")
+    else:
+        from course.grading.grader import grade_submission
+        report = grade_submission(notebook, Limits(args.timeout, args.total_timeout))
+        if report.get("lesson") not in (None, args.lesson):
+            report["error"] = (f"Note: this notebook is lesson {report['lesson']}, but this "
+                               f"assignment is {args.lesson}.")
+    reports.write_gradescope(report, results / "results.json")
+    print(reports.progress_line(1, 1, report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

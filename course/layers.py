@@ -1,0 +1,74 @@
+"""Layers of a network: ``Input`` (the shape of one example) and ``Dense``.
+
+A dense layer with ``units`` neurons and activation g maps a batch a_in of shape (m, n_in)
+to (m, units):
+
+    z = a_in @ W + b        W (n_in, units), Keras' "kernel";  b (units,), Keras' "bias"
+    a = g(z)
+
+``build`` creates the weights: Glorot-uniform W ~ U(-r, r) with r = sqrt(6 / (n_in +
+units)), as Keras' default ``glorot_uniform``, drawn from a seeded generator, and b = 0.
+
+>>> layer = Dense(2, activation="relu")
+>>> layer.build(3, np.random.default_rng(0))
+>>> layer.W.shape, layer.b.tolist()
+((3, 2), [0.0, 0.0])
+>>> bool(np.all(np.abs(layer.W) <= np.sqrt(6 / (3 + 2))))
+True
+>>> layer.W, layer.b = np.ones((3, 2)), np.array([0.0, -10.0])
+>>> z, a = layer.forward(np.array([[1.0, 2.0, 3.0]]))      # z = (6, 6 - 10)
+>>> z, a
+(array([[ 6., -4.]]), array([[6., 0.]]))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course import activations
+from course._validation import as_count
+
+
+class Input:
+    """The input's shape without the batch dimension, e.g. ``Input(shape=(64,))``."""
+
+    def __init__(self, shape):
+        shape = (shape,) if isinstance(shape, (int, np.integer)) else shape
+        if not isinstance(shape, (tuple, list)) or len(shape) != 1:
+            raise ValueError(f"`shape` must be a tuple (n,) of one feature count; got {shape!r}.")
+        self.shape = (as_count(shape[0], "shape[0]"),)
+
+    def __repr__(self) -> str:
+        return f"Input(shape={self.shape})"
+
+
+class Dense:
+    """A fully connected layer: ``a = activation(a_in @ W + b)``.
+
+    Args:
+        units: number of neurons, n_out (>= 1).
+        activation: None or "linear" (the identity), "sigmoid" or "relu".
+
+    ``W`` (Keras' ``kernel``, shape (n_in, units)) and ``b`` (``bias``, (units,)) are None
+    until the layer is built.
+    """
+
+    def __init__(self, units: int, activation: str | None = None):
+        self.units = as_count(units, "units")
+        self.activation = activations.get(activation)
+        self.W: np.ndarray | None = None
+        self.b: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        return f"Dense(units={self.units}, activation={self.activation.name!r})"
+
+    def build(self, n_in: int, rng: np.random.Generator) -> None:
+        """Glorot-uniform W of shape (n_in, units) and zero biases."""
+        limit = np.sqrt(6.0 / (n_in + self.units))
+        self.W = rng.uniform(-limit, limit, size=(n_in, self.units))
+        self.b = np.zeros(self.units)
+
+    def forward(self, a_in: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``z = a_in @ W + b`` and ``a = g(z)`` for a_in (m, n_in); both (m, units)."""
+        z = a_in @ self.W + self.b
+        return z, self.activation.function(z)

@@ -1,0 +1,342 @@
+"""Regenerate the grader's corpus of student submissions, and the scores each must get.
+
+Run from the repository root after changing the solutions or the exercise registry::
+
+    .venv/bin/python tests/corpus/make_corpus.py
+
+Every notebook starts from a *lesson* made from ``solutions/`` exactly as
+``course build-lessons`` makes it (``course.authoring.make_lesson``); the script then fills in
+the answer cells the way a student would and sometimes adds a cell. ``expected.json`` holds,
+per file, the expected total, the expected score of every exercise and a phrase that must
+appear in the feedback. tests/test_grading_corpus.py grades the whole folder and checks them.
+
+Most submissions are lesson 01 (quick kernels); two are lesson 04 (TensorFlow). Mistake
+submissions start from *self-contained* answers (each function computes everything itself),
+so one wrong function costs only its own points.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from course import exercises  # noqa: E402
+from course.authoring import BEGIN, CODE_STUB, END, make_lesson  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+L01, L04 = "01_logistic_regression_numpy", "04_keras_model_fit"
+POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
+L01_IDS = [e.id for e in exercises.for_lesson(L01)]
+L04_IDS = [e.id for e in exercises.for_lesson(L04)]
+
+# -- answers a student could write (bodies, indented by 4) -------------------------------------
+SELF_CONTAINED = {
+    "sigmoid": """\
+z = np.asarray(z, dtype=np.float64)
+g = np.exp(-np.logaddexp(0.0, -z))       # 1 / (1 + e^-z) without overflow
+return float(g) if g.ndim == 0 else g""",
+    "compute_cost": """\
+f = 1 / (1 + np.exp(-(X @ w + b)))
+return float(np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f)))""",
+    "compute_gradient": """\
+err = 1 / (1 + np.exp(-(X @ w + b))) - y
+return X.T @ err / X.shape[0], float(np.mean(err))""",
+    "gradient_descent": """\
+def cost(w, b):
+    f = 1 / (1 + np.exp(-(X @ w + b)))
+    return float(np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f)))
+w, b = np.array(w_in, dtype=np.float64), float(b_in)
+J_history = [cost(w, b)]
+for _ in range(num_iters):
+    err = 1 / (1 + np.exp(-(X @ w + b))) - y
+    w, b = w - alpha * X.T @ err / X.shape[0], b - alpha * float(np.mean(err))
+    J_history.append(cost(w, b))
+return w, b, J_history""",
+}
+
+# -- reading and writing notebooks -------------------------------------------------------------
+
+
+def solution(stem: str) -> dict:
+    return json.loads((ROOT / "solutions" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+
+
+def solution_bodies(stem: str) -> dict:
+    """The instructor's answers (the lines between the markers), dedented by 4."""
+    bodies = {}
+    for cell in solution(stem)["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if BEGIN in source:
+            inner = source.split(BEGIN, 1)[1].split(END, 1)[0].split("\n")[1:-1]
+            bodies[grade_id] = "\n".join(line[4:] for line in inner)
+    return bodies
+
+
+def lesson(stem: str) -> dict:
+    """The lesson notebook as ``course build-lessons`` writes it (sources as one string)."""
+    notebook = make_lesson(solution(stem), stem)
+    for cell in notebook["cells"]:
+        if isinstance(cell["source"], list):
+            cell["source"] = "".join(cell["source"])
+    return notebook
+
+
+def code_cells(notebook: dict) -> list:
+    return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+def answer(notebook: dict, exercise_id: str, body: str) -> dict:
+    """Replace the stub in the answer cell of ``exercise_id`` by ``body`` (4-space indent)."""
+    stub = "\n".join("    " + line for line in CODE_STUB)
+    for cell in code_cells(notebook):
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == exercise_id:
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            assert stub in source, exercise_id
+            indented = "\n".join(("    " + line) if line else line for line in body.split("\n"))
+            cell["source"] = source.replace(stub, indented)
+            return notebook
+    raise KeyError(exercise_id)
+
+
+def add_cell(notebook: dict, source: str, position: int | None = None) -> dict:
+    """Insert a code cell (at the end by default)."""
+    cell = nbformat.v4.new_code_cell(source)
+    cells = notebook["cells"]
+    cell["id"] = f"added-by-student-{len(cells)}"
+    cells.insert(len(cells) if position is None else position, dict(cell))
+    return notebook
+
+
+def trimmed(notebook: dict, last_grade_id: str) -> dict:
+    """Drop the cells after the check cell ``last_grade_id`` (the lesson's demos and widgets).
+
+    Keeps the corpus quick to grade: a student who stopped after the last exercise.
+    """
+    cells = notebook["cells"]
+    ids = [cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in cells]
+    notebook["cells"] = cells[: ids.index(last_grade_id) + 1]
+    return notebook
+
+
+def filled(stem: str, bodies: dict) -> dict:
+    notebook = lesson(stem)
+    for exercise_id, body in bodies.items():
+        answer(notebook, exercise_id, body)
+    return notebook
+
+
+def self_contained(**changes) -> dict:
+    """Lesson 01 answered with SELF_CONTAINED, some bodies replaced by ``changes``, trimmed."""
+    return trimmed(filled(L01, {**SELF_CONTAINED, **changes}), "check_gradient_descent")
+
+
+def write(name: str, notebook: dict) -> None:
+    node = nbformat.from_dict(notebook)
+    nbformat.validate(node)
+    (HERE / name).write_text(nbformat.writes(node) + "\n", encoding="utf-8")
+
+
+# -- expectations that follow from the registry's case design --------------------------------
+def share_of_cases(exercise_id: str, passes) -> float:
+    """Fraction of hidden cases on which ``passes(args)`` holds (edge cases are fixed)."""
+    cases = exercises.get(exercise_id).grading_cases(np.random.default_rng(0))
+    return sum(bool(passes(args)) for args in cases) / len(cases)
+
+
+def scores(lesson_ids: list, **overrides) -> dict:
+    return {exercise_id: overrides.get(exercise_id, POINTS[exercise_id])
+            for exercise_id in lesson_ids}
+
+
+def zeros(lesson_ids: list) -> dict:
+    return {exercise_id: 0.0 for exercise_id in lesson_ids}
+
+
+def main() -> None:
+    for old in HERE.glob("*.ipynb"):
+        old.unlink()
+    expected = {}
+
+    def add(name, notebook, exercise_scores, phrases=(), error=None):
+        if notebook is not None:
+            write(name, notebook)
+        expected[name] = {"scores": exercise_scores,
+                          "total": round(sum(exercise_scores.values()), 2),
+                          "phrases": dict(phrases), "error": error}
+
+    correct01 = solution_bodies(L01)
+    add("correct.ipynb", filled(L01, correct01), scores(L01_IDS))
+    add("self_contained.ipynb", self_contained(), scores(L01_IDS))
+    add("untouched.ipynb", lesson(L01), zeros(L01_IDS),
+        {exercise_id: "not attempted" for exercise_id in L01_IDS})
+
+    # The lesson found from the cells' grade_ids when the metadata is gone; the file name lies.
+    renamed = filled(L01, correct01)
+    renamed["metadata"].pop("course")
+    add("02_loss_and_cost_renamed.ipynb", renamed, scores(L01_IDS))
+
+    # -- one common mistake each ---------------------------------------------------------------
+    add("mistake_sigmoid_sign.ipynb", self_contained(sigmoid="return 1 / (1 + np.exp(z))"),
+        scores(L01_IDS, sigmoid=0.0), {"sigmoid": "the wrong sign in the exponent"})
+    overflow_share = share_of_cases("sigmoid", lambda a: np.max(np.abs(a["z"])) < 700)
+    add("mistake_sigmoid_overflow_nan.ipynb",
+        self_contained(sigmoid="return np.exp(z) / (1 + np.exp(z))"),
+        scores(L01_IDS, sigmoid=round(2 * overflow_share, 2)),
+        {"sigmoid": "an overflow for large |z|"})
+    single = share_of_cases("compute_cost", lambda a: a["X"].shape[0] == 1)  # 1/m = 1 there
+    add("mistake_cost_no_1_over_m.ipynb", self_contained(compute_cost="""\
+f = 1 / (1 + np.exp(-(X @ w + b)))
+return float(np.sum(-y * np.log(f) - (1 - y) * np.log(1 - f)))"""),
+        scores(L01_IDS, compute_cost=round(3 * single, 2)), {"compute_cost": "missing 1/m"})
+    add("mistake_gradient_no_1_over_m.ipynb", self_contained(compute_gradient="""\
+err = 1 / (1 + np.exp(-(X @ w + b))) - y
+return X.T @ err, float(np.sum(err))"""),
+        scores(L01_IDS, compute_gradient=round(3 * single, 2)),
+        {"compute_gradient": "the gradient without the 1/m factor"})
+    add("mistake_gradient_dj_dw_column.ipynb", self_contained(compute_gradient="""\
+err = (1 / (1 + np.exp(-(X @ w + b))) - y).reshape(-1, 1)
+return X.T @ err / X.shape[0], float(np.mean(err))"""),
+        scores(L01_IDS, compute_gradient=1.5),
+        {"compute_gradient": "dj_dw of shape (n, 1) instead of (n,)"})
+    add("mistake_descent_history_no_start.ipynb", self_contained(
+        gradient_descent=SELF_CONTAINED["gradient_descent"].replace(
+            "J_history = [cost(w, b)]", "J_history = []")),
+        scores(L01_IDS, gradient_descent=2.0),
+        {"gradient_descent": "J_history without the starting cost"})
+    add("wrong_type_string.ipynb", self_contained(compute_cost="""\
+f = 1 / (1 + np.exp(-(X @ w + b)))
+return f"{np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f)):.6f}\""""),
+        scores(L01_IDS, compute_cost=0.0), {"compute_cost": "returned a str"})
+
+    # -- broken notebooks -----------------------------------------------------------------------
+    add("syntax_error.ipynb", self_contained(compute_cost="return float(np.mean(X @ w + b)"),
+        scores(L01_IDS, compute_cost=0.0), {"compute_cost": "No function named"})
+    broken_import = self_contained()
+    first = code_cells(broken_import)[0]
+    first["source"] = "import course_helpers_from_last_year   # does not exist\n" + first["source"]
+    add("exception_at_import.ipynb", broken_import, zeros(L01_IDS),
+        {"sigmoid": "NameError: name 'np' is not defined"})
+    looping = self_contained(gradient_descent="while True:\n    pass")
+    add("infinite_loop.ipynb", looping, scores(L01_IDS, gradient_descent=0.0),
+        {"gradient_descent": "time limit"})
+    stubborn = self_contained()
+    add_cell(stubborn, "import time\nwhile True:\n    try:\n        time.sleep(1)\n"
+                       "    except BaseException:\n        pass   # swallows the interrupt")
+    add("infinite_loop_ignores_interrupt.ipynb", stubborn, zeros(L01_IDS),
+        {"sigmoid": "ignored the interrupt"})
+    big = self_contained()
+    add_cell(big, "too_big = np.ones((200_000, 200_000))   # 320 GB", position=None)
+    add("huge_allocation.ipynb", big, scores(L01_IDS))
+    hog = self_contained()
+    add_cell(hog, "import mmap\nhog = mmap.mmap(-1, 8 << 30)\n"
+                  "for i in range(0, 8 << 30, 4096):\n    hog[i] = 1")
+    add("memory_hog.ipynb", hog, zeros(L01_IDS), {"sigmoid": "memory limit"})
+    exiting = self_contained(compute_cost="import sys\nsys.exit(0)")
+    add_cell(exiting, "import sys\nsys.exit('done early')")
+    add("sys_exit.ipynb", exiting, scores(L01_IDS, compute_cost=0.0),
+        {"compute_cost": "SystemExit"})
+    os_exit = self_contained()
+    add_cell(os_exit, "import os\nos._exit(0)")
+    add("os_exit.ipynb", os_exit, zeros(L01_IDS), {"sigmoid": "kernel stopped"})
+    # Crashes only on a hidden case (8 examples, 1 feature), so its check cell passes first.
+    add("segfault_in_function.ipynb", self_contained(gradient_descent=(
+        "if X.shape == (8, 1):\n    import os, signal\n    os.kill(os.getpid(), signal.SIGSEGV)\n"
+        + SELF_CONTAINED["gradient_descent"])),
+        scores(L01_IDS, gradient_descent=0.0), {"gradient_descent": "kernel stopped"})
+
+    # -- attempts to fool the grader ------------------------------------------------------------
+    patched = self_contained(sigmoid="return 1 / (1 + np.exp(z))")
+    add_cell(patched, """\
+import builtins, math
+np.allclose = lambda *args, **kwargs: True
+np.isclose = lambda *args, **kwargs: True
+np.array_equal = lambda *args, **kwargs: True
+np.testing.assert_allclose = lambda *args, **kwargs: None
+np.testing.assert_array_almost_equal = lambda *args, **kwargs: None
+math.isclose = lambda *args, **kwargs: True
+builtins.abs = lambda x: 0
+builtins.sum = lambda *args, **kwargs: 0
+builtins.round = lambda *args, **kwargs: 0""")
+    add("monkeypatch_numpy_builtins.ipynb", patched, scores(L01_IDS, sigmoid=0.0),
+        {"sigmoid": "the wrong sign in the exponent"})
+    add("always_equal.ipynb", self_contained(sigmoid="""\
+class Anything(float):
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+    __hash__ = float.__hash__
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+    def __array__(self, dtype=None, copy=None):
+        return np.array(Anything(0.5), dtype=object)
+return AlwaysEqual()"""), scores(L01_IDS, sigmoid=0.0), {"sigmoid": "sigmoid: 0 of 2"})
+    faker = lesson(L01)
+    add_cell(faker, """\
+print("sigmoid: all 4 tests passed.\\nScore: 11 of 11")
+import json, pathlib
+for name in ("results.json", "results-0000.json", "grades.csv"):
+    pathlib.Path(name).write_text(json.dumps([{"status": "ok"}] * 10))""")
+    add("fake_output_and_files.ipynb", faker, zeros(L01_IDS),
+        {exercise_id: "not attempted" for exercise_id in L01_IDS})
+    shadow = self_contained(sigmoid="return 1 / (1 + np.exp(z))")
+    add_cell(shadow, "%%writefile numpy.py\n"
+                     "allclose = isclose = array_equal = lambda *args, **kwargs: True\n",
+             position=1)
+    add_cell(shadow, "import importlib, sys\nsys.modules.pop('numpy', None)\n"
+                     "import numpy\nprint(numpy.allclose(1, 2))")
+    add("numpy_py_in_cwd.ipynb", shadow, scores(L01_IDS, sigmoid=0.0),
+        {"sigmoid": "the wrong sign in the exponent"})
+    add("calls_reference.ipynb", self_contained(
+        sigmoid="return logistic.sigmoid(z)",
+        compute_cost="import importlib\nmodule = importlib.import_module('course.' + "
+                     "'logis' + 'tic')\nreturn getattr(module, 'compute_' + 'cost')(X, y, w, b)",
+        compute_gradient="from course.logistic import compute_gradient as cg\n"
+                         "return cg(X, y, w, b)"),
+        scores(L01_IDS, sigmoid=0.0, compute_cost=0.0, compute_gradient=0.0),
+        {"sigmoid": "reference implementation", "compute_cost": "reference implementation",
+         "compute_gradient": "reference implementation"})
+
+    # -- files that are not notebooks -----------------------------------------------------------
+    text = nbformat.writes(nbformat.from_dict(filled(L01, correct01)))
+    (HERE / "corrupt.ipynb").write_text(text[: len(text) // 2], encoding="utf-8")
+    add("corrupt.ipynb", None, {}, error="not a Jupyter notebook")
+    (HERE / "not_a_notebook.ipynb").write_text("def sigmoid(z):\n    return 0.5\n",
+                                               encoding="utf-8")
+    add("not_a_notebook.ipynb", None, {}, error="not a Jupyter notebook")
+    (HERE / "json_not_a_notebook.ipynb").write_text('{"cells": "none", "nbformat": 4}\n',
+                                                    encoding="utf-8")
+    add("json_not_a_notebook.ipynb", None, {}, error="damaged")
+    (HERE / "empty.ipynb").write_text("", encoding="utf-8")
+    add("empty.ipynb", None, {}, error="empty")
+
+    # -- lesson 04 (TensorFlow) -----------------------------------------------------------------
+    correct04 = solution_bodies(L04)
+    add("keras_correct.ipynb", trimmed(filled(L04, correct04), "check_build_model"),
+        scores(L04_IDS))
+    relu = correct04["build_model"].replace("Dense(units=25, activation='sigmoid')",
+                                            "Dense(units=25, activation='relu')").replace(
+        "Dense(units=15, activation='sigmoid')", "Dense(units=15, activation='relu')")
+    assert relu != correct04["build_model"]
+    add("keras_mistake_relu.ipynb", trimmed(filled(L04, {"build_model": relu}),
+                                            "check_build_model"),
+        scores(L04_IDS, build_model=2.0), {"build_model": "relu in the hidden layers"})
+
+    (HERE / "expected.json").write_text(json.dumps(expected, indent=2, sort_keys=True) + "\n",
+                                        encoding="utf-8")
+    print(f"wrote {len(expected)} submissions to {HERE}")
+
+
+if __name__ == "__main__":
+    main()

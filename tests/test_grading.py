@@ -1,0 +1,353 @@
+"""Unit tests of course.grading's pieces: reading, lesson detection, static checks, harness,
+result loading, limits, reports and the command line. The whole pipeline against hostile
+submissions is tested in test_grading_corpus.py."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from course.cli import main as course_main
+from course.grading import cli, harness, limits, reports, runner, static_checks
+from course.grading.grader import grade_exercise
+from course.grading.submission import SubmissionError, identify_lesson, read_submission
+from course.exercises import get
+
+LESSONS = {"01_logistic_regression_numpy": ["sigmoid", "compute_cost"],
+           "02_loss_and_cost": ["binary_crossentropy", "mean_squared_error"]}
+
+
+def notebook_with(*sources, lesson=None, grade_ids=()):
+    cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    for cell, grade_id in zip(cells, grade_ids):
+        cell.metadata["nbgrader"] = {"grade_id": grade_id, "solution": True}
+    metadata = {"course": {"lesson": lesson}} if lesson else {}
+    return nbformat.v4.new_notebook(cells=cells, metadata=metadata)
+
+
+# -- reading submissions ------------------------------------------------------------------------
+@pytest.mark.parametrize("content, phrase", [
+    (b"", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "not a Jupyter notebook"),
+    (b"def sigmoid(z): pass", "not valid JSON"),
+    (b'[1, 2, 3]', "JSON but not a Jupyter notebook"),
+    (b'{"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": 3}', "damaged"),
+])
+def test_unreadable_files_raise_a_submission_error_that_says_why(tmp_path, content, phrase):
+    path = tmp_path / "ada.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(SubmissionError, match=phrase):
+        read_submission(path)
+
+
+def test_a_valid_notebook_is_read(tmp_path):
+    path = tmp_path / "ada.ipynb"
+    nbformat.write(notebook_with("x = 1", lesson="02_loss_and_cost"), path)
+    assert read_submission(path).cells[0].source == "x = 1"
+
+
+def test_the_lesson_comes_from_metadata_not_the_file_name():
+    notebook = notebook_with("x = 1", lesson="02_loss_and_cost", grade_ids=["sigmoid"])
+    assert identify_lesson(notebook, LESSONS) == "02_loss_and_cost"
+
+
+def test_without_metadata_the_lesson_comes_from_the_exercise_ids():
+    notebook = notebook_with("a", "b", grade_ids=["mean_squared_error", "check_x"])
+    assert identify_lesson(notebook, LESSONS) == "02_loss_and_cost"
+    unknown = notebook_with("a", lesson="99_nothing", grade_ids=["binary_crossentropy"])
+    assert identify_lesson(unknown, LESSONS) == "02_loss_and_cost"
+
+
+def test_a_notebook_of_no_known_lesson_is_refused():
+    with pytest.raises(SubmissionError, match="which lesson"):
+        identify_lesson(notebook_with("x = 1"), LESSONS)
+
+
+# -- static detection of calls to the reference ---------------------------------------------------
+REF = ("course.logistic", "sigmoid")
+
+
+@pytest.mark.parametrize("sources", [
+    ["from course import logistic", "def sigmoid(z):\n    return logistic.sigmoid(z)"],
+    ["import course.logistic as L\ndef sigmoid(z):\n    return L.sigmoid(z)"],
+    ["import course\ndef sigmoid(z):\n    return course.logistic.sigmoid(z)"],
+    ["from course.logistic import sigmoid as s", "%matplotlib inline\ndef sigmoid(z):\n    y = s(z)\n    return y"],
+    ["def sigmoid(z):\n    from course.logistic import sigmoid\n    return sigmoid(z)"],
+    ["from course.logistic import sigmoid"],                  # no definition at all
+    ["def sigmoid(z, f=__import__('course').logistic.sigmoid):\n    return f(z)"],
+])
+def test_calls_to_the_reference_are_found_in_the_code(sources):
+    assert static_checks.calls_reference(sources, "sigmoid", *REF)
+
+
+@pytest.mark.parametrize("sources", [
+    ["from course import logistic", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))"],
+    ["from course.logistic import sigmoid", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))"],
+    ["def sigmoid(z):\n    return 1 / (1 + np.exp(-z))", "print(logistic.sigmoid(0))"],
+    ["from course.logistic import compute_cost\ndef sigmoid(z):\n    return compute_cost(z)"],
+    ["def sigmoid(z:\n    broken"],                           # not Python: nothing to see
+])
+def test_own_code_is_not_mistaken_for_the_reference(sources):
+    assert not static_checks.calls_reference(sources, "sigmoid", *REF)
+
+
+# -- the harness (run here on trusted test code) --------------------------------------------------
+def test_cases_survive_the_npz_round_trip_without_pickle(tmp_path):
+    cases = [{"X": np.arange(6.0).reshape(2, 3), "b": -1.5, "n": 3, "g": "relu", "ok": True,
+              "weights": [np.ones((2, 2)), np.zeros(2)]}]
+    np.savez(tmp_path / "c.npz", **harness.encode_cases(cases))
+    with np.load(tmp_path / "c.npz", allow_pickle=False) as stored:
+        back = harness.decode_cases({key: stored[key] for key in stored.files})[0]
+    assert back["b"] == -1.5 and back["n"] == 3 and back["g"] == "relu" and back["ok"] is True
+    assert type(back["b"]) is float and type(back["n"]) is int
+    np.testing.assert_array_equal(back["X"], cases[0]["X"])
+    np.testing.assert_array_equal(back["weights"][0], np.ones((2, 2)))
+
+
+def run_harness(tmp_path, namespace, exercise_id="sigmoid", cases=None):
+    cases = cases if cases is not None else get(exercise_id).grading_cases(0)
+    np.savez(tmp_path / "in.npz", **harness.encode_cases(cases))
+    grade = harness.make_grader(namespace)
+    grade(exercise_id, exercise_id, str(tmp_path / "in.npz"), str(tmp_path / "out"))
+    return runner._read_results(tmp_path / "out", len(cases)), cases
+
+
+def test_harness_reports_a_status_per_case(tmp_path):
+    namespace = {"sigmoid": lambda z: np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))}
+    run, cases = run_harness(tmp_path, namespace)
+    assert [s["status"] for s in run.statuses] == ["ok"] * len(cases)
+    assert set(run.outputs[0]) == {"value"}
+    assert not any(s["called_reference"] for s in run.statuses)
+
+
+@pytest.mark.parametrize("body, status, phrase", [
+    ("raise NotImplementedError()", "not_implemented", "NotImplementedError"),
+    ("raise SystemExit(3)", "error", "SystemExit: 3"),
+    ("return 'a string'", "error", "returned a str"),
+])
+def test_harness_turns_every_failure_into_text(tmp_path, body, status, phrase):
+    namespace = {}
+    exec(f"def sigmoid(z):\n    {body}\n", namespace)
+    run, _ = run_harness(tmp_path, namespace)
+    assert {s["status"] for s in run.statuses} == {status}
+    assert phrase in run.statuses[0]["message"]
+
+
+def test_harness_notices_a_call_into_the_reference_however_it_is_reached(tmp_path):
+    namespace = {}
+    exec("import importlib\n"
+         "def sigmoid(z):\n"
+         "    module = importlib.import_module('course.' + 'logistic')\n"
+         "    return getattr(module, 'sig' + 'moid')(z)\n", namespace)
+    run, _ = run_harness(tmp_path, namespace)
+    assert all(s["called_reference"] for s in run.statuses)
+
+
+def test_harness_notices_a_function_that_removes_its_watcher(tmp_path):
+    namespace = {}
+    exec("import sys\ndef sigmoid(z):\n    sys.setprofile(None)\n    return z\n", namespace)
+    run, _ = run_harness(tmp_path, namespace)
+    assert all(s["tampered"] for s in run.statuses)
+
+
+def test_harness_notices_a_patched_registry_that_computes_the_answer(tmp_path, monkeypatch):
+    exercise = get("sigmoid")
+    cases = exercise.grading_cases(0)
+    np.savez(tmp_path / "in.npz", **harness.encode_cases(cases))
+    grade = harness.make_grader({"sigmoid": lambda z: 0.0})
+    # "student" code, run after the preamble: answer with the answer key instead of the function
+    monkeypatch.setattr(exercise, "call", lambda function, args: exercise.expected(args)["value"])
+    grade("sigmoid", "sigmoid", str(tmp_path / "in.npz"), str(tmp_path / "a"))
+    flagged = runner._read_results(tmp_path / "a", len(cases)).statuses
+    assert all(s["called_reference"] and s["tampered"] for s in flagged)
+    # patching the class's run_case is useless: the harness captured the original
+    monkeypatch.undo()
+    monkeypatch.setattr(type(exercise), "run_case", lambda *args: 1 / 0)
+    grade("sigmoid", "sigmoid", str(tmp_path / "in.npz"), str(tmp_path / "b"))
+    assert {s["status"] for s in runner._read_results(tmp_path / "b", len(cases)).statuses} \
+        == {"ok"}
+
+
+def test_harness_reports_a_missing_function(tmp_path):
+    run, cases = run_harness(tmp_path, {})
+    assert [s["status"] for s in run.statuses] == ["missing"] * len(cases)
+
+
+def test_harness_uses_the_numpy_it_captured_before_student_code(tmp_path, monkeypatch):
+    namespace = {"sigmoid": lambda z: np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))}
+    cases = get("sigmoid").grading_cases(0)
+    np.savez(tmp_path / "in.npz", **harness.encode_cases(cases))
+    grade = harness.make_grader(namespace)
+    monkeypatch.setattr(np, "savez", lambda *args, **kwargs: None)       # "student" code
+    monkeypatch.setattr(np, "load", lambda *args, **kwargs: 1 / 0)
+    grade("sigmoid", "sigmoid", str(tmp_path / "in.npz"), str(tmp_path / "out"))
+    monkeypatch.undo()
+    assert runner._read_results(tmp_path / "out", len(cases)).statuses[0]["status"] == "ok"
+
+
+# -- reading results back: forged files are refused -----------------------------------------------
+def test_results_with_pickled_objects_are_refused(tmp_path):
+    np.savez(tmp_path / "r.npz", **{"0:value": np.array([object()], dtype=object)})
+    (tmp_path / "r.json").write_text(json.dumps([{"status": "ok"}]))
+    run = runner._read_results(tmp_path / "r", 1)
+    assert run.statuses is None and "could not be read back" in run.problem
+
+
+@pytest.mark.parametrize("arrays, statuses", [
+    ({"7:value": np.zeros(1)}, [{"status": "ok"}]),            # a case that does not exist
+    ({"0:value": np.zeros(1, dtype=np.int64)}, [{"status": "ok"}]),
+    ({"0:value": np.zeros(1)}, {"status": "ok"}),
+])
+def test_results_that_do_not_match_the_cases_are_refused(tmp_path, arrays, statuses):
+    np.savez(tmp_path / "r.npz", **arrays)
+    (tmp_path / "r.json").write_text(json.dumps(statuses))
+    assert runner._read_results(tmp_path / "r", 1).statuses is None
+
+
+def test_no_result_file_means_no_result(tmp_path):
+    run = runner._read_results(tmp_path / "nothing", 3)
+    assert run.statuses is None and run.problem is None
+
+
+# -- scoring decisions of the grader ----------------------------------------------------------------
+def test_an_exercise_without_results_scores_0_with_the_reason():
+    exercise = get("sigmoid")
+    entry = grade_exercise(exercise, exercise.grading_cases(0),
+                           runner.ExerciseRun(problem="the kernel stopped"), False)
+    assert entry["score"] == 0 and "the kernel stopped" in entry["feedback"]
+
+
+def test_a_reference_call_scores_0_even_with_right_answers():
+    exercise = get("sigmoid")
+    cases = exercise.grading_cases(0)
+    right = [exercise.expected(case) for case in cases]
+    statuses = [{"status": "ok", "called_reference": False}] * len(cases)
+    honest = grade_exercise(exercise, cases, runner.ExerciseRun(statuses, right), False)
+    assert honest["score"] == exercise.points
+    flagged = grade_exercise(exercise, cases, runner.ExerciseRun(statuses, right), True)
+    assert flagged["score"] == 0 and "course.logistic.sigmoid" in flagged["feedback"]
+
+
+# -- limits ---------------------------------------------------------------------------------------
+def test_watchdog_kills_a_process_that_uses_too_much_memory():
+    child = subprocess.Popen([sys.executable, "-c",
+                              "import time\nblocks = []\nwhile True:\n"
+                              "    blocks.append(bytearray(50 * 2**20))\n    time.sleep(0.01)"])
+    watchdog = limits.Watchdog(child.pid, memory_mb=300, total_seconds=60)
+    watchdog.start()
+    assert child.wait(timeout=60) != 0
+    watchdog.join(5)
+    assert "memory limit of 300 MB" in watchdog.reason
+
+
+def test_watchdog_kills_a_process_that_runs_too_long():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    started = time.monotonic()
+    watchdog = limits.Watchdog(child.pid, memory_mb=4096, total_seconds=1)
+    watchdog.start()
+    child.wait(timeout=30)
+    assert time.monotonic() - started < 30
+    watchdog.join(5)
+    assert "total time limit of 1 s" in watchdog.reason
+
+
+def test_rlimit_data_turns_a_huge_allocation_into_memory_error():
+    child = subprocess.Popen([sys.executable, "-c",
+                              "import time, numpy as np\ntime.sleep(1)\n"
+                              "try:\n    np.ones(2 * 10**8)\nexcept MemoryError:\n"
+                              "    raise SystemExit(7)"])
+    limits.limit_data_segment(child.pid, 512)
+    assert child.wait(timeout=60) == 7
+
+
+# -- reports ---------------------------------------------------------------------------------------
+def sample_report(name="ada.ipynb", lesson="01_logistic_regression_numpy", error=None):
+    exercises = [] if error else [
+        {"id": "sigmoid", "score": 2.0, "max_score": 2.0, "status": "passed", "feedback": "ok"},
+        {"id": "compute_cost", "score": 0.5, "max_score": 3.0, "status": "failed",
+         "feedback": "compute_cost: 0.5 of 3 points."}]
+    return {"submission": name, "lesson": None if error else lesson, "error": error,
+            "score": sum(e["score"] for e in exercises), "max_score": 0.0 if error else 5.0,
+            "exercises": exercises, "seconds": 1.0, "notebook_errors": ["code cell 3: X"],
+            "kernel_problem": None}
+
+
+def test_gradebook_has_one_row_per_submission_and_blank_for_other_lessons(tmp_path):
+    other = sample_report("bob.ipynb")
+    other["exercises"] = [{"id": "build_model", "score": 3.0, "max_score": 3.0,
+                           "status": "passed", "feedback": ""}]
+    broken = sample_report("eve.ipynb", error="Not graded: the file is empty.")
+    reports.write_gradebook([sample_report(), other, broken], tmp_path / "grades.csv")
+    lines = (tmp_path / "grades.csv").read_text().splitlines()
+    assert lines[0] == ("submission,lesson,sigmoid,compute_cost,build_model,total,max_total,"
+                        "error")
+    assert lines[1] == "ada.ipynb,01_logistic_regression_numpy,2,0.5,,2.5,5,"
+    assert lines[3] == "eve.ipynb,,,,,0,0,Not graded: the file is empty."
+
+
+def test_gradescope_results_for_an_unreadable_file_still_have_a_test():
+    results = reports.gradescope_results(sample_report(error="Not graded: empty."))
+    assert results["score"] == 0 and results["tests"][0]["output"] == "Not graded: empty."
+    good = reports.gradescope_results(sample_report())
+    assert [t["status"] for t in good["tests"]] == ["passed", "failed"]
+    assert "code cell 3: X" in good["output"]
+
+
+def test_summary_table_lists_every_submission():
+    table = reports.summary_table([sample_report(), sample_report("eve.ipynb", error="empty")])
+    assert "ada.ipynb" in table and "2.5/5" in table and "eve.ipynb" in table and "empty" in table
+
+
+# -- the command line ------------------------------------------------------------------------------
+def test_folders_are_searched_for_notebooks_skipping_checkpoints(tmp_path):
+    (tmp_path / "ada").mkdir()
+    (tmp_path / "ada" / ".ipynb_checkpoints").mkdir()
+    for path in ("ada/lesson.ipynb", "ada/.ipynb_checkpoints/lesson.ipynb", "bob.ipynb",
+                 "notes.txt"):
+        (tmp_path / path).write_text("{}")
+    found = cli.find_submissions([str(tmp_path), str(tmp_path / "notes.txt")])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "ada/lesson.ipynb", "bob.ipynb", "notes.txt"]
+
+
+def test_report_names_stay_distinct():
+    paths = [Path("a/x.ipynb"), Path("b/x.ipynb"), Path("a/x.ipynb.bak/x.ipynb")]
+    names = cli.report_names(paths)
+    assert len(set(names)) == 3 and names[:2] == ["a-x", "b-x"]
+
+
+def test_usage_errors_exit_with_2(tmp_path, capsys):
+    assert course_main(["grade", str(tmp_path / "missing.ipynb"), "--out", str(tmp_path)]) == 2
+    assert "no such file" in capsys.readouterr().err
+    (tmp_path / "empty_folder").mkdir()
+    assert course_main(["grade", str(tmp_path / "empty_folder"), "--out", str(tmp_path)]) == 2
+    with pytest.raises(SystemExit) as stopped:
+        course_main(["grade", str(tmp_path), "--out", str(tmp_path), "--jobs", "0"])
+    assert stopped.value.code == 2
+    assert course_main(["gradescope-bundle", "99_no_such_lesson", "--out",
+                        str(tmp_path / "a.zip")]) == 2
+
+
+def test_an_unreadable_submission_is_graded_0_and_the_exit_status_is_0(tmp_path, capsys):
+    (tmp_path / "empty.ipynb").write_text("")
+    out = tmp_path / "out"
+    assert course_main(["grade", str(tmp_path / "empty.ipynb"), "--out", str(out),
+                        "--format", "gradescope"]) == 0
+    report = json.loads((out / "empty.json").read_text())
+    assert report["score"] == 0 and "empty" in report["error"]
+    assert json.loads((out / "results.json").read_text())["score"] == 0
+    assert "[1/1] empty.ipynb" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["grade", "gradescope-bundle"])
+def test_help_has_an_example(command, capsys):
+    with pytest.raises(SystemExit):
+        course_main([command, "--help"])
+    assert "Example:" in capsys.readouterr().out
