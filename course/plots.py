@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap
+from matplotlib.ticker import MaxNLocator
 
 from course._validation import as_count, as_float_array, as_generator, as_real_number
 from course.logistic import compute_cost, predict_proba, sigmoid
@@ -123,6 +123,20 @@ def plot_data(X, y, title=None, ax=None):
     return _finish(fig, made_here)
 
 
+def _half_plane(corners, w, b):
+    """The part of a convex polygon (k, 2) where w·x + b >= 0, as a polygon (k', 2)."""
+    z = corners @ w + b  # (k,)
+    kept = []
+    for i in range(len(corners)):
+        j = (i + 1) % len(corners)
+        if z[i] >= 0:
+            kept.append(corners[i])
+        if (z[i] >= 0) != (z[j] >= 0):  # the boundary crosses this edge
+            t = z[i] / (z[i] - z[j])
+            kept.append(corners[i] + t * (corners[j] - corners[i]))
+    return np.array(kept)
+
+
 def plot_decision_boundary(X, y, w, b, title=None, ax=None):
     """Draw 2-D data by class and the line where the model's probability is 0.5.
 
@@ -149,12 +163,13 @@ def plot_decision_boundary(X, y, w, b, title=None, ax=None):
     pad = 0.1 * (X.max(axis=0) - X.min(axis=0) + 1e-9)
     (x1_lo, x2_lo), (x1_hi, x2_hi) = X.min(axis=0) - pad, X.max(axis=0) + pad
 
-    # Light shading of the two predicted regions, as an image of the prediction on a grid.
-    grid1, grid2 = np.meshgrid(np.linspace(x1_lo, x1_hi, 200), np.linspace(x2_lo, x2_hi, 200))
-    z = w[0] * grid1 + w[1] * grid2 + b  # (200, 200)
-    regions = ListedColormap([CLASS_STYLE[0]["color"], CLASS_STYLE[1]["color"]])
-    ax.imshow((z >= 0).astype(float), extent=(x1_lo, x1_hi, x2_lo, x2_hi), origin="lower",
-              cmap=regions, vmin=0, vmax=1, alpha=0.08, aspect="auto", interpolation="nearest")
+    # Light shading of the two predicted regions: the plot's rectangle cut along the boundary.
+    corners = np.array([[x1_lo, x2_lo], [x1_hi, x2_lo], [x1_hi, x2_hi], [x1_lo, x2_hi]])
+    for label, sign in ((1, 1.0), (0, -1.0)):
+        region = _half_plane(corners, sign * w, sign * b)
+        if len(region):
+            ax.fill(region[:, 0], region[:, 1], color=CLASS_STYLE[label]["color"], alpha=0.08,
+                    linewidth=0)
 
     _scatter_classes(ax, X, labels)
     if w[1] != 0:  # solve w0·x1 + w1·x2 + b = 0 for x2
@@ -187,6 +202,7 @@ def plot_cost_history(costs, title=None, log_y=False, ax=None):
         ax.set_yscale("log")
     ax.set(xlabel="iteration", ylabel="cost J(w, b)",
            title=title if title is not None else "Cost during gradient descent")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no "iteration 2.5"
     ax.grid(alpha=0.3)
     return _finish(fig, made_here)
 
@@ -213,17 +229,18 @@ def plot_loss_curves(curves, title=None, log_y=False, ax=None):
     if log_y:
         ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel="loss", title=title if title is not None else "Loss curves")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     ax.legend(loc="best")
     return _finish(fig, made_here)
 
 
 def plot_digits(X, y, predictions=None, n=24, seed=0, title=None):
-    """Draw ``n`` randomly chosen 8×8 digits with their labels (and predictions).
+    """Draw ``n`` 8×8 digits with their labels (and predictions), chosen at random.
 
     With ``predictions`` (labels 0/1, or probabilities cut at 0.5), each panel reads
-    "y=1 ŷ=1"; a mistake gets a thick orange-red frame and a "✗", so it stands out
-    without relying on colour alone.
+    "y=1 ŷ=1"; the misclassified digits are shown first (up to ``n``), each with a thick
+    orange-red frame and a "✗", so they stand out without relying on colour alone.
 
     Args:
         X: (m, 64) pixel values in [0, 1]. y: (m,) or (m, 1) labels.
@@ -248,7 +265,14 @@ def plot_digits(X, y, predictions=None, n=24, seed=0, title=None):
             raise ValueError(f"`predictions` must have one entry per row of X ({X.shape[0]}); "
                              f"got {predicted.shape[0]}.")
     n = min(as_count(n, "n"), X.shape[0])
-    chosen = np.sort(as_generator(seed).choice(X.shape[0], size=n, replace=False))
+    rng = as_generator(seed)
+    misclassified = (np.flatnonzero(predicted != labels) if predicted is not None
+                     else np.array([], dtype=int))
+    # The mistakes come first (the interesting ones), then random others fill the grid.
+    shown_wrong = rng.permutation(misclassified)[:n]
+    others = np.setdiff1d(np.arange(X.shape[0]), shown_wrong)
+    chosen = np.sort(np.concatenate([shown_wrong,
+                                     rng.choice(others, size=n - len(shown_wrong), replace=False)]))
 
     columns = min(n, 8)
     rows = -(-n // columns)  # ceiling division
@@ -274,7 +298,9 @@ def plot_digits(X, y, predictions=None, n=24, seed=0, title=None):
         else:
             ax.set_title(text, fontsize=9)
     if title is None:
-        title = f"{n} digits" + ("" if predicted is None else f", {mistakes} misclassified")
+        title = f"{n} of {X.shape[0]} digits"
+        if predicted is not None:
+            title += f": {len(misclassified)} misclassified in all, {mistakes} of them shown (framed)"
     fig.suptitle(title)
     fig.tight_layout()
     plt.close(fig)

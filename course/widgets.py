@@ -18,6 +18,7 @@ picture. What the learner sees is also kept on the widget for tests and curious 
 
 from __future__ import annotations
 
+import html
 import io
 import textwrap
 import warnings
@@ -30,7 +31,7 @@ from course import nn, plots
 from course._validation import (as_count, as_float_array, as_generator, as_real_number,
                                 check_binary)
 from course.data import load_digits01, make_blobs
-from course.logistic import compute_cost, gradient_descent, predict
+from course.logistic import gradient_descent, predict
 from course.losses import BinaryCrossentropy
 
 DPI = 80
@@ -125,9 +126,9 @@ def _count_slider(value: int, maximum: int, description: str) -> widgets.IntSlid
 
 def _readout_html(lines: list[str], message: str | None) -> str:
     """The text under the figure; a warning, if any, comes first in bold."""
-    body = "<br>".join(lines)
+    body = "<br>".join(html.escape(line) for line in lines)
     if message:
-        body = f"<b style='color:#a03000'>{message}</b><br>" + body
+        body = f"<b style='color:#a03000'>{html.escape(message)}</b><br>" + body
     return f"<div style='font-family:monospace'>{body}</div>"
 
 
@@ -213,7 +214,7 @@ class LogisticRegressionExplorer(_Explorer):
                 cost_ax.set_title(f"Cost J, α = {alpha:.3g}: it rose on {rises} of "
                                   f"{num_iters} steps, α is at its limit",
                                   color="#a03000", fontsize=10)
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9, wspace=0.3)
 
         accuracy = np.mean(predict(self.X, w, b) == self.y) if np.all(np.isfinite(w)) else np.nan
         w_text = ", ".join(f"{value:.4g}" for value in w)
@@ -321,7 +322,7 @@ class LearningRateComparison(_Explorer):
                 line.set(linewidth=0.7, alpha=0.7)
         if self.message:
             _write_message(ax, "\n".join(messages))
-        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9)
+        fig.subplots_adjust(left=0.14, right=0.98, bottom=0.14, top=0.9)
         return fig, lines
 
 
@@ -399,7 +400,7 @@ class NetworkExplorer(_Explorer):
                 bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "grey"})
         if self.message:
             _write_message(ax, self.message)
-        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9)
+        fig.subplots_adjust(left=0.14, right=0.98, bottom=0.14, top=0.9)
         lines = [f"α = {alpha:.3g}, {epochs} epochs (full-batch gradient descent)",
                  f"training loss = {self.train_loss:.6g} (started at {self.losses[0]:.6g})",
                  f"train accuracy {100 * self.train_accuracy:.1f} %, "

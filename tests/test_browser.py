@@ -1,9 +1,10 @@
 """The widgets in a real JupyterLab, in a real (headless) Chromium.
 
 For each lesson: start JupyterLab on a free localhost port with a random token, open the
-solution notebook, run all cells, wait for the kernel to be idle, move a slider with the
+solution notebook (trusted, as its author sees it) and check that the stored widget state
+shows the explorer's figure before anything runs, then run all cells, wait for the kernel to be idle, move a slider with the
 keyboard, and check that the figure and the readout change and that no widget error or error
-output appears. A screenshot per lesson is saved under pytest's temporary directory.
+output appears. Screenshots per lesson (stored and live) are saved under pytest's temporary directory.
 
 Needs Debian's chromium at /usr/bin/chromium (``apt-get install chromium``) and the
 ``playwright`` Python package (never ``playwright install``: we drive the system browser).
@@ -91,10 +92,10 @@ class JupyterLab:
         self.process = None
         self.log_path = state / "jupyterlab.log"
 
-    def start(self) -> None:
-        for name in ("settings", "workspaces", "runtime", "config", "data", "ipython"):
+    def _env(self) -> dict:
+        """The environment of the server and its kernels: all Jupyter state in ``state``."""
+        for name in ("runtime", "config", "data", "ipython"):
             (self.state / name).mkdir(parents=True, exist_ok=True)
-        _write_settings(self.state / "settings")
         env = dict(os.environ)
         env.pop("MPLBACKEND", None)  # let the kernel use its inline backend, as for a learner
         env.update(TF_CPP_MIN_LOG_LEVEL="2",
@@ -103,6 +104,19 @@ class JupyterLab:
                    JUPYTER_RUNTIME_DIR=str(self.state / "runtime"),
                    IPYTHONDIR=str(self.state / "ipython"),
                    JUPYTER_PLATFORM_DIRS="1")
+        return env
+
+    def trust(self, notebook: Path) -> None:
+        """Trust a notebook (in this run's own signature database), as its author would,
+        so that JupyterLab renders its stored widgets."""
+        subprocess.run([sys.executable, "-m", "jupyter", "trust", str(notebook)],
+                       env=self._env(), check=True, capture_output=True, timeout=60)
+
+    def start(self) -> None:
+        for name in ("settings", "workspaces"):
+            (self.state / name).mkdir(parents=True, exist_ok=True)
+        _write_settings(self.state / "settings")
+        env = self._env()
         command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
                    f"--port={self.port}", "--ServerApp.port_retries=0",
                    "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={self.token}",
@@ -193,11 +207,30 @@ def page_problems(page) -> list[str]:
     return problems
 
 
-def open_and_run(page, lab: JupyterLab, notebook: str) -> None:
-    """Open ``notebook`` (relative to the server root), run all cells, wait until idle."""
+def open_notebook(page, lab: JupyterLab, notebook: str) -> None:
+    """Open ``notebook`` (relative to the server root) and wait for its kernel."""
     page.goto(f"{lab.url}/lab/tree/{notebook}?token={lab.token}")
     page.wait_for_selector(".jp-Notebook", timeout=START_TIMEOUT * 1000)
     page.wait_for_function(KERNEL_IDLE_JS, timeout=START_TIMEOUT * 1000)
+
+
+def check_stored_figure(page, explorer_class: str, screenshot: Path) -> None:
+    """Before anything runs, the stored widget state shows the explorer's first figure."""
+    figure = page.locator(f".{explorer_class} img.course-figure").first
+    try:
+        figure.wait_for(state="attached", timeout=CHANGE_TIMEOUT * 1000)
+        page.wait_for_function("el => el.complete && el.naturalWidth > 0",
+                               arg=figure.element_handle(), timeout=CHANGE_TIMEOUT * 1000)
+    except Exception as error:
+        raise AssertionError(f"the stored notebook does not show the {explorer_class} figure "
+                             "(was it executed with nbclient, which stores widget state?)"
+                             ) from error
+    assert not page_problems(page), page_problems(page)
+    page.locator(f".{explorer_class}").first.screenshot(path=str(screenshot))
+
+
+def run_all_cells(page) -> None:
+    """Run every cell of the open notebook and wait until the kernel is idle again."""
     # Start "run all" without awaiting its promise; wait_for_idle watches the cells instead.
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     page.wait_for_timeout(1000)
@@ -238,7 +271,9 @@ def move_slider_and_check(page, explorer_class: str, slider_class: str,
 def check_lesson(page, lab: JupyterLab, notebook: str, explorer_class: str,
                  slider_class: str, screenshot: Path) -> dict:
     """The whole check for one notebook; returns what was seen before and after."""
-    open_and_run(page, lab, notebook)
+    open_notebook(page, lab, notebook)
+    check_stored_figure(page, explorer_class, screenshot.with_name(screenshot.stem + "-stored.png"))
+    run_all_cells(page)
     assert not page_problems(page), page_problems(page)
     seen = move_slider_and_check(page, explorer_class, slider_class, screenshot)
     before, after = seen["before"], seen["after"]
@@ -281,12 +316,14 @@ def test_widget_redraws_in_jupyterlab(notebook, explorer_class, slider_class, br
                                       tmp_path):
     source = REPO / notebook
     assert source.exists(), f"{notebook} is missing"
-    lab = JupyterLab(_serve_copy(source, tmp_path), tmp_path / "state")
+    root = _serve_copy(source, tmp_path)
+    lab = JupyterLab(root, tmp_path / "state")
     try:
+        lab.trust(root / notebook)
         lab.start()
         screenshot = tmp_path / f"{source.stem}.png"
         check_lesson(browser_page, lab, notebook, explorer_class, slider_class, screenshot)
         assert screenshot.stat().st_size > 1000
-        print(f"screenshot: {screenshot}")
+        print(f"screenshots: {screenshot} and {screenshot.stem}-stored.png")
     finally:
         lab.stop()

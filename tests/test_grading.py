@@ -4,6 +4,7 @@ submissions is tested in test_grading_corpus.py."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from course.grading.grader import grade_exercise
 from course.grading.submission import SubmissionError, identify_lesson, read_submission
 from course.exercises import get
 
+KEY = "0123456789abcdef" * 4
 LESSONS = {"01_logistic_regression_numpy": ["sigmoid", "compute_cost"],
            "02_loss_and_cost": ["binary_crossentropy", "mean_squared_error"]}
 
@@ -115,8 +117,8 @@ def run_harness(tmp_path, namespace, exercise_id="sigmoid", cases=None):
     cases = cases if cases is not None else get(exercise_id).grading_cases(0)
     np.savez(tmp_path / "in.npz", **harness.encode_cases(cases))
     grade = harness.make_grader(namespace)
-    grade(exercise_id, exercise_id, str(tmp_path / "in.npz"), str(tmp_path / "out"))
-    return runner._read_results(tmp_path / "out", len(cases)), cases
+    grade(exercise_id, exercise_id, str(tmp_path / "in.npz"), str(tmp_path / "out"), KEY)
+    return runner._read_results(tmp_path / "out", len(cases), KEY), cases
 
 
 def test_harness_reports_a_status_per_case(tmp_path):
@@ -164,14 +166,14 @@ def test_harness_notices_a_patched_registry_that_computes_the_answer(tmp_path, m
     grade = harness.make_grader({"sigmoid": lambda z: 0.0})
     # "student" code, run after the preamble: answer with the answer key instead of the function
     monkeypatch.setattr(exercise, "call", lambda function, args: exercise.expected(args)["value"])
-    grade("sigmoid", "sigmoid", str(tmp_path / "in.npz"), str(tmp_path / "a"))
-    flagged = runner._read_results(tmp_path / "a", len(cases)).statuses
+    grade("sigmoid", "sigmoid", str(tmp_path / "in.npz"), str(tmp_path / "a"), KEY)
+    flagged = runner._read_results(tmp_path / "a", len(cases), KEY).statuses
     assert all(s["called_reference"] and s["tampered"] for s in flagged)
     # patching the class's run_case is useless: the harness captured the original
     monkeypatch.undo()
     monkeypatch.setattr(type(exercise), "run_case", lambda *args: 1 / 0)
-    grade("sigmoid", "sigmoid", str(tmp_path / "in.npz"), str(tmp_path / "b"))
-    assert {s["status"] for s in runner._read_results(tmp_path / "b", len(cases)).statuses} \
+    grade("sigmoid", "sigmoid", str(tmp_path / "in.npz"), str(tmp_path / "b"), KEY)
+    assert {s["status"] for s in runner._read_results(tmp_path / "b", len(cases), KEY).statuses} \
         == {"ok"}
 
 
@@ -187,16 +189,26 @@ def test_harness_uses_the_numpy_it_captured_before_student_code(tmp_path, monkey
     grade = harness.make_grader(namespace)
     monkeypatch.setattr(np, "savez", lambda *args, **kwargs: None)       # "student" code
     monkeypatch.setattr(np, "load", lambda *args, **kwargs: 1 / 0)
-    grade("sigmoid", "sigmoid", str(tmp_path / "in.npz"), str(tmp_path / "out"))
+    grade("sigmoid", "sigmoid", str(tmp_path / "in.npz"), str(tmp_path / "out"), KEY)
     monkeypatch.undo()
-    assert runner._read_results(tmp_path / "out", len(cases)).statuses[0]["status"] == "ok"
+    assert runner._read_results(tmp_path / "out", len(cases), KEY).statuses[0]["status"] == "ok"
 
 
 # -- reading results back: forged files are refused -----------------------------------------------
+def write_result(stem: Path, arrays: dict, statuses, key: str = KEY) -> None:
+    """Write a result the way the harness does, signed with ``key``."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    stem.with_suffix(".npz").write_bytes(buffer.getvalue())
+    signature = harness.sign(key, buffer.getvalue(), json.dumps(statuses))
+    stem.with_suffix(".json").write_text(json.dumps({"statuses": statuses,
+                                                     "signature": signature}))
+
+
 def test_results_with_pickled_objects_are_refused(tmp_path):
-    np.savez(tmp_path / "r.npz", **{"0:value": np.array([object()], dtype=object)})
-    (tmp_path / "r.json").write_text(json.dumps([{"status": "ok"}]))
-    run = runner._read_results(tmp_path / "r", 1)
+    write_result(tmp_path / "r", {"0:value": np.array([object()], dtype=object)},
+                 [{"status": "ok"}])
+    run = runner._read_results(tmp_path / "r", 1, KEY)
     assert run.statuses is None and "could not be read back" in run.problem
 
 
@@ -206,13 +218,23 @@ def test_results_with_pickled_objects_are_refused(tmp_path):
     ({"0:value": np.zeros(1)}, {"status": "ok"}),
 ])
 def test_results_that_do_not_match_the_cases_are_refused(tmp_path, arrays, statuses):
-    np.savez(tmp_path / "r.npz", **arrays)
-    (tmp_path / "r.json").write_text(json.dumps(statuses))
-    assert runner._read_results(tmp_path / "r", 1).statuses is None
+    write_result(tmp_path / "r", arrays, statuses)
+    assert runner._read_results(tmp_path / "r", 1, KEY).statuses is None
+
+
+def test_results_not_signed_with_this_runs_key_are_refused(tmp_path):
+    write_result(tmp_path / "good", {"0:value": np.ones(1)}, [{"status": "ok"}])
+    assert runner._read_results(tmp_path / "good", 1, KEY).outputs[0]["value"] == 1.0
+    write_result(tmp_path / "forged", {"0:value": np.ones(1)}, [{"status": "ok"}], key="guess")
+    assert runner._read_results(tmp_path / "forged", 1, KEY).problem == runner.TAMPERED
+    # rewriting the arrays of a genuine result breaks its signature too
+    write_result(tmp_path / "later", {"0:value": np.ones(1)}, [{"status": "ok"}])
+    np.savez(tmp_path / "later.npz", **{"0:value": np.zeros(1)})
+    assert runner._read_results(tmp_path / "later", 1, KEY).problem == runner.TAMPERED
 
 
 def test_no_result_file_means_no_result(tmp_path):
-    run = runner._read_results(tmp_path / "nothing", 3)
+    run = runner._read_results(tmp_path / "nothing", 3, KEY)
     assert run.statuses is None and run.problem is None
 
 
@@ -351,3 +373,22 @@ def test_help_has_an_example(command, capsys):
     with pytest.raises(SystemExit):
         course_main([command, "--help"])
     assert "Example:" in capsys.readouterr().out
+
+
+# -- the runner on small notebooks -----------------------------------------------------------------
+def test_runner_keeps_going_after_errors_and_limits_output():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("raise ValueError('first cell fails')"),
+        nbformat.v4.new_code_cell("for _ in range(40):\n    print('x' * 2**20)"),
+        nbformat.v4.new_code_cell("import sys\nsys.exit(1)"),
+        nbformat.v4.new_code_cell("import numpy as np\n"
+                                  "def sigmoid(z):\n    return np.exp(-np.logaddexp(0.0, -np.asarray(z, float)))")])
+    cases = get("sigmoid").grading_cases(0)
+    run = runner.run_submission(notebook, [("sigmoid", "sigmoid", cases)],
+                                runner.Limits(cell_seconds=60, total_seconds=300))
+    assert run.kernel_problem is None
+    assert run.cell_errors[0] == "code cell 1: ValueError: first cell fails"
+    assert run.cell_errors[1].startswith("code cell 3: SystemExit")
+    assert [s["status"] for s in run.exercises["sigmoid"].statuses] == ["ok"] * len(cases)
+    assert "printed more than 16 MB" in run.cell_errors[-1]
+    assert notebook.cells[1].outputs == []   # a private copy ran; the caller's is untouched

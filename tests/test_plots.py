@@ -152,7 +152,17 @@ def test_digits_default_title_counts_mistakes_and_n_is_capped_by_m():
     X, y = np.zeros((5, 64)), np.array([0, 1, 0, 1, 0])
     fig = plots.plot_digits(X, y, predictions=[0.9, 0.8, 0.1, 0.7, 0.2], n=24)
     assert sum(1 for ax in fig.axes if ax.images) == 5
-    assert fig._suptitle.get_text() == "5 digits, 1 misclassified"
+    assert fig._suptitle.get_text() == "5 of 5 digits: 1 misclassified in all, 1 of them shown (framed)"
+
+
+def test_digits_show_every_mistake_even_in_a_small_sample():
+    rng = np.random.default_rng(1)
+    X, y = rng.random((200, 64)), np.arange(200) % 2
+    predictions = y.copy()
+    predictions[[3, 77, 150]] = 1 - predictions[[3, 77, 150]]
+    fig = plots.plot_digits(X, y, predictions=predictions, n=8, seed=5)
+    assert sum("✗" in ax.get_title() for ax in fig.axes) == 3
+    assert fig._suptitle.get_text() == "8 of 200 digits: 3 misclassified in all, 3 of them shown (framed)"
 
 
 def test_digits_without_predictions_show_labels_only():

@@ -98,6 +98,19 @@ def test_overflowing_costs_give_a_message_not_an_error():
     assert explorer.image.value.tobytes().startswith(PNG_SIGNATURE)
 
 
+def test_a_failure_inside_an_update_is_shown_not_raised(monkeypatch):
+    explorer = widgets.logistic_regression_explorer(num_iters=10)
+
+    def broken():
+        raise RuntimeError("<boom>")
+
+    monkeypatch.setattr(explorer, "_train_and_draw", broken)
+    explorer.iterations_slider.value = 11  # must not raise
+    assert explorer.message == "could not train or draw: RuntimeError: <boom>"
+    assert "&lt;boom&gt;" in explorer.readout.value
+    assert explorer.image.value.tobytes().startswith(PNG_SIGNATURE)
+
+
 def test_divergence_message_wording():
     assert widgets.divergence_message([0.7, 0.6, 0.5]) is None
     assert widgets.divergence_message([0.7, 0.9]) == "α too large: the cost grew from 0.7 to 0.9"

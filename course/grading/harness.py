@@ -19,6 +19,10 @@ How it defends itself, given that the student's code shares this process:
   expected-answer function and the known-mistake functions. Such a call is reported and the
   trusted process gives the exercise 0 points. Removing the hook, or bypassing the call to
   the student's function, is reported too.
+* Threads or processes that the notebook started and left running could overwrite a result
+  file between the moment the harness writes it and the moment the grader reads it, so
+  when any is alive (before or after the student's function runs) the exercise is reported
+  as not gradable. The lessons themselves start none.
 * Every exception, including ``SystemExit`` and ``KeyboardInterrupt`` (the grader's
   time-limit interrupt), is caught per case and reported as text.
 
@@ -30,12 +34,16 @@ other submission shares the process.
 from __future__ import annotations
 
 import builtins
+import hashlib
+import hmac
+import io
 import json
 import sys
 import threading
 import time
 
 import numpy
+import psutil
 
 #: Key in the inputs file holding the JSON description of every case.
 SCHEMA_KEY = "__schema__"
@@ -94,12 +102,37 @@ def decode_cases(arrays) -> list[dict]:
     return cases
 
 
+#: Threads whose class comes from these packages belong to Jupyter itself (pyzmq starts a
+#: garbage-collector thread when a widget sends a large image, for example).
+INFRASTRUCTURE_MODULES = ("zmq.", "ipykernel.", "IPython.", "jupyter_client.", "comm.",
+                          "debugpy.", "tornado.")
+
+
+class BackgroundWork(Exception):
+    """Threads or processes the notebook started are still running, and could tamper with
+    result files after the harness wrote them; the exercise is then not graded."""
+
+
 def answer_key_codes(exercise) -> set:
     """Code objects a graded function must never run: the reference, the expected-answer
     function and the known-mistake functions of ``exercise``."""
     functions = [getattr(exercise, "reference", None), getattr(exercise, "expected", None)]
     functions += [getattr(mistake, "produce", None) for mistake in getattr(exercise, "mistakes", ())]
     return {function.__code__ for function in functions if hasattr(function, "__code__")}
+
+
+def sign(key: str, archive: bytes, statuses_text: str, _new=hmac.new, _sha256=hashlib.sha256,
+         _encode=str.encode) -> str:
+    """HMAC-SHA256 of a result (its ``.npz`` bytes and JSON statuses) under ``key``.
+
+    The key reaches the kernel only inside the grader's own cell, run without history, so
+    code that rewrites result files after the harness wrote them cannot sign its forgery.
+
+    >>> sign("k", b"npz", "[]") == sign("k", b"npz", "[]") != sign("k", b"npz", "[{}]")
+    True
+    """
+    message = archive + b"\n" + _encode(statuses_text, "utf-8")
+    return _new(_encode(key, "ascii"), message, _sha256).hexdigest()
 
 
 def make_grader(user_namespace: dict, registry=None):
@@ -123,8 +156,27 @@ def make_grader(user_namespace: dict, registry=None):
         setup_error = None
     except Exception as error:  # reported per exercise by run()
         exercises, run_case, forbidden, setup_error = {}, None, {}, error
+    type_ = type
+    list_threads, this_process = threading.enumerate, psutil.Process()
+    baseline_threads = {thread.ident for thread in list_threads()}
+    baseline_children = {child.pid for child in this_process.children(recursive=True)}
+
+    def background_work() -> list:
+        """Threads and processes started by the notebook that are still running."""
+        names = [f"thread {thread.name!r}" for thread in list_threads()
+                 if thread.ident not in baseline_threads and thread.is_alive()
+                 and not type_(thread).__module__.startswith(INFRASTRUCTURE_MODULES)]
+        try:
+            names += [f"process {child.pid}" for child in this_process.children(recursive=True)
+                      if child.pid not in baseline_children and child.is_running()
+                      and child.status() != psutil.STATUS_ZOMBIE]
+        except psutil.Error:
+            pass
+        return names
+
     load, savez, asarray = numpy.load, numpy.savez, numpy.asarray
-    dumps, open_file, clock = json.dumps, builtins.open, time.monotonic
+    dumps, open_file, clock, bytes_io = json.dumps, builtins.open, time.monotonic, io.BytesIO
+    sign_ = sign
     getprofile, setprofile, set_thread_profile = sys.getprofile, sys.setprofile, threading.setprofile
     base_exception, type_, bool_, round_, callable_, len_, range_, enumerate_ = (
         BaseException, type, bool, round, callable, len, range, enumerate)
@@ -154,7 +206,8 @@ def make_grader(user_namespace: dict, registry=None):
             setprofile(previous)
             set_thread_profile(None)
 
-    def run(exercise_id: str, function_name: str, inputs_path: str, outputs_stem: str) -> None:
+    def run(exercise_id: str, function_name: str, inputs_path: str, outputs_stem: str,
+            key: str = "") -> None:
         statuses, arrays = [], {}
         try:
             if setup_error is not None:
@@ -163,6 +216,8 @@ def make_grader(user_namespace: dict, registry=None):
             with load(inputs_path, allow_pickle=False) as stored:
                 cases = decode_cases({key: stored[key] for key in stored.files})
             function = user_namespace.get(function_name)
+            if background_work():
+                raise BackgroundWork(background_work())
             for index, case in enumerate_(cases):
                 if function is None or not callable_(function):
                     statuses.append({"status": "missing"})
@@ -190,12 +245,22 @@ def make_grader(user_namespace: dict, registry=None):
                 status["called_reference"] = bool_(seen["reference"])
                 status["tampered"] = bool_(seen["tampered"])
                 statuses.append(status)
+            if background_work():
+                raise BackgroundWork(background_work())
+        except BackgroundWork as error:
+            statuses = [{"status": "background", "message": ", ".join(error.args[0][:5])}]
+            arrays = {}
         except base_exception as error:
             statuses = [{"status": "harness_error", "message": describe(error)}]
             arrays = {}
-        savez(outputs_stem + ".npz", **arrays)
+        buffer = bytes_io()
+        savez(buffer, **arrays)
+        archive, text = buffer.getvalue(), dumps(statuses)
+        with open_file(outputs_stem + ".npz", "wb") as handle:
+            handle.write(archive)
         with open_file(outputs_stem + ".json", "w", encoding="utf-8") as handle:
-            handle.write(dumps(statuses))  # written last: its presence means "finished"
+            # written last: its presence means "finished"; the signature shows it is ours
+            handle.write(dumps({"statuses": statuses, "signature": sign_(key, archive, text)}))
 
     return run
 
@@ -208,7 +273,7 @@ def preamble_source(grader_name: str) -> str:
 
 
 def call_source(grader_name: str, exercise_id: str, function_name: str,
-                inputs_path: str, outputs_stem: str) -> str:
+                inputs_path: str, outputs_stem: str, key: str) -> str:
     """The code of the cell that grades one exercise after all student cells have run."""
     return (f"{grader_name}({exercise_id!r}, {function_name!r}, "
-            f"{inputs_path!r}, {outputs_stem!r})\n")
+            f"{inputs_path!r}, {outputs_stem!r}, {key!r})\n")

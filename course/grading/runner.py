@@ -19,6 +19,8 @@ Nothing from the notebook is parsed from its printed output: a student printing
 
 from __future__ import annotations
 
+import hmac
+import io
 import json
 import logging
 import os
@@ -40,6 +42,8 @@ from course.grading import harness, limits
 
 #: Result files larger than this are refused (a student returning a 10-GB array).
 MAX_RESULT_BYTES = 64 * 2**20
+#: Output kept from a whole notebook run, in bytes of text (the rest is dropped).
+MAX_OUTPUT_BYTES = 16 * 2**20
 #: Seconds a kernel gets to answer after a time-limit interrupt before it is killed.
 INTERRUPT_GRACE_SECONDS = 5
 #: The ``ename`` nbclient reports for a cell stopped by the per-cell time limit.
@@ -86,8 +90,16 @@ def kernel_environment() -> dict[str, str]:
     return env
 
 
-def _read_results(stem: Path, n_cases: int) -> ExerciseRun:
-    """Load the harness's JSON statuses and ``.npz`` outputs, trusting nothing in them."""
+TAMPERED = ("the result files were changed after the grader wrote them (by code running in "
+            "the notebook), so this exercise could not be graded")
+
+
+def _read_results(stem: Path, n_cases: int, key: str) -> ExerciseRun:
+    """Load the harness's signed JSON statuses and ``.npz`` outputs, trusting nothing in them.
+
+    ``key`` is the secret the harness signed them with; a file without the right signature
+    was written by someone else.
+    """
     status_path, array_path = stem.with_suffix(".json"), stem.with_suffix(".npz")
     if not status_path.is_file():
         return ExerciseRun(problem=None)
@@ -95,11 +107,16 @@ def _read_results(stem: Path, n_cases: int) -> ExerciseRun:
                                               and array_path.stat().st_size > MAX_RESULT_BYTES):
         return ExerciseRun(problem="your function returned far more data than expected")
     try:
-        statuses = json.loads(status_path.read_text(encoding="utf-8"))
+        archive = array_path.read_bytes()
+        envelope = json.loads(status_path.read_text(encoding="utf-8"))
+        statuses = envelope["statuses"]
+        expected = harness.sign(key, archive, json.dumps(statuses))
+        if not hmac.compare_digest(str(envelope.get("signature")), expected):
+            return ExerciseRun(problem=TAMPERED)
         if not isinstance(statuses, list) or not all(isinstance(s, dict) for s in statuses):
             raise ValueError("statuses are not a list of objects")
         outputs: list[dict[str, np.ndarray]] = [{} for _ in range(n_cases)]
-        with np.load(array_path, allow_pickle=False) as stored:
+        with np.load(io.BytesIO(archive), allow_pickle=False) as stored:
             for key in stored.files:
                 index, _, name = key.partition(":")
                 value = stored[key]
@@ -108,10 +125,33 @@ def _read_results(stem: Path, n_cases: int) -> ExerciseRun:
                 outputs[int(index)][name] = value
     except Exception as error:  # a damaged or forged file: grade as "no result"
         return ExerciseRun(problem=f"the results could not be read back ({type(error).__name__})")
+    if len(statuses) == 1 and statuses[0].get("status") == "background":
+        return ExerciseRun(problem="the notebook left background work running ("
+                                   f"{statuses[0].get('message', '')}), which could tamper "
+                                   "with grading; stop threads and processes you start")
     if len(statuses) == 1 and statuses[0].get("status") == "harness_error":
         return ExerciseRun(problem="the grader could not call your function "
                                    f"({statuses[0].get('message', '')})")
     return ExerciseRun(statuses=statuses, outputs=outputs)
+
+
+class _BoundedClient(NotebookClient):
+    """A NotebookClient that stops keeping outputs after ``MAX_OUTPUT_BYTES``.
+
+    A cell printing in an endless loop would otherwise fill the grader's memory: output is
+    never graded, so past the budget it is dropped (status messages are still handled).
+    """
+
+    output_bytes = 0
+
+    def process_message(self, msg, cell, cell_index):
+        if msg["msg_type"] != "status":
+            content = msg.get("content", {})
+            text = content.get("text")
+            self.output_bytes += len(text) if isinstance(text, str) else len(json.dumps(content))
+            if self.output_bytes > MAX_OUTPUT_BYTES:
+                return None
+        return super().process_message(msg, cell, cell_index)
 
 
 _QUIET_LOG = logging.getLogger("course.grading.kernel")
@@ -125,7 +165,7 @@ class _Execution:
         self.notebook = notebook
         self.limits = run_limits
         self.last_reply: dict | None = None
-        self.client = NotebookClient(
+        self.client = _BoundedClient(
             notebook, kernel_name="python3", timeout=int(run_limits.cell_seconds),
             allow_errors=True, interrupt_on_timeout=True, record_timing=False,
             error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit", "traceback": []},
@@ -149,7 +189,7 @@ class _Execution:
         self.notebook.cells.append(nbformat.v4.new_code_cell(source))
         return len(self.notebook.cells) - 1
 
-    def execute(self, index: int) -> str | None:
+    def execute(self, index: int, store_history: bool = True) -> str | None:
         """Run cell ``index``; return the error line if it failed, ``"timeout"`` on the time limit.
 
         Raises ``DeadKernelError`` when the kernel is gone.
@@ -157,7 +197,7 @@ class _Execution:
         cell = self.notebook.cells[index]
         self.last_reply = None
         try:
-            self.client.execute_cell(cell, index)
+            self.client.execute_cell(cell, index, store_history=store_history)
         except CellTimeoutError:  # raised only if interrupting was impossible
             self.watchdog.kill("a cell ran past the time limit and could not be stopped")
             raise DeadKernelError("killed") from None
@@ -218,14 +258,20 @@ def run_submission(notebook, plan: list[tuple[str, str, list[dict]]],
                                                   f"limit of {run_limits.cell_seconds:.0f} s")
                     elif error:
                         result.cell_errors.append(f"code cell {number}: {error}")
+                if execution.client.output_bytes > MAX_OUTPUT_BYTES:
+                    result.cell_errors.append(f"the notebook printed more than "
+                                              f"{MAX_OUTPUT_BYTES // 2**20} MB; the rest of its "
+                                              f"output was ignored")
                 for exercise_id, function_name, cases in plan:
                     inputs = workdir / f"inputs-{secrets.token_hex(16)}.npz"
                     np.savez(inputs, **harness.encode_cases(cases))
                     stem = workdir / f"results-{secrets.token_hex(16)}"
+                    key = secrets.token_hex(32)
                     error = execution.execute(execution.append_cell(harness.call_source(
-                        grader_name, exercise_id, function_name, str(inputs), str(stem))))
+                        grader_name, exercise_id, function_name, str(inputs), str(stem), key)),
+                        store_history=False)
                     inputs.unlink(missing_ok=True)
-                    run = _read_results(stem, len(cases))
+                    run = _read_results(stem, len(cases), key)
                     if run.statuses is None and run.problem is None:
                         run.problem = ("your function did not finish within the time limit"
                                        if error == "timeout" else

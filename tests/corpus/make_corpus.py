@@ -290,6 +290,17 @@ for name in ("results.json", "results-0000.json", "grades.csv"):
     pathlib.Path(name).write_text(json.dumps([{"status": "ok"}] * 10))""")
     add("fake_output_and_files.ipynb", faker, zeros(L01_IDS),
         {exercise_id: "not attempted" for exercise_id in L01_IDS})
+    racer = self_contained()
+    add_cell(racer, """\
+import json, pathlib, threading, time
+def overwrite_results():   # races the grader: rewrite each result file as soon as it appears
+    while True:
+        for path in pathlib.Path('.').glob('results-*.json'):
+            path.write_text(json.dumps([{"status": "ok"}] * 6))
+        time.sleep(0.001)
+threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""")
+    add("background_thread_rewrites_results.ipynb", racer, zeros(L01_IDS),
+        {exercise_id: "background work" for exercise_id in L01_IDS})
     shadow = self_contained(sigmoid="return 1 / (1 + np.exp(z))")
     add_cell(shadow, "%%writefile numpy.py\n"
                      "allclose = isclose = array_equal = lambda *args, **kwargs: True\n",
