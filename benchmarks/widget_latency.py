@@ -7,13 +7,18 @@ is what the browser then shows. Prints the median and the 90th percentile.
 Targets: at most 0.3 s for the logistic-regression explorer (1000 iterations) and at most
 1 s for the network explorer at 100 epochs.
 
-Run: ``python benchmarks/widget_latency.py`` (one process, a few seconds).
+Run: ``python benchmarks/widget_latency.py`` (one process, a few seconds). Add
+``--browser`` to also measure end to end in JupyterLab + headless Chromium (needs
+/usr/bin/chromium): key press on the slider -> new image loaded in the page.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -71,5 +76,65 @@ def main() -> int:
     return 0 if ok else 1
 
 
+BROWSER_CELLS = [
+    'import os\nos.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"\n'
+    "from course.widgets import logistic_regression_explorer, network_explorer",
+    "logistic_regression_explorer(alpha=0.1, num_iters=1000)",
+    "network_explorer(alpha=1.0, epochs=100, seed=0)",
+]
+
+
+def browser_latency(changes: int = 20) -> None:
+    """Key press on a slider -> the new figure loaded in the page, in a real JupyterLab."""
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import test_browser as lab_tools  # the browser test's helpers: server, waits
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "root"
+        root.mkdir()
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c)
+                                                   for c in BROWSER_CELLS])
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                           "language": "python"}
+        nbformat.write(notebook, root / "latency.ipynb")
+        lab = lab_tools.JupyterLab(root, Path(tmp) / "state")
+        try:
+            lab.start()
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(lab_tools.CHROMIUM), headless=True,
+                    args=lab_tools.CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                lab_tools.open_notebook(page, lab, "latency.ipynb")
+                lab_tools.run_all_cells(page)
+                for name, explorer, slider, target in (
+                        ("logistic_regression_explorer, α", "course-logistic-explorer",
+                         "course-alpha", 0.3),
+                        ("network_explorer, epochs near 100", "course-network-explorer",
+                         "course-epochs", 1.0)):
+                    figure = page.locator(f".{explorer} img.course-figure").first
+                    handle = page.locator(f".{explorer} .{slider} .noUi-handle").first
+                    seconds = []
+                    for k in range(changes):
+                        old = figure.get_attribute("src")
+                        handle.focus()
+                        start = time.perf_counter()
+                        page.keyboard.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
+                        page.wait_for_function(
+                            "([el, old]) => el.getAttribute('src') !== old && el.complete",
+                            arg=[figure.element_handle(), old], polling=10)
+                        seconds.append(time.perf_counter() - start)
+                    report(f"browser: {name}", np.array(seconds), target)
+                browser.close()
+        finally:
+            lab.stop()
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    if "--browser" in sys.argv[1:]:
+        browser_latency()
+    raise SystemExit(status)

@@ -22,12 +22,17 @@ Modules, one concept each:
 
 - ``course.logistic``  logistic regression: sigmoid, cost, gradient, gradient descent
 - ``course.losses``    binary cross-entropy and mean squared error, Keras' conventions
-- ``course.nn``        ``Sequential`` / ``Dense`` in NumPy with forward, backward and fit
+- ``course.nn``        ``Sequential`` in NumPy with forward, backward (backprop) and fit
+- ``course.layers``    ``Input`` and ``Dense``, with Keras' weight layout
+- ``course.activations`` linear, sigmoid and relu with their derivatives
+- ``course.optimizers`` ``SGD`` (plain gradient descent) and ``RMSprop`` (Keras' default)
 - ``course.gradcheck`` finite-difference gradients and relative error
 - ``course.data``      the bundled digits (0 vs 1) and seeded synthetic sets
 - ``course.plots``     the figures the lessons draw
 - ``course.widgets``   explorers for the learning rate and the number of epochs
+- ``course.exercises`` the graded exercises: cases, references, known mistakes and hints
 - ``course.check``     the checks that follow each exercise
+- ``course.quiet``     imports TensorFlow without its C++ start-up messages
 - ``course.grading``   the autograder; ``course.authoring`` makes lessons from solutions
 """
 

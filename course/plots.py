@@ -202,7 +202,7 @@ def plot_cost_history(costs, title=None, log_y=False, ax=None):
         ax.set_yscale("log")
     ax.set(xlabel="iteration", ylabel="cost J(w, b)",
            title=title if title is not None else "Cost during gradient descent")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no "iteration 2.5"
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # no "iteration 2.5"
     ax.grid(alpha=0.3)
     return _finish(fig, made_here)
 
@@ -229,7 +229,7 @@ def plot_loss_curves(curves, title=None, log_y=False, ax=None):
     if log_y:
         ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel="loss", title=title if title is not None else "Loss curves")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax.grid(alpha=0.3)
     ax.legend(loc="best")
     return _finish(fig, made_here)

@@ -216,3 +216,14 @@ def test_network_explorer_refuses_bad_arguments():
     with pytest.raises(ValueError, match=r"`y_train` must be a 2-D array of shape \(m, 1\)"):
         widgets.network_explorer(((np.zeros((4, 3)), np.zeros(4)),
                                   (np.zeros((2, 3)), np.zeros((2, 1)))))
+
+
+def test_display_bundle_carries_the_current_figure_as_png(explorer):
+    """A stored notebook opened untrusted (or on GitHub) falls back to this PNG."""
+    import base64
+
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"].startswith("LogisticRegressionExplorer(")
+    png = base64.b64decode(bundle["image/png"])
+    assert png == explorer.image.value.tobytes()

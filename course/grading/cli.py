@@ -90,11 +90,13 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
 
     def finish(index: int, report: dict) -> None:
         report["report_name"] = names[index]
+        again = index in results
         results[index] = report
         reports.write_json(report, out / f"{names[index]}.json")
         if output_format == "gradescope":
             reports.write_gradescope(report, out / f"{names[index]}.results.json")
-        echo(reports.progress_line(len(results), len(paths), report))
+        line = reports.progress_line(len(results), len(paths), report)
+        echo(line.replace("]", "] regraded alone:", 1) if again else line)
 
     def failed(index: int, error: BaseException) -> dict:
         return {"submission": paths[index].name, "lesson": None, "score": 0.0,
@@ -119,6 +121,16 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
                     finish(index, future.result())
                 except Exception as error:
                     finish(index, failed(index, error))
+        # Submissions graded side by side run as the same user. A hostile one could kill a
+        # neighbour's kernel or delete its result files; grade every submission whose outcome
+        # could have such a cause once more, alone, now that nothing else runs.
+        for index in sorted(i for i, r in results.items() if r.get("interference_possible")):
+            try:
+                report = _grade_one(str(paths[index]), run_limits)
+            except Exception as error:
+                report = failed(index, error)
+            report["regraded_alone"] = True
+            finish(index, report)
     ordered = [results[index] for index in range(len(paths))]
     reports.write_gradebook(ordered, out / "grades.csv")
     if output_format == "gradescope" and len(ordered) == 1:

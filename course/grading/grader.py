@@ -120,7 +120,8 @@ def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
     return {"lesson": lesson, "exercises": entries,
             "score": round(sum(entry["score"] for entry in entries), 2),
             "max_score": float(sum(e.points for e in exercises)),
-            "notebook_errors": run.cell_errors, "kernel_problem": run.kernel_problem}
+            "notebook_errors": run.cell_errors, "kernel_problem": run.kernel_problem,
+            "interference_possible": run.interference_possible}
 
 
 def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=None) -> dict:
@@ -128,8 +129,9 @@ def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=No
 
     Returns a JSON-ready dict: ``submission``, ``lesson``, ``score``, ``max_score``,
     ``exercises`` (id, score, max_score, status, feedback, parts), ``error`` (why the file
-    could not be graded at all, else ``None``), ``notebook_errors``, ``kernel_problem`` and
-    ``seconds``.
+    could not be graded at all, else ``None``), ``notebook_errors``, ``kernel_problem``,
+    ``interference_possible`` (an outcome another submission running alongside could have
+    caused; ``course grade --jobs`` then grades it again alone) and ``seconds``.
     """
     started = time.monotonic()
     report = {"submission": Path(path).name, "lesson": None, "score": 0.0, "max_score": 0.0,

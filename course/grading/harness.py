@@ -12,7 +12,9 @@ How it defends itself, given that the student's code shares this process:
   ``json.dumps``, ``sys.setprofile``) in a closure, so a student who later replaces
   ``numpy.load`` or ``builtins.open`` does not change how results are written.
 * Input and output file names contain fresh random nonces chosen by the grader after the
-  student's cells have run, so nothing the student wrote earlier can pass for a result.
+  student's cells have run, and the results are signed (:func:`sign`) with a key that only
+  appears in the grader's own cell (run without history), so neither a file written earlier
+  nor one rewritten later can pass for a result.
 * While the registry converts a case's result (``Exercise.run_case``, captured before the
   student's code ran, so patching the class changes nothing), a profile hook watches for
   calls into the exercise's answer key: the course's reference implementation, the

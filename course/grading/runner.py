@@ -78,6 +78,9 @@ class NotebookRun:
 
     exercises: dict[str, ExerciseRun]
     kernel_problem: str | None = None        # why the kernel stopped before grading ended
+    # True when the outcome could also have been caused by another submission running at the
+    # same time as the same user (a killed kernel, deleted or rewritten result files).
+    interference_possible: bool = False
     cell_errors: list[str] = field(default_factory=list)  # "cell 7: NameError: ..." lines
     seconds: float = 0.0
 
@@ -90,8 +93,8 @@ def kernel_environment() -> dict[str, str]:
     return env
 
 
-TAMPERED = ("the result files were changed after the grader wrote them (by code running in "
-            "the notebook), so this exercise could not be graded")
+TAMPERED = ("the result files were tampered with: code running in the notebook changed them "
+            "after the grader wrote them, so this exercise could not be graded")
 
 
 def _read_results(stem: Path, n_cases: int, key: str) -> ExerciseRun:
@@ -108,7 +111,12 @@ def _read_results(stem: Path, n_cases: int, key: str) -> ExerciseRun:
         return ExerciseRun(problem="your function returned far more data than expected")
     try:
         archive = array_path.read_bytes()
-        envelope = json.loads(status_path.read_text(encoding="utf-8"))
+        try:  # the harness writes whole, valid files; anything else was written by another hand
+            envelope = json.loads(status_path.read_text(encoding="utf-8"))
+        except ValueError:
+            return ExerciseRun(problem=TAMPERED)
+        if not isinstance(envelope, dict) or "statuses" not in envelope:
+            return ExerciseRun(problem=TAMPERED)
         statuses = envelope["statuses"]
         expected = harness.sign(key, archive, json.dumps(statuses))
         if not hmac.compare_digest(str(envelope.get("signature")), expected):
@@ -272,6 +280,8 @@ def run_submission(notebook, plan: list[tuple[str, str, list[dict]]],
                         store_history=False)
                     inputs.unlink(missing_ok=True)
                     run = _read_results(stem, len(cases), key)
+                    if run.statuses is None and error != "timeout":
+                        result.interference_possible = True
                     if run.statuses is None and run.problem is None:
                         run.problem = ("your function did not finish within the time limit"
                                        if error == "timeout" else
@@ -282,6 +292,7 @@ def run_submission(notebook, plan: list[tuple[str, str, list[dict]]],
                 reason = execution.watchdog.reason if execution.watchdog else None
                 result.kernel_problem = reason or ("the notebook's kernel stopped (the code "
                                                    "exited the process or crashed it)")
+                result.interference_possible = reason is None
             finally:
                 if execution.watchdog:
                     execution.watchdog.stop()

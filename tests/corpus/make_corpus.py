@@ -300,7 +300,7 @@ def overwrite_results():   # races the grader: rewrite each result file as soon 
         time.sleep(0.001)
 threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""")
     add("background_thread_rewrites_results.ipynb", racer, zeros(L01_IDS),
-        {exercise_id: "background work" for exercise_id in L01_IDS})
+        {exercise_id: "tamper" for exercise_id in L01_IDS})
     shadow = self_contained(sigmoid="return 1 / (1 + np.exp(z))")
     add_cell(shadow, "%%writefile numpy.py\n"
                      "allclose = isclose = array_equal = lambda *args, **kwargs: True\n",
