@@ -162,6 +162,7 @@ def plot_decision_boundary(X, y, w, b, title=None, ax=None):
     fig, ax, made_here = _new_axes(ax)
     pad = 0.1 * (X.max(axis=0) - X.min(axis=0) + 1e-9)
     (x1_lo, x2_lo), (x1_hi, x2_hi) = X.min(axis=0) - pad, X.max(axis=0) + pad
+    x2_hi += 2 * pad[1]  # a free strip at the top for the legend, so it hides no point
 
     # Light shading of the two predicted regions: the plot's rectangle cut along the boundary.
     corners = np.array([[x1_lo, x2_lo], [x1_hi, x2_lo], [x1_hi, x2_hi], [x1_lo, x2_hi]])
@@ -180,7 +181,7 @@ def plot_decision_boundary(X, y, w, b, title=None, ax=None):
 
     ax.set(xlim=(x1_lo, x1_hi), ylim=(x2_lo, x2_hi), xlabel="$x_1$", ylabel="$x_2$",
            title=title if title is not None else "Decision boundary")
-    ax.legend(loc="best", framealpha=0.9, fontsize="small")
+    ax.legend(loc="upper center", ncol=3, framealpha=0.9, fontsize="small")
     return _finish(fig, made_here)
 
 

@@ -350,14 +350,34 @@ class LearningRateComparison(_Explorer):
         ax.set(xlabel="iteration", ylabel="cost J(w, b)")
         start = next(iter(self.costs.values()))[0]
         if max(finite_tops) > 3 * start:  # keep the well-behaved curves readable
-            ax.set_ylim(0, 1.5 * start)
-        for line, costs in zip(ax.lines, self.costs.values()):
-            if divergence_message(costs):  # a thin line, so it does not hide the others
-                line.set(linewidth=0.7, alpha=0.7)
+            ax.set_ylim(0, 1.6 * start)
+        for line, costs in zip(list(ax.lines), self.costs.values()):
+            if divergence_message(costs):
+                _draw_as_band(ax, line, costs)
+        ax.legend(loc="lower left", framealpha=0.9)
         if self.message:
             _write_message(ax, "\n".join(messages))
         fig.subplots_adjust(left=0.14, right=0.98, bottom=0.14, top=0.9)
         return fig, lines
+
+
+def _draw_as_band(ax, line, costs) -> None:
+    """Redraw a cost curve that jumps up and down every step as the band it sweeps.
+
+    Drawn step by step, a cost that alternates between two levels for 1000 iterations is a
+    solid block of colour that hides every other curve. Its upper and lower envelopes (the
+    larger and the smaller of each two neighbouring costs), with the band between them
+    lightly shaded, show the same facts: where it jumps, and between which values.
+    """
+    costs = np.where(np.isfinite(costs), costs, np.nan)
+    upper = np.fmax(costs[:-1], costs[1:])
+    lower = np.fmin(costs[:-1], costs[1:])
+    steps = np.arange(len(upper))
+    line.set_data(steps, upper)
+    line.set(linewidth=1.0, linestyle="-")
+    line.set_label(f"{line.get_label()} (jumps within the band)")
+    ax.plot(steps, lower, color=line.get_color(), linewidth=1.0)
+    ax.fill_between(steps, lower, upper, color=line.get_color(), alpha=0.2, linewidth=0)
 
 
 def compare_learning_rates(X=None, y=None, alphas=(0.001, 0.1, 10.0), num_iters=1000):
