@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Serves the repository (solutions/ is one click away) and opens the browser on lessons/.
+# Jupyter refuses to run as root unless told; containers often run as root.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(STAMP)
-	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/jupyter lab lessons/
+	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/jupyter lab $(AS_ROOT) --LabApp.default_url=/lab/tree/lessons
 
 test: $(STAMP)
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest -n 2 --dist loadscope

@@ -66,6 +66,9 @@ def digits_network(seed: int = 0) -> Sequential:
 
 def numpy_versus_keras(X: np.ndarray, y: np.ndarray) -> None:
     """(a) the same 100 epochs in course.nn and in Keras."""
+    from course.quiet import import_tensorflow
+
+    import_tensorflow()  # without TensorFlow's C++ start-up lines in the report
     import keras
 
     def ours():
