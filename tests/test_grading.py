@@ -392,3 +392,43 @@ def test_runner_keeps_going_after_errors_and_limits_output():
     assert [s["status"] for s in run.exercises["sigmoid"].statuses] == ["ok"] * len(cases)
     assert "printed more than 16 MB" in run.cell_errors[-1]
     assert notebook.cells[1].outputs == []   # a private copy ran; the caller's is untouched
+
+
+# Lesson 3's exercises mirror course.nn: a learner who hands the work to it earns nothing.
+USES_COURSE_NN = {
+    "dense_forward": (
+        "from course.layers import Dense\n"
+        "def dense_forward(a_in, W, b, activation):\n"
+        "    layer = Dense(W.shape[1], activation=activation)\n"
+        "    layer.W, layer.b = W, b\n"
+        "    return layer.forward(a_in)[1]\n"),
+    "network_forward": (
+        "from course import nn\n"
+        "def network_forward(X, weights):\n"
+        "    model = nn.Sequential([nn.Input(shape=(X.shape[1],))]\n"
+        "                          + [nn.Dense(b.size, 'sigmoid') for b in weights[1::2]])\n"
+        "    model.set_weights(weights)\n"
+        "    return model.predict(X)\n"),
+    "backprop": (
+        "from course import nn\n"
+        "def backprop(X, Y, weights):\n"
+        "    model = nn.Sequential([nn.Input(shape=(X.shape[1],))]\n"
+        "                          + [nn.Dense(b.size, 'sigmoid') for b in weights[1::2]])\n"
+        "    model.set_weights(weights)\n"
+        "    model.compile(loss='binary_crossentropy')\n"
+        "    grads = model.backward(model.forward(X), Y)\n"
+        "    return [g for pair in zip(grads['dW'], grads['db']) for g in pair]\n"),
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(USES_COURSE_NN))
+def test_harness_notices_lesson_3_answers_that_hand_the_work_to_course_nn(tmp_path,
+                                                                          exercise_id):
+    namespace = {}
+    exec(USES_COURSE_NN[exercise_id], namespace)
+    run, cases = run_harness(tmp_path, namespace, exercise_id)
+    assert [s["status"] for s in run.statuses] == ["ok"] * len(cases)   # right answers...
+    assert all(s["called_reference"] for s in run.statuses)             # ...but not earned
+    entry = grade_exercise(get(exercise_id), cases, run, static_reference=False)
+    assert entry["score"] == 0 and entry["status"] == "reference"
+    assert "course.nn.Sequential" in entry["feedback"] or "course.layers.Dense" in entry["feedback"]

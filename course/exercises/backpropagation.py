@@ -23,7 +23,9 @@ import numpy as np
 
 from course.exercises import Case, Exercise, Mistake
 from course.exercises._plain import plain_array, plain_sequence
+from course.layers import Dense
 from course.logistic import sigmoid
+from course.nn import Sequential
 
 LESSON = "03_backpropagation"
 ACTIVATIONS = {"sigmoid": sigmoid, "relu": lambda z: np.maximum(z, 0.0),
@@ -160,6 +162,7 @@ EXERCISES = [
         id="dense_forward", lesson=LESSON, points=2,
         signature="dense_forward(a_in, W, b, activation)",
         make_cases=_dense_cases, to_plain=_plain_output, expected=_dense,
+        reference=Dense.forward,
         mistakes=[
             Mistake("a missing bias", lambda a: _dense(a, bias=False), "z = a_in @ W + b."),
             Mistake("no activation applied", lambda a: _dense(a, activation="linear"),
@@ -176,7 +179,7 @@ EXERCISES = [
     Exercise(
         id="network_forward", lesson=LESSON, points=2, signature="network_forward(X, weights)",
         make_cases=_network_cases, to_plain=_plain_output, expected=_network_output,
-        call=_call_network,
+        call=_call_network, reference=Sequential._forward,
         mistakes=[
             Mistake("missing biases", lambda a: _network_output(a, bias=False),
                     "every layer adds its bias: a = sigmoid(a_in @ W + b)."),
@@ -193,6 +196,7 @@ EXERCISES = [
         id="backprop", lesson=LESSON, points=4, signature="backprop(X, Y, weights)",
         parts=GRADIENT_NAMES, make_cases=_network_cases, to_plain=_plain_gradients,
         expected=_backprop, call=_call_backprop, rtol=1e-6, atol=1e-10,
+        reference=Sequential._backward,
         mistakes=[
             Mistake("the gradient without the 1/m factor", lambda a: _backprop(a, per_m=False),
                     "J is a mean over the m examples, so dZ3 = (A3 - Y) / m."),

@@ -34,9 +34,12 @@ _STATUS_TEXT = {
 
 
 def _reference_path(exercise) -> tuple[str, str] | None:
-    """``("course.logistic", "sigmoid")`` for the exercise's reference, if it has one."""
+    """``("course.logistic", "sigmoid")`` for the exercise's reference, if it has one.
+
+    For a method the name is qualified: ``("course.nn", "Sequential._backward")``.
+    """
     reference = getattr(exercise, "reference", None)
-    module, name = getattr(reference, "__module__", None), getattr(reference, "__name__", None)
+    module, name = getattr(reference, "__module__", None), getattr(reference, "__qualname__", None)
     return (module, name) if module and name else None
 
 
