@@ -345,6 +345,18 @@ def test_report_names_stay_distinct():
     assert len(set(names)) == 3 and names[:2] == ["a-x", "b-x"]
 
 
+def test_two_files_of_one_name_get_distinct_rows_in_the_gradebook(tmp_path):
+    for folder in ("ada", "bob"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "lesson.ipynb").write_text("")  # empty: graded 0, no kernel
+    paths = [tmp_path / "ada" / "lesson.ipynb", tmp_path / "bob" / "lesson.ipynb"]
+    out = tmp_path / "grades"
+    cli.grade_all(paths, out, runner.Limits(), echo=lambda line: None)
+    rows = (out / "grades.csv").read_text().splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["ada/lesson.ipynb", "bob/lesson.ipynb"]
+    assert sorted(p.name for p in out.glob("*.json")) == ["ada-lesson.json", "bob-lesson.json"]
+
+
 def test_usage_errors_exit_with_2(tmp_path, capsys):
     assert course_main(["grade", str(tmp_path / "missing.ipynb"), "--out", str(tmp_path)]) == 2
     assert "no such file" in capsys.readouterr().err

@@ -90,6 +90,8 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
 
     def finish(index: int, report: dict) -> None:
         report["report_name"] = names[index]
+        if names[index] != paths[index].stem:  # two files of one name: say which folder
+            report["submission"] = f"{paths[index].parent.name}/{paths[index].name}"
         again = index in results
         results[index] = report
         reports.write_json(report, out / f"{names[index]}.json")
