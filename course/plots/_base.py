@@ -1,0 +1,47 @@
+"""What every plot shares: the class colours and markers, and making and finishing a figure.
+
+``_new_axes`` and ``_finish`` give the one-panel plots their ``ax=None`` behaviour (see
+``course.plots``); ``_as_labels`` turns targets or predictions into 0/1 labels to draw.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course._validation import as_float_array
+
+# Okabe-Ito colours: distinct for the common kinds of colour blindness.
+CLASS_STYLE = {
+    0: {"color": "#0072B2", "marker": "o", "label": "y = 0"},
+    1: {"color": "#D55E00", "marker": "^", "label": "y = 1"},
+}
+MISTAKE_COLOR = "#D55E00"
+LINE_STYLES = ["-", "--", ":", "-."]
+LINE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+
+
+def _new_axes(ax, figsize=(6.0, 4.0)):
+    """Return (figure, axes, made_here): ``ax`` itself, or a fresh figure with one axes."""
+    if ax is not None:
+        return ax.figure, ax, False
+    fig, ax = plt.subplots(figsize=figsize)
+    return fig, ax, True
+
+
+def _finish(fig, made_here: bool):
+    """Tidy the layout of a figure we made and close it for pyplot (see ``course.plots``)."""
+    if made_here:
+        fig.tight_layout()
+        plt.close(fig)
+    return fig
+
+
+def _as_labels(values, name: str) -> np.ndarray:
+    """Flatten (m,) or (m, 1) targets to (m,) ints 0/1; probabilities are cut at 0.5."""
+    array = as_float_array(values, name)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(f"`{name}` must have shape (m,) or (m, 1); got shape {array.shape}.")
+    return (array >= 0.5).astype(int)

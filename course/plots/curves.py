@@ -1,0 +1,89 @@
+"""Lines over training: the cost after each step, loss curves side by side, a regression fit."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from course._validation import as_float_array
+from course.plots._base import LINE_COLORS, LINE_STYLES, _finish, _new_axes
+
+
+def plot_cost_history(costs, title=None, log_y=False, ax=None):
+    """Draw the cost J after each step of gradient descent (entry 0 is before any step).
+
+    Non-finite costs (a diverged run) are left out of the line rather than breaking it.
+
+    >>> fig = plot_cost_history([0.69, 0.5, 0.4, 0.35])
+    >>> fig.axes[0].get_xlabel(), len(fig.axes[0].lines)
+    ('iteration', 1)
+    """
+    costs = as_float_array(costs, "costs", ndim=1, shape_hint="(iterations + 1,)",
+                           allow_nonfinite=True)
+    fig, ax, made_here = _new_axes(ax)
+    shown = np.where(np.isfinite(costs), costs, np.nan)
+    ax.plot(np.arange(costs.shape[0]), shown, color=LINE_COLORS[0], lw=2)
+    if log_y and np.nanmin(shown, initial=np.inf) > 0:
+        ax.set_yscale("log")
+    ax.set(xlabel="iteration", ylabel="cost J(w, b)",
+           title=title if title is not None else "Cost during gradient descent")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # no "iteration 2.5"
+    ax.grid(alpha=0.3)
+    return _finish(fig, made_here)
+
+
+def plot_loss_curves(curves, title=None, log_y=False, ax=None):
+    """Draw several loss curves on one axis, e.g. ``{"NumPy": loss_a, "Keras": loss_b}``.
+
+    Each curve gets its own colour *and* line style, so two curves that agree exactly are
+    both still visible (the dashed one on top of the solid one).
+
+    >>> fig = plot_loss_curves({"α = 0.1": [0.7, 0.5, 0.4], "α = 1": [0.7, 0.3, 0.2]})
+    >>> len(fig.axes[0].lines), fig.axes[0].get_legend_handles_labels()[1]
+    (2, ['α = 0.1', 'α = 1'])
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError(f"`curves` must be a non-empty dict of name -> sequence of losses; "
+                         f"got {type(curves).__name__}.")
+    fig, ax, made_here = _new_axes(ax)
+    for i, (name, values) in enumerate(curves.items()):
+        values = as_float_array(values, f"curves[{name!r}]", ndim=1, allow_nonfinite=True)
+        shown = np.where(np.isfinite(values), values, np.nan)
+        ax.plot(np.arange(values.shape[0]), shown, color=LINE_COLORS[i % len(LINE_COLORS)],
+                ls=LINE_STYLES[i % len(LINE_STYLES)], lw=2.5 if i == 0 else 1.8, label=str(name))
+    if log_y:
+        ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel="loss", title=title if title is not None else "Loss curves")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+    return _finish(fig, made_here)
+
+
+def plot_regression_fit(X, y, y_pred, title=None, ax=None):
+    """Draw a 1-D regression set and the model's predictions as a line through it.
+
+    Args:
+        X: (m, 1) inputs. y: (m,) or (m, 1) targets. y_pred: (m,) or (m, 1) predictions.
+
+    >>> fig = plot_regression_fit([[0.0], [1.0], [2.0]], [0.1, 0.9, 2.1], [0.0, 1.0, 2.0])
+    >>> fig.axes[0].get_legend_handles_labels()[1]
+    ['data', 'model prediction']
+    """
+    X = as_float_array(X, "X", ndim=2, shape_hint="(m, 1)")
+    if X.shape[1] != 1:
+        raise ValueError(f"`X` must have shape (m, 1), one feature; got shape {X.shape}.")
+    y = as_float_array(y, "y").reshape(-1)
+    y_pred = as_float_array(y_pred, "y_pred").reshape(-1)
+    for name, values in (("y", y), ("y_pred", y_pred)):
+        if values.shape[0] != X.shape[0]:
+            raise ValueError(f"`{name}` must have one value per row of X ({X.shape[0]}); "
+                             f"got {values.shape[0]}.")
+    fig, ax, made_here = _new_axes(ax)
+    order = np.argsort(X[:, 0])
+    ax.scatter(X[:, 0], y, color=LINE_COLORS[0], s=24, label="data")
+    ax.plot(X[order, 0], y_pred[order], color=LINE_COLORS[1], lw=2, label="model prediction")
+    ax.set(xlabel="x", ylabel="y", title=title if title is not None else "Regression fit")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+    return _finish(fig, made_here)
