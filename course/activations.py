@@ -40,17 +40,18 @@ def linear_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic sigmoid ``1 / (1 + exp(-z))``, the formula as written.
+    """Logistic sigmoid ``1 / (1 + exp(-z))``, computed without overflow.
 
-    For z below about -709, ``exp(-z)`` overflows to infinity and ``1 / (1 + inf)`` is 0,
-    which is the right answer to float64 precision, so that overflow is silenced rather
-    than avoided. Results lie in [0, 1].
+    ``np.exp(-z)`` overflows for z below about -709, so for negative z the equal form
+    ``exp(z) / (1 + exp(z))`` is used (top and bottom multiplied by ``exp(z)``); only
+    ``exp(-|z|)``, a number in (0, 1], is ever computed. Results lie in [0, 1]. This is the
+    one sigmoid of the package: ``course.logistic`` and ``course.losses`` use it too.
 
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+    e = np.exp(-np.abs(z))                                   # in (0, 1]: never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ import numpy as np
 
 from course._validation import (as_count, as_float_array, as_real_number, check_binary,
                                 check_shape)
+from course.activations import sigmoid as stable_sigmoid  # trusts its input; no checks
 
 __all__ = [
     "sigmoid", "predict_proba", "predict", "logistic_loss", "compute_cost",
@@ -57,14 +58,6 @@ def _check_parameters(X, w, b):
 # The model
 # ---------------------------------------------------------------------------------------
 
-def _sigmoid(z):
-    """The sigmoid of an array, without overflow (internal: trusts its input)."""
-    e = np.exp(-np.abs(z))                   # in (0, 1]: never overflows
-    # For z >= 0 this is 1 / (1 + e^-z); for z < 0 it is e^z / (1 + e^z), the same number
-    # with top and bottom multiplied by e^z, so that e^-z is never computed for large -z.
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 def sigmoid(z):
     """The logistic function, sigmoid(z) = 1 / (1 + e^(-z)), squashing any z into [0, 1].
 
@@ -89,7 +82,7 @@ def sigmoid(z):
     if np.isnan(array).any():
         index = tuple(int(i) for i in np.argwhere(np.isnan(array))[0])
         raise ValueError(f"`z` must not contain NaN; got NaN at index {index}.")
-    result = _sigmoid(array)
+    result = stable_sigmoid(array)
     return float(result) if result.ndim == 0 else result
 
 
@@ -109,7 +102,7 @@ def predict_proba(X, w, b):
     """
     X = as_float_array(X, "X", ndim=2, shape_hint="(m, n)")
     w, b = _check_parameters(X, w, b)
-    return _sigmoid(X @ w + b)                # (m,)
+    return stable_sigmoid(X @ w + b)          # (m,)
 
 
 def predict(X, w, b, threshold=0.5):
@@ -134,7 +127,7 @@ def predict(X, w, b, threshold=0.5):
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"`threshold` must be a probability between 0 and 1; "
                          f"got {threshold}.")
-    return (_sigmoid(X @ w + b) >= threshold).astype(int)
+    return (stable_sigmoid(X @ w + b) >= threshold).astype(int)
 
 
 # ---------------------------------------------------------------------------------------
@@ -231,7 +224,7 @@ def compute_cost(X, y, w, b):
 
 def _gradient(X, y, w, b):
     """dJ/dw and dJ/db (internal: trusts its inputs)."""
-    error = _sigmoid(X @ w + b) - y             # (m,)  f(x_i) - y_i
+    error = stable_sigmoid(X @ w + b) - y       # (m,)  f(x_i) - y_i
     dj_dw = X.T @ error / X.shape[0]            # (n,)
     dj_db = float(np.mean(error))
     return dj_dw, dj_db
@@ -330,7 +323,7 @@ def compute_cost_loop(X, y, w, b):
     total = 0.0
     for i in range(m):
         z = np.dot(w, X[i]) + b
-        f_x = _sigmoid(z)
+        f_x = stable_sigmoid(z)
         loss = -y[i] * np.log(f_x) - (1 - y[i]) * np.log(1 - f_x)
         total += loss
     return float(total / m)
@@ -354,7 +347,7 @@ def compute_gradient_loop(X, y, w, b):
     dj_db = 0.0
     for i in range(m):
         z = np.dot(w, X[i]) + b
-        err = _sigmoid(z) - y[i]                # f_x - y
+        err = stable_sigmoid(z) - y[i]                # f_x - y
         for j in range(n):
             dj_dw[j] += err * X[i, j]
         dj_db += err

@@ -42,6 +42,7 @@ from __future__ import annotations
 import numpy as np
 
 from course._validation import as_float_array, check_binary, check_shape
+from course.activations import sigmoid
 
 EPSILON = 1e-7
 """Keras' ``backend.epsilon()``: probabilities are clipped to [EPSILON, 1 - EPSILON]."""
@@ -169,8 +170,7 @@ class BinaryCrossentropy:
         """
         n = y_true.size
         if self.from_logits:
-            sigmoid = np.exp(-np.logaddexp(0.0, -y_pred))  # 1 / (1 + e^-z), overflow-free
-            return (sigmoid - y_true) / n
+            return (sigmoid(y_pred) - y_true) / n
         inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
         p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         return np.where(inside, (-y_true / p + (1.0 - y_true) / (1.0 - p)) / n, 0.0)
