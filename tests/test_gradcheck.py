@@ -62,6 +62,22 @@ def network(hidden: str, output: str, loss) -> Sequential:
     return model
 
 
+def backprop_and_numerical(model):
+    """Backprop's gradient on all 288 training digits, and the finite-difference one,
+    both as flat lists [dW1, db1, dW2, db2, ...]."""
+    X, y = training_data()
+    weights = model.get_weights()
+
+    def cost(params):
+        model.set_weights(params)
+        return model.evaluate(X, y)
+
+    numerical = numerical_gradient(cost, weights)
+    model.set_weights(weights)
+    grads = model.backward(model.forward(X), y)
+    return [g for pair in zip(grads["dW"], grads["db"]) for g in pair], numerical
+
+
 @pytest.mark.parametrize("hidden, output, loss", [
     ("sigmoid", "sigmoid", BinaryCrossentropy()),
     ("sigmoid", "linear", MeanSquaredError()),
@@ -71,36 +87,17 @@ def network(hidden: str, output: str, loss) -> Sequential:
     ("sigmoid", "sigmoid", MeanSquaredError()),
 ], ids=["bce-sigmoid", "mse-linear", "bce-relu", "mse-relu", "bce-logits", "mse-sigmoid"])
 def test_backprop_matches_finite_differences(hidden, output, loss):
-    X, y = training_data()                      # all 288 training digits
     model = network(hidden, output, loss)
-    weights = model.get_weights()
-
-    def cost(params):
-        model.set_weights(params)
-        return model.evaluate(X, y)
-
-    numerical = numerical_gradient(cost, weights)
-    model.set_weights(weights)
-    grads = model.backward(model.forward(X), y)
-    backprop = [g for pair in zip(grads["dW"], grads["db"]) for g in pair]
-    assert [g.shape for g in backprop] == [w.shape for w in weights]
+    backprop, numerical = backprop_and_numerical(model)
+    assert [g.shape for g in backprop] == [w.shape for w in model.get_weights()]
     assert relative_error(backprop, numerical) <= 1e-7
 
 
 def test_gradcheck_catches_a_wrong_gradient():
     """The check can fail: backprop without the 1/m factor is far from the numbers."""
-    X, y = training_data()
     model = network("sigmoid", "sigmoid", BinaryCrossentropy())
-    weights = model.get_weights()
-
-    def cost(params):
-        model.set_weights(params)
-        return model.evaluate(X, y)
-
-    numerical = numerical_gradient(cost, weights)
-    model.set_weights(weights)
-    grads = model.backward(model.forward(X), y)
-    wrong = [len(X) * g for pair in zip(grads["dW"], grads["db"]) for g in pair]
+    backprop, numerical = backprop_and_numerical(model)
+    wrong = [len(training_data()[0]) * g for g in backprop]
     assert relative_error(wrong, numerical) > 0.9
 
 

@@ -209,3 +209,12 @@ def test_regression_fit_line_is_sorted_by_x(tmp_path):
 def test_regression_fit_refuses_mismatched_lengths():
     with pytest.raises(ValueError, match="`y_pred` must have one value per row of X"):
         plots.plot_regression_fit([[0.0], [1.0]], [0.0, 1.0], [0.0])
+
+
+@pytest.mark.parametrize("draw, X", [
+    (lambda X, y: plots.plot_decision_boundary(X, y, [1.0, 1.0], -3.0), SIX_X),
+    (lambda X, y: plots.plot_digits(X, y), np.zeros((6, 64))),
+])
+def test_labels_must_match_the_rows_of_X(draw, X):
+    with pytest.raises(ValueError, match=r"`y` must have one label per row of X \(6\); got 5"):
+        draw(X, SIX_Y[:5])

@@ -45,3 +45,18 @@ def _as_labels(values, name: str) -> np.ndarray:
     if array.ndim != 1:
         raise ValueError(f"`{name}` must have shape (m,) or (m, 1); got shape {array.shape}.")
     return (array >= 0.5).astype(int)
+
+
+def _images_and_labels(X, y, n_features: int, what: str):
+    """Validate X (m, n_features) and its labels y (m,) or (m, 1); return X and (m,) labels.
+
+    ``what`` says why that many columns, e.g. "to be drawn in the plane".
+    """
+    X = as_float_array(X, "X", ndim=2, shape_hint=f"(m, {n_features})")
+    if X.shape[1] != n_features:
+        raise ValueError(f"`X` must have shape (m, {n_features}) {what}; got shape {X.shape}.")
+    labels = _as_labels(y, "y")
+    if labels.shape[0] != X.shape[0]:
+        raise ValueError(f"`y` must have one label per row of X ({X.shape[0]}); "
+                         f"got {labels.shape[0]}.")
+    return X, labels

@@ -6,7 +6,7 @@ import numpy as np
 
 from course._validation import as_float_array, as_real_number
 from course.logistic import sigmoid
-from course.plots._base import CLASS_STYLE, LINE_COLORS, _as_labels, _finish, _new_axes
+from course.plots._base import CLASS_STYLE, LINE_COLORS, _finish, _images_and_labels, _new_axes
 
 
 def plot_sigmoid(ax=None):
@@ -33,14 +33,7 @@ def plot_sigmoid(ax=None):
 
 def _check_2d_data(X, y):
     """Validate 2-D classification data: X (m, 2), labels (m,) ints 0/1."""
-    X = as_float_array(X, "X", ndim=2, shape_hint="(m, 2)")
-    if X.shape[1] != 2:
-        raise ValueError(f"`X` must have shape (m, 2) to be drawn in the plane; got shape {X.shape}.")
-    labels = _as_labels(y, "y")
-    if labels.shape[0] != X.shape[0]:
-        raise ValueError(f"`y` must have one label per row of X ({X.shape[0]}); "
-                         f"got {labels.shape[0]}.")
-    return X, labels
+    return _images_and_labels(X, y, 2, "to be drawn in the plane")
 
 
 def _scatter_classes(ax, X, labels):

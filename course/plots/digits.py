@@ -5,8 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course._validation import as_count, as_float_array, as_generator
-from course.plots._base import MISTAKE_COLOR, _as_labels
+from course._validation import as_count, as_generator
+from course.plots._base import MISTAKE_COLOR, _as_labels, _images_and_labels
 
 
 def plot_digits(X, y, predictions=None, n=24, seed=0, title=None):
@@ -25,13 +25,7 @@ def plot_digits(X, y, predictions=None, n=24, seed=0, title=None):
     >>> sum(1 for ax in fig.axes if ax.images)
     4
     """
-    X = as_float_array(X, "X", ndim=2, shape_hint="(m, 64)")
-    if X.shape[1] != 64:
-        raise ValueError(f"`X` must have shape (m, 64), one 8×8 image per row; got {X.shape}.")
-    labels = _as_labels(y, "y")
-    if labels.shape[0] != X.shape[0]:
-        raise ValueError(f"`y` must have one label per row of X ({X.shape[0]}); "
-                         f"got {labels.shape[0]}.")
+    X, labels = _images_and_labels(X, y, 64, "(one 8×8 image per row)")
     predicted = None
     if predictions is not None:
         predicted = _as_labels(predictions, "predictions")
