@@ -51,7 +51,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     array([0. , 0.5, 1. ])
     """
     e = np.exp(-np.abs(z))                                   # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)              # 1/(1+e^-z) or e^z/(1+e^z)
 
 
 def sigmoid_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
