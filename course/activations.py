@@ -50,6 +50,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
+    z = np.asarray(z, dtype=np.float64)
     e = np.exp(-np.abs(z))                                   # in (0, 1]: never overflows
     return np.where(z >= 0, 1.0, e) / (1.0 + e)              # 1/(1+e^-z) or e^z/(1+e^z)
 

@@ -71,7 +71,7 @@ def report(exercise_id: str, function) -> str:
                 return _not_finished(exercise_id, error)
             except ResultError as error:
                 outcome = f"wrong result type: {error}"
-            except Exception as error:  # the learner's bug: report it, never re-raise
+            except (Exception, SystemExit) as error:  # the learner's bug: report it
                 outcome = f"{type(error).__name__}: {error}"
         warned |= {str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}
         results.append(spec.evaluate(case, outcome))

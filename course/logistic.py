@@ -310,8 +310,9 @@ def compute_cost_loop(X, y, w, b):
     For each example: z = np.dot(w, x) + b, f_x = sigmoid(z), then the loss
     -y * log(f_x) - (1 - y) * log(1 - f_x); the cost is the mean. Same arguments and
     result as ``compute_cost`` -- except that this follows the formula literally: once the
-    sigmoid saturates (f_x rounds to exactly 0 or 1, from about |z| > 37) NumPy warns
-    about log(0) and the cost becomes ``inf`` or ``nan``. ``compute_cost`` does not.
+    sigmoid saturates (f_x rounds to exactly 1 from about z > 37, and to exactly 0 only
+    below about z = -745) NumPy warns about log(0) and the cost becomes ``inf`` or
+    ``nan``. ``compute_cost`` does not.
 
     >>> X, y = np.array([[0.0], [0.0]]), np.array([0.0, 1.0])
     >>> round(compute_cost_loop(X, y, np.array([1.0]), 0.0), 12)

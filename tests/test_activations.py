@@ -47,3 +47,10 @@ def test_unknown_activation_is_named(bad):
     with pytest.raises(ValueError, match=r"`activation` must be None or one of 'linear', "
                                          r"'relu', 'sigmoid'; got"):
         activations.get(bad)
+
+
+def test_sigmoid_computes_in_float64_from_lists_and_float32():
+    from course.activations import sigmoid
+
+    assert sigmoid([0.0, 2.0]).dtype == np.float64
+    assert sigmoid(np.array([1.0], dtype=np.float32)).dtype == np.float64

@@ -147,3 +147,13 @@ def test_the_cell_still_fails_so_run_all_stops():
     with pytest.raises(CellExecutionError) as info:
         execute(notebook, allow_errors=False)
     assert "This cell needs exercise `sigmoid`" in str(info.value)
+
+
+def test_a_function_that_exits_is_reported_not_raised():
+    from course import check
+
+    def sigmoid(z):
+        raise SystemExit("bye")
+
+    verdict = check.report("sigmoid", sigmoid)
+    assert verdict.startswith("❌") and "SystemExit: bye" in verdict

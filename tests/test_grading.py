@@ -22,6 +22,7 @@ from course.grading.submission import SubmissionError, identify_lesson, read_sub
 from course.exercises import get
 
 KEY = "0123456789abcdef" * 4
+CORPUS = Path(__file__).parent / "corpus"
 LESSONS = {"01_logistic_regression_numpy": ["sigmoid", "compute_cost"],
            "02_loss_and_cost": ["binary_crossentropy", "mean_squared_error"]}
 
@@ -444,3 +445,33 @@ def test_harness_notices_lesson_3_answers_that_hand_the_work_to_course_nn(tmp_pa
     entry = grade_exercise(get(exercise_id), cases, run, static_reference=False)
     assert entry["score"] == 0 and entry["status"] == "reference"
     assert "course.nn.Sequential" in entry["feedback"] or "course.layers.Dense" in entry["feedback"]
+
+
+KILLS_ITS_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_notebook_that_kills_the_grading_process_harms_nobody_else(tmp_path, jobs):
+    """The kernel's parent is a throwaway worker: killing it costs only the attacker."""
+    correct = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
+    hostile = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
+    hostile.cells.insert(0, nbformat.v4.new_code_cell(KILLS_ITS_PARENT))
+    paths = []
+    for name, notebook in (("ada", correct), ("eve", hostile), ("bob", correct)):
+        paths.append(tmp_path / f"{name}.ipynb")
+        nbformat.write(notebook, paths[-1])
+    out = tmp_path / "grades"
+    reports_ = cli.grade_all(paths, out, runner.Limits(cell_seconds=60, total_seconds=300),
+                             jobs=jobs, echo=lambda line: None)
+    by_name = {r["submission"]: r for r in reports_}
+    assert by_name["ada.ipynb"]["score"] == by_name["bob.ipynb"]["score"] == 11
+    assert by_name["eve.ipynb"]["score"] == 0
+    assert "stopped the grading process" in by_name["eve.ipynb"]["error"]
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["ada.ipynb", "eve.ipynb", "bob.ipynb"]
+
+
+def test_code_that_breaks_the_parser_is_read_as_nothing_not_a_crash():
+    too_deep = "x = " + "+".join(["1"] * 200_000) + "\n"
+    assert static_checks.calls_reference([too_deep, "def sigmoid(z):\n    return z\n"],
+                                         "sigmoid", "course.logistic", "sigmoid") is False

@@ -227,3 +227,11 @@ def test_display_bundle_carries_the_current_figure_as_png(explorer):
     assert bundle["text/plain"].startswith("LogisticRegressionExplorer(")
     png = base64.b64decode(bundle["image/png"])
     assert png == explorer.image.value.tobytes()
+
+
+def test_network_explorer_from_a_generator_restarts_from_the_same_weights():
+    explorer = widgets.network_explorer(seed=np.random.default_rng(7), epochs=5)
+    first = list(explorer.losses)
+    explorer.epochs_slider.value = 6
+    explorer.epochs_slider.value = 5
+    assert list(explorer.losses) == first

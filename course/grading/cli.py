@@ -81,9 +81,49 @@ def _grade_one(path: str, run_limits: Limits) -> dict:
     return grade_submission(path, run_limits)
 
 
+def _graded_in_pool(indices: list[int], paths: list[Path], run_limits: Limits, jobs: int,
+                    on_report) -> None:
+    """Grade ``paths[i]`` for ``i`` in ``indices`` in a pool of ``jobs`` worker processes.
+
+    A submission's kernel is a child of its worker, never of this process, so a notebook
+    that kills its parent (``os.kill(os.getppid(), ...)``) breaks only a worker. The pool is
+    then unusable: every submission it had not finished is reported with
+    ``interference_possible`` set, so the caller grades it again, alone.
+    """
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        futures = {pool.submit(_grade_one, str(paths[i]), run_limits): i for i in indices}
+        for future in concurrent.futures.as_completed(futures):
+            index = futures[future]
+            try:
+                report = future.result()
+            except concurrent.futures.process.BrokenProcessPool as error:
+                report = _not_graded(paths[index], "a grading process was killed while it "
+                                                   f"ran ({type(error).__name__})")
+                report["interference_possible"] = True
+            except Exception as error:  # never lose the other submissions
+                report = _not_graded(paths[index], f"the grader failed "
+                                                   f"({type(error).__name__}: {error})")
+            on_report(index, report)
+
+
+def _not_graded(path: Path, why: str) -> dict:
+    """The report of a submission the grader could not finish: score 0 and the reason."""
+    return {"submission": path.name, "lesson": None, "score": 0.0, "max_score": 0.0,
+            "exercises": [], "notebook_errors": [], "seconds": 0.0, "kernel_problem": None,
+            "error": f"Not graded: {why}."}
+
+
 def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
               output_format: str = "json", echo=print) -> list[dict]:
-    """Grade ``paths`` into ``out`` and return the reports in the order of ``paths``."""
+    """Grade ``paths`` into ``out`` and return the reports in the order of ``paths``.
+
+    Every submission is graded in a worker process of its own pool (``jobs`` at a time).
+    Submissions graded side by side run as the same user: a hostile one could kill a
+    neighbour's kernel or worker, or delete its result files. Every submission whose outcome
+    could have such a cause is graded once more, alone, once nothing else runs; if it still
+    cannot be graded, its report says why. ``grades.csv`` is written whatever happens.
+    """
     out.mkdir(parents=True, exist_ok=True)
     names = report_names(paths)
     results: dict[int, dict] = {}
@@ -100,43 +140,25 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
         line = reports.progress_line(len(results), len(paths), report)
         echo(line.replace("]", "] regraded alone:", 1) if again else line)
 
-    def failed(index: int, error: BaseException) -> dict:
-        return {"submission": paths[index].name, "lesson": None, "score": 0.0,
-                "max_score": 0.0, "exercises": [], "notebook_errors": [], "seconds": 0.0,
-                "kernel_problem": None,
-                "error": f"Not graded: the grader failed ({type(error).__name__}: {error})."}
+    def finish_alone(index: int, report: dict) -> None:
+        report["regraded_alone"] = True
+        if report.get("interference_possible") and report.get("error"):
+            report["error"] = ("Not graded: the notebook stopped the grading process itself "
+                               "(for example by killing its parent process).")
+        finish(index, report)
 
-    if jobs <= 1:
-        for index, path in enumerate(paths):
-            try:
-                finish(index, _grade_one(str(path), run_limits))
-            except Exception as error:  # never lose the other submissions
-                finish(index, failed(index, error))
-    else:
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            futures = {pool.submit(_grade_one, str(path), run_limits): index
-                       for index, path in enumerate(paths)}
-            for future in concurrent.futures.as_completed(futures):
-                index = futures[future]
-                try:
-                    finish(index, future.result())
-                except Exception as error:
-                    finish(index, failed(index, error))
-        # Submissions graded side by side run as the same user. A hostile one could kill a
-        # neighbour's kernel or delete its result files; grade every submission whose outcome
-        # could have such a cause once more, alone, now that nothing else runs.
+    try:
+        _graded_in_pool(list(range(len(paths))), paths, run_limits, jobs, finish)
         for index in sorted(i for i, r in results.items() if r.get("interference_possible")):
-            try:
-                report = _grade_one(str(paths[index]), run_limits)
-            except Exception as error:
-                report = failed(index, error)
-            report["regraded_alone"] = True
-            finish(index, report)
-    ordered = [results[index] for index in range(len(paths))]
-    reports.write_gradebook(ordered, out / "grades.csv")
-    if output_format == "gradescope" and len(ordered) == 1:
-        reports.write_gradescope(ordered[0], out / "results.json")
+            _graded_in_pool([index], paths, run_limits, 1, finish_alone)
+    finally:
+        for index, path in enumerate(paths):  # whatever happened, every submission has a row
+            if index not in results:
+                finish(index, _not_graded(path, "the grading run was interrupted"))
+        ordered = [results[index] for index in range(len(paths))]
+        reports.write_gradebook(ordered, out / "grades.csv")
+        if output_format == "gradescope" and len(ordered) == 1:
+            reports.write_gradescope(ordered[0], out / "results.json")
     return ordered
 
 

@@ -27,12 +27,16 @@ _MAGIC_PREFIXES = ("%", "!", "?")
 
 
 def _parse(source: str):
-    """Parse a cell's code, ignoring IPython magics; ``None`` if it is not valid Python."""
+    """Parse a cell's code, ignoring IPython magics; ``None`` if it cannot be parsed.
+
+    Besides invalid Python, hostile code can make the parser itself fail (a sum of 200,000
+    terms exhausts its recursion), so every failure means "nothing to read here".
+    """
     lines = ["" if line.lstrip().startswith(_MAGIC_PREFIXES) else line
              for line in source.splitlines()]
     try:
         return ast.parse("\n".join(lines))
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 

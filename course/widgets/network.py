@@ -114,5 +114,8 @@ def network_explorer(data=None, *, alpha=1.0, epochs=100, seed=0):
                          f"got {arrays[1][0].shape[1]}.")
     alpha = as_real_number(alpha, "alpha", positive=True)
     epochs = as_count(epochs, "epochs", minimum=1)
-    as_generator(seed)  # checked here; the network takes the seed itself
+    # One int seed drawn once: every redraw then starts from the same initial weights, even
+    # when the caller passed a Generator (which would move on at each use).
+    rng = as_generator(seed)  # checks the argument
+    seed = seed if isinstance(seed, (int, np.integer)) else int(rng.integers(2**32))
     return NetworkExplorer(arrays[0], arrays[1], alpha, epochs, seed)
