@@ -26,6 +26,7 @@ import numpy as np
 from course._validation import (as_count, as_float_array, as_real_number, check_binary,
                                 check_shape)
 from course.activations import sigmoid as stable_sigmoid  # trusts its input; no checks
+from course.losses import bce_from_logits  # the loss from z, overflow-free; trusts its input
 
 __all__ = [
     "sigmoid", "predict_proba", "predict", "logistic_loss", "compute_cost",
@@ -171,21 +172,6 @@ def logistic_loss(f, y):
     return float(loss) if loss.ndim == 0 else loss
 
 
-def _softplus(z):
-    """log(1 + e^z) without overflow: max(z, 0) + log(1 + e^(-|z|))."""
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-
-
-def _loss_from_logits(z, y):
-    """The logistic loss written with z instead of f = sigmoid(z) (internal).
-
-    Since -log(f) = log(1 + e^-z) and -log(1 - f) = log(1 + e^z),
-    L = y * log(1 + e^-z) + (1 - y) * log(1 + e^z). Both terms are >= 0, so nothing
-    cancels: even the tiny loss of a sure right answer keeps its digits.
-    """
-    return y * _softplus(-z) + (1.0 - y) * _softplus(z)
-
-
 def compute_cost(X, y, w, b):
     """The cost J(w, b) = (1/m) * sum_i L(f(x_i), y_i): the mean logistic loss.
 
@@ -194,9 +180,11 @@ def compute_cost(X, y, w, b):
     becomes log(0) = -inf although the true loss for y = 0 is about 40. So the loss is
     computed from z directly, in the equal form
 
-        L = y * log(1 + e^(-z)) + (1 - y) * log(1 + e^z),
+        L = y * log(1 + e^(-z)) + (1 - y) * log(1 + e^z)
+          = max(z, 0) - z * y + log(1 + e^(-|z|)),
 
-    with log(1 + e^t) evaluated as max(t, 0) + log(1 + e^(-|t|)), which never overflows.
+    the second line being what ``course.losses.bce_from_logits`` (and Keras) compute; it
+    never overflows.
     The result is finite and accurate for any z. (On ordinary inputs it can differ from
     the literal formula in the last binary digit, about 1e-16 relative.)
 
@@ -215,7 +203,7 @@ def compute_cost(X, y, w, b):
     X, y = _check_data(X, y)
     w, b = _check_parameters(X, w, b)
     z = X @ w + b                               # (m,)
-    return float(np.mean(_loss_from_logits(z, y)))
+    return float(np.mean(bce_from_logits(y, z)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -291,12 +279,12 @@ def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
     costs = np.empty(num_iters + 1)
     ws = np.empty((num_iters + 1, X.shape[1]))  # (num_iters + 1, n)
     bs = np.empty(num_iters + 1)
-    costs[0], ws[0], bs[0] = np.mean(_loss_from_logits(X @ w + b, y)), w, b
+    costs[0], ws[0], bs[0] = np.mean(bce_from_logits(y, X @ w + b)), w, b
     for i in range(1, num_iters + 1):
         dj_dw, dj_db = _gradient(X, y, w, b)
         w = w - alpha * dj_dw
         b = b - alpha * dj_db
-        costs[i], ws[i], bs[i] = np.mean(_loss_from_logits(X @ w + b, y)), w, b
+        costs[i], ws[i], bs[i] = np.mean(bce_from_logits(y, X @ w + b)), w, b
     return w, float(b), {"cost": costs, "w": ws, "b": bs}
 
 

@@ -23,13 +23,12 @@ import numpy as np
 
 from course.exercises import Case, Exercise, Mistake
 from course.exercises._plain import plain_array, plain_sequence
+from course import activations
 from course.layers import Dense
-from course.logistic import sigmoid
 from course.nn import Sequential
 
 LESSON = "03_backpropagation"
-ACTIVATIONS = {"sigmoid": sigmoid, "relu": lambda z: np.maximum(z, 0.0),
-               "linear": lambda z: z}
+ACTIVATIONS = {name: activations.get(name).function for name in ("sigmoid", "relu", "linear")}
 WEIGHT_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 GRADIENT_NAMES = tuple("d" + name for name in WEIGHT_NAMES)
 

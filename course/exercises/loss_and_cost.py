@@ -17,7 +17,7 @@ from course.exercises import Case, Exercise, Mistake
 from course.exercises._plain import plain_number
 
 LESSON = "02_loss_and_cost"
-EPSILON = 1e-7      # Keras clips probabilities to [EPSILON, 1 - EPSILON]
+EPSILON = losses.EPSILON      # Keras clips probabilities to [EPSILON, 1 - EPSILON]
 
 
 # -- inputs -------------------------------------------------------------------------------------
