@@ -32,6 +32,18 @@ import numpy as np
 from course._validation import as_real_number
 
 
+def _check_gradients(params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+    """One gradient per parameter, each of its parameter's shape (NumPy would otherwise
+    broadcast a (n_out,) gradient over a (n_in, n_out) W without a word)."""
+    if len(grads) != len(params):
+        raise ValueError(f"`grads` must hold one gradient per parameter ({len(params)}); "
+                         f"got {len(grads)}.")
+    for i, (param, grad) in enumerate(zip(params, grads)):
+        if np.shape(grad) != param.shape:
+            raise ValueError(f"`grads[{i}]` must have the shape of its parameter "
+                             f"{param.shape}; got shape {np.shape(grad)}.")
+
+
 class SGD:
     """Plain (stochastic) gradient descent: ``W = W - learning_rate * dJ/dW``.
 
@@ -49,6 +61,7 @@ class SGD:
 
     def apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Update every array of ``params`` in place with its gradient in ``grads``."""
+        _check_gradients(params, grads)
         for param, grad in zip(params, grads):
             param -= self.learning_rate * grad
 
@@ -85,6 +98,7 @@ class RMSprop:
 
     def apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Update every array of ``params`` in place with its gradient in ``grads``."""
+        _check_gradients(params, grads)
         if self.velocities is None:
             self.velocities = [np.zeros_like(param) for param in params]
         for param, grad, velocity in zip(params, grads, self.velocities):

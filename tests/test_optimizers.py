@@ -84,3 +84,13 @@ def test_integer_hyperparameters_are_accepted():
 def test_bad_hyperparameters_are_named(make, message):
     with pytest.raises((ValueError, TypeError), match=message):
         make()
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.1), lambda: RMSprop()])
+def test_apply_refuses_gradients_that_do_not_match_the_parameters(make):
+    params = [np.zeros((3, 2)), np.zeros(2)]
+    with pytest.raises(ValueError, match=r"`grads\[0\]` must have the shape of its parameter "
+                                         r"\(3, 2\); got shape \(2,\)"):
+        make().apply(params, [np.ones(2), np.ones(2)])
+    with pytest.raises(ValueError, match=r"`grads` must hold one gradient per parameter \(2\)"):
+        make().apply(params, [np.ones((3, 2))])
