@@ -95,7 +95,7 @@ def _verdict(spec, results, warned) -> str:
         lines = [f"✅ {spec.id}: all {total} checks passed."]
         if warned:
             lines.append(f"   Note: NumPy warned ({'; '.join(sorted(warned))}). The results are "
-                         "right, so this is harmless here.")
+                         "right, but a version that never warns is better: see the hint above.")
         return "\n".join(lines)
     lines = [f"❌ {spec.id}: {len(failed)} of {total} checks failed."]
     for result in failed[:_MAX_DETAILED_CASES]:

@@ -37,7 +37,7 @@ def test_a_missing_one_over_m_shows_expected_received_ratio_and_hint():
     assert lines[3] == ("            received 2.201201  <- different values "
                         "(your result is 6.00× the expected)")
     assert "... and 1 more failing case(s)." in text
-    assert text.endswith("Looks like missing 1/m. Hint: J is the *mean* of the losses: "
+    assert text.endswith("Looks like a missing 1/m. Hint: J is the *mean* of the losses: "
                          "divide the sum by m (or use np.mean).")
 
 

@@ -25,7 +25,7 @@ results into plain data and compares them, ``_feedback`` words the grader's feed
 ...     return np.sum(-y * np.log(f) - (1 - y) * np.log(1 - f))
 >>> result = exercise.evaluate(case, exercise.run_case(forgot_one_over_m, case))
 >>> result.passed, result.mistake.name
-(False, 'missing 1/m')
+(False, 'a missing 1/m')
 """
 
 from __future__ import annotations

@@ -170,9 +170,9 @@ EXERCISES = [
                     SIGN_HINT),
             Mistake("an overflow for large |z|",
                     _naive(lambda z: np.exp(z) / (1 + np.exp(z))),
-                    "np.exp(1000) is infinity and inf / inf is NaN. Write the sigmoid as "
-                    "1 / (1 + np.exp(-z)): for z = -1000 it gives 1 / (1 + inf) = 0, which is "
-                    "right (NumPy may warn about the overflow; the value is still correct)."),
+                    "np.exp(1000) is infinity and inf / inf is NaN. Never give np.exp a large "
+                    "positive number: with e = np.exp(-np.abs(z)), the sigmoid is 1 / (1 + e) "
+                    "where z >= 0 and e / (1 + e) where z < 0."),
             Mistake("a missing `1 +` in the denominator", _naive(lambda z: 1 / np.exp(-z)),
                     "the denominator is 1 + np.exp(-z), so that the result stays in (0, 1)."),
         ]),
@@ -181,7 +181,7 @@ EXERCISES = [
         make_cases=_model_cases, to_plain=_plain_value, expected=_cost,
         reference=logistic.compute_cost,
         mistakes=[
-            Mistake("missing 1/m", lambda a: _cost(a, scale=lambda m: 1), ONE_OVER_M),
+            Mistake("a missing 1/m", lambda a: _cost(a, scale=lambda m: 1), ONE_OVER_M),
             Mistake("the loss instead of the cost", lambda a: _cost(a, vector=True),
                     "you returned one loss per example, shape (m,). The cost is a single "
                     "number, the mean of those losses: np.mean(loss)."),

@@ -68,10 +68,13 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def _write_message(ax, message: str) -> None:
-    """Put a warning in a box across the middle of an axes, where nobody can miss it."""
+def _write_message(ax, message: str, where: tuple = (0.5, 0.5)) -> None:
+    """Put a warning in a box on an axes, where nobody can miss it.
+
+    ``where`` is the centre of the box in axes coordinates (default: the middle).
+    """
     lines = "\n".join(textwrap.fill(part, width=40) for part in message.split("\n"))
-    ax.text(0.5, 0.5, lines, transform=ax.transAxes, ha="center", va="center",
+    ax.text(*where, lines, transform=ax.transAxes, ha="center", va="center",
             fontsize=11, color="#7a1f00",
             bbox={"boxstyle": "round", "facecolor": "#fde7dc", "edgecolor": "#D55E00"})
 

@@ -170,7 +170,7 @@ class LearningRateComparison(_Explorer):
                 _draw_as_band(ax, line, costs)
         ax.legend(loc="lower left", framealpha=0.9)
         if self.message:
-            _write_message(ax, "\n".join(messages))
+            _write_message(ax, "\n".join(messages), where=(0.73, 0.1))  # clear of the curves
         fig.subplots_adjust(left=0.14, right=0.98, bottom=0.14, top=0.9)
         return fig, lines
 
