@@ -8,10 +8,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: lab test setup lessons clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml config/jupyterlab-overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	# JupyterLab defaults for this environment only: no news or update pop-ups in class.
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp config/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 setup: $(STAMP)
