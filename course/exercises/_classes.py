@@ -118,6 +118,7 @@ class Exercise:
         parts: the names of the parts, with ``weights`` (fractions of the points, summing to 1).
         call: ``call(function, args)`` calls the learner's function (default: positionally).
         rtol, atol: tolerances of ``compare``.
+        time_limit: the seconds one case may take in ``course.check`` (default 5).
         reference: the ``course`` function or method this exercise asks the learner to write
             again, if there is one (see ``course.exercises._references`` for what else a
             graded function may not hand its work to).
@@ -127,13 +128,14 @@ class Exercise:
 
     def __init__(self, *, id, lesson, points, signature, make_cases, to_plain, expected,
                  mistakes=(), parts=("value",), weights=None, call=call_positionally,
-                 rtol=1e-6, atol=1e-9, reference=None):
+                 rtol=1e-6, atol=1e-9, reference=None, time_limit=5.0):
         self.id, self.lesson, self.points, self.signature = id, lesson, points, signature
         self.make_cases, self.to_plain, self.expected = make_cases, to_plain, expected
         self.mistakes = tuple(mistakes)
         self.parts = tuple(parts)
         self.weights = tuple(weights) if weights else tuple(1 / len(parts) for _ in parts)
         self.call, self.rtol, self.atol, self.reference = call, rtol, atol, reference
+        self.time_limit = time_limit
 
     def __repr__(self) -> str:
         return f"Exercise({self.id!r}, lesson={self.lesson!r}, points={self.points})"

@@ -182,3 +182,21 @@ def _ratio(expected, received) -> str:
         return ""
     ratio = float(r.reshape(())) / float(e.reshape(()))
     return f" (your result is {ratio:.2f}× the expected)" if abs(ratio - 1) > 1e-3 else ""
+
+
+# -- what the check adds after its verdict -----------------------------------------------------
+MAX_PRINTED = 10           # lines of the function's own printing shown after a verdict
+
+
+def too_slow(seconds: float) -> str:
+    """The error text of a case that ran out of time."""
+    return f"your function did not finish within {seconds:g} s — an endless loop?"
+
+
+def printed_lines(lines, total: int) -> list:
+    """The function's printed output under a verdict: the first ``lines`` of ``total``."""
+    header = (f"   Your function printed {total} line{'s' if total != 1 else ''} while it was "
+              "checked" + (f"; the first {len(lines)}:" if total > len(lines) else ":"))
+    shown = [f"   | {line}" for line in lines]
+    more = [f"   ... ({total - len(lines)} more not shown)"] if total > len(lines) else []
+    return [header] + shown + more

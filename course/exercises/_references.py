@@ -102,9 +102,12 @@ def _callable_instance(cls):
 
 
 @functools.lru_cache(maxsize=None)
-def _forbidden_by_id(exercise_id: str) -> tuple:
-    from course.exercises import get
-    exercise = get(exercise_id)
+def forbidden_objects(exercise) -> tuple:
+    """The course functions and methods that compute ``exercise``'s answer (see the module).
+
+    The exercise's ``reference`` first, then the others found by running them on its visible
+    cases (once per exercise; the answer is kept).
+    """
     found = [exercise.reference] if exercise.reference is not None else []
     found += [f for f in public_functions() if _passes_visible_cases(exercise, f)]
     for cls in public_classes():
@@ -112,14 +115,6 @@ def _forbidden_by_id(exercise_id: str) -> tuple:
         if instance is not None and _passes_visible_cases(exercise, instance):
             found.append(cls.__call__)
     return tuple(dict.fromkeys(found))          # in order, without repeats
-
-
-def forbidden_objects(exercise) -> tuple:
-    """The course functions and methods that compute ``exercise``'s answer (see the module).
-
-    The exercise's ``reference`` first, then the others found by running them.
-    """
-    return _forbidden_by_id(exercise.id)
 
 
 def forbidden_codes(exercise) -> frozenset:

@@ -133,6 +133,7 @@ EXERCISES = [
         id="build_model", lesson=LESSON, points=3, signature="build_model()",
         parts=("architecture", "output", "loss"), make_cases=_cases, to_plain=_plain_model,
         expected=_expected, call=_call_build_model, rtol=1e-4, atol=1e-5,
+        time_limit=60.0,            # the first Keras model of a session can take seconds
         mistakes=[
             Mistake("relu in the hidden layers", _relu_hidden_layers,
                     "the slide's network uses activation='sigmoid' in all three Dense layers."),

@@ -114,9 +114,8 @@ def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     static = {}
     for exercise in exercises:
-        reference = _reference_path(exercise)
-        static[exercise.id] = bool(reference) and static_checks.calls_reference(
-            sources, exercise.id, *reference)
+        static[exercise.id] = static_checks.calls_reference(
+            sources, exercise.id, registry.forbidden_objects(exercise)) is not None
     run = run_submission(notebook, [(e.id, e.id, cases[e.id]) for e in exercises], run_limits)
     entries = [grade_exercise(e, cases[e.id], run.exercises[e.id], static[e.id])
                for e in exercises]
