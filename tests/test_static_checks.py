@@ -90,3 +90,18 @@ def test_code_that_breaks_the_parser_is_read_as_nothing_not_a_crash():
     too_deep = "x = " + "+".join(["1"] * 200_000) + "\n"
     assert static_checks.calls_reference([too_deep, "def sigmoid(z):\n    return z\n"],
                                          "sigmoid", SIGMOID) is None
+
+
+def test_the_notebooks_own_function_shadows_an_imported_one():
+    sources = ["from course.logistic import sigmoid",
+               "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))",
+               "def compute_cost(X, y, w, b):\n    return sigmoid(X @ w + b).mean()"]
+    assert static_checks.calls_reference(sources, "sigmoid", SIGMOID) is None
+
+
+def test_a_helper_the_function_calls_is_read_too():
+    sources = ["from course import activations",
+               "def helper(z):\n    return activations.sigmoid(z)",
+               "def sigmoid(z):\n    return helper(z)"]
+    assert static_checks.calls_reference(sources, "sigmoid", SIGMOID) == \
+        "course.activations.sigmoid"
