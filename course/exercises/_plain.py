@@ -111,6 +111,15 @@ def compare(expected: np.ndarray, received, rtol: float = 1e-6, atol: float = 1e
     return "different values"
 
 
+def scaled(plain: dict, factor: float) -> dict:
+    """Every part of ``plain`` times ``factor``: what a missing 1/m or a wrong sign gives.
+
+    >>> scaled({"dj_dw": np.array([1.0, -2.0]), "dj_db": np.array(0.5)}, -1)
+    {'dj_dw': array([-1.,  2.]), 'dj_db': array(-0.5)}
+    """
+    return {part: np.asarray(factor * value) for part, value in plain.items()}
+
+
 def describe(value: np.ndarray, digits: int = 6) -> str:
     """A compact, fixed-precision text of plain data (long arrays are shortened)."""
     value = np.asarray(value)

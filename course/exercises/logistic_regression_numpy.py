@@ -15,7 +15,7 @@ import numpy as np
 from course import logistic, losses
 from course.data import logistic_example
 from course.exercises._classes import Case, Exercise, Mistake
-from course.exercises._plain import plain_array, plain_number, plain_sequence
+from course.exercises._plain import plain_array, plain_number, plain_sequence, scaled
 
 LESSON = "01_logistic_regression_numpy"
 
@@ -179,7 +179,7 @@ def _cost(args):
 
 
 def _cost_without_one_over_m(args):
-    return _value(np.sum(_losses(args)))
+    return scaled(_cost(args), args["X"].shape[0])
 
 
 def _cost_per_example(args):
@@ -187,7 +187,7 @@ def _cost_per_example(args):
 
 
 def _cost_with_wrong_sign(args):
-    return _value(-np.mean(_losses(args)))
+    return scaled(_cost(args), -1)
 
 
 def _cost_without_bias(args):
@@ -195,7 +195,7 @@ def _cost_without_bias(args):
 
 
 def _cost_over_2m(args):
-    return _value(np.mean(_losses(args)) / 2)
+    return scaled(_cost(args), 1 / 2)
 
 
 def _squared_error_cost(args):
@@ -237,12 +237,11 @@ def _errors(args):
 
 
 def _gradient_without_one_over_m(args):
-    m = args["X"].shape[0]
-    return {part: m * value for part, value in _gradient(args).items()}
+    return scaled(_gradient(args), args["X"].shape[0])
 
 
 def _gradient_with_wrong_sign(args):
-    return {part: -value for part, value in _gradient(args).items()}
+    return scaled(_gradient(args), -1)
 
 
 def _gradient_without_bias(args):

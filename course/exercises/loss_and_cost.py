@@ -14,7 +14,7 @@ import numpy as np
 
 from course import logistic, losses
 from course.exercises._classes import Case, Exercise, Mistake
-from course.exercises._plain import plain_number
+from course.exercises._plain import plain_number, scaled
 
 LESSON = "02_loss_and_cost"
 
@@ -98,7 +98,7 @@ def _bce_unclipped_without_nan(args):
 
 
 def _bce_summed(args):
-    return _value(np.sum(_bce_per_entry(args)))
+    return scaled(_bce(args), np.size(args["y_true"]))
 
 
 def _bce_not_averaged(args):
@@ -106,12 +106,12 @@ def _bce_not_averaged(args):
 
 
 def _bce_with_wrong_sign(args):
-    return _value(-np.mean(_bce_per_entry(args)))
+    return scaled(_bce(args), -1)
 
 
 def _bce_in_log10(args):
     """log10 p = ln p / ln 10, so every loss, and the cost, shrinks by ln 10."""
-    return _value(np.mean(_bce_per_entry(args)) / np.log(10))
+    return scaled(_bce(args), 1 / np.log(10))
 
 
 def _bce_with_arguments_swapped(args):
@@ -154,11 +154,11 @@ def _squared_errors(args):
 
 
 def _mse_halved(args):
-    return _value(np.mean(_squared_errors(args)) / 2)
+    return scaled(_mse(args), 1 / 2)
 
 
 def _mse_summed(args):
-    return _value(np.sum(_squared_errors(args)))
+    return scaled(_mse(args), np.size(args["y_true"]))
 
 
 def _mse_not_averaged(args):
