@@ -15,8 +15,8 @@ one of them earns nothing for that exercise. The rule, per exercise:
     sigmoid, ``gradient_descent`` the course's ``compute_cost``.
 
 "Gives the same answers" is found, not listed: every public function of ``course``'s
-mathematics modules (every module outside the teaching and instructor tools, walked with
-:mod:`pkgutil`) and every public class that can be made without arguments and called is
+mathematics modules (every public module outside the teaching and instructor tools, walked
+with :mod:`pkgutil`) and every public class that can be made without arguments and called is
 run on the exercise's visible cases; those that pass them all compute the same thing.
 Methods need an object to run on, so a method (``Sequential._backward``) counts through the
 exercise's declared ``reference`` and, at run time, through everything that calls it.
@@ -51,13 +51,18 @@ TOOLS = frozenset({"authoring", "check", "cli", "data", "exercises", "grading", 
                    "quiet", "widgets"})
 
 
-def mathematics_modules() -> list:
-    """The public modules of ``course`` outside ``TOOLS``, imported, in name order."""
-    names = [info.name for info in pkgutil.walk_packages(course.__path__, "course.")]
-    public = [name for name in names
-              if not any(part.startswith("_") for part in name.split("."))
-              and name.split(".")[1] not in TOOLS]
-    return [importlib.import_module(name) for name in sorted(public)]
+def mathematics_modules(package=course) -> list:
+    """The public modules of ``course`` outside ``TOOLS``, imported, in name order.
+
+    Only these are imported (tools such as ``plots`` are never loaded by the walk).
+    """
+    modules = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("_") or (package is course and info.name in TOOLS):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        modules += mathematics_modules(module) if info.ispkg else [module]
+    return modules
 
 
 def _defined_in(module, names) -> list:
