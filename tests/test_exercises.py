@@ -308,7 +308,8 @@ def ran_forbidden_code(exercise, function, case) -> bool:
         outcome = exercise.run_case(function, case)
     finally:
         sys.setprofile(None)
-    assert exercise.evaluate(case, outcome).passed, "the hand-off gives the right answer: only the watch can stop it"
+    # the hand-off gives the right answer: only the watch can stop it
+    assert exercise.evaluate(case, outcome).passed
     return bool(seen)
 
 

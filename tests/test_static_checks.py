@@ -13,7 +13,8 @@ SIGMOID = exercises.forbidden_objects(exercises.get("sigmoid"))
     ["from course import logistic", "def sigmoid(z):\n    return logistic.sigmoid(z)"],
     ["import course.logistic as L\ndef sigmoid(z):\n    return L.sigmoid(z)"],
     ["import course\ndef sigmoid(z):\n    return course.logistic.sigmoid(z)"],
-    ["from course.logistic import sigmoid as s", "%matplotlib inline\ndef sigmoid(z):\n    y = s(z)\n    return y"],
+    ["from course.logistic import sigmoid as s",
+     "%matplotlib inline\ndef sigmoid(z):\n    y = s(z)\n    return y"],
     ["def sigmoid(z):\n    from course.logistic import sigmoid\n    return sigmoid(z)"],
     ["from course.logistic import sigmoid"],                  # no definition at all
     ["def sigmoid(z, f=__import__('course').logistic.sigmoid):\n    return f(z)"],
