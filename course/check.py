@@ -14,8 +14,9 @@ A check never hangs and never raises: each case runs under a time limit (``time_
 seconds; by default the exercise's, 5 s for most), whatever your function raises becomes
 part of the verdict, and what it prints is kept short, after the verdict. Only a real
 interrupt (Ctrl-C, or "Interrupt kernel" in Jupyter) stops the cell; see
-``course.exercises._guard`` for how the two are told apart. A function that hands its work to the course's own implementation of the exercise
-(``course.logistic.sigmoid`` for ``sigmoid``) is told so, as the grader would.
+``course.exercises._guard`` for how the two are told apart. A function that hands its work
+to the course's own implementation of the exercise (``course.logistic.sigmoid`` for
+``sigmoid``) is told so, as the grader would.
 
 ``setup_notebook()``, called in each notebook's first cell, makes a *later* cell that calls an
 unfinished exercise say which exercise to finish instead of printing a wall of traceback.
