@@ -37,11 +37,11 @@ from typing import Callable
 import numpy as np
 
 from course._validation import as_generator
-from course.exercises._feedback import summarise_failures
+from course.exercises import _feedback
 from course.exercises._plain import ResultError, compare, decode_args, encode_args
 
 __all__ = ["Case", "Mistake", "Exercise", "CaseResult", "PartScore", "Grade", "ResultError",
-           "get", "all_exercises", "for_lesson", "LESSONS", "encode_args", "decode_args"]
+           "get", "all_exercises", "for_lesson", "LESSONS", "forbidden_codes", "encode_args", "decode_args"]
 
 
 @dataclass(frozen=True)
@@ -234,8 +234,7 @@ class Exercise:
             parts = [PartScore(p, 0.0, self.points * w, "not attempted")
                      for p, w in zip(self.parts, self.weights)]
             return Grade(self.id, 0.0, float(self.points), parts,
-                         f"{self.id}: not attempted (the function still raises "
-                         "NotImplementedError).", attempted=False)
+                         _feedback.not_attempted(self.id), attempted=False)
         parts, lines = [], []
         for part, weight in zip(self.parts, self.weights):
             right = sum(part not in r.problems for r in results)
@@ -244,10 +243,10 @@ class Exercise:
             parts.append(PartScore(part, maximum * right / max(total, 1), maximum, message))
         score = round(sum(p.score for p in parts), 2)     # exact parts, one rounding
         if total and all(r.passed for r in results):
-            lines.append(f"{self.id}: all {total} tests passed.")
+            lines.append(_feedback.all_passed(self.id, total, "tests"))
         else:
-            lines.append(f"{self.id}: {score:g} of {self.points} points.")
-            lines += summarise_failures(self, results, reveal=False)
+            lines.append(_feedback.score_line(self.id, score, self.points))
+            lines += _feedback.summarise_failures(self, results, reveal=False)
         return Grade(self.id, score, float(self.points), parts, "\n".join(lines))
 
 
@@ -271,6 +270,18 @@ def for_lesson(lesson: str) -> list:
     if lesson not in LESSONS:
         raise KeyError(f"no lesson {lesson!r}; known lessons: {', '.join(LESSONS)}")
     return list(LESSONS[lesson])
+
+
+def forbidden_codes(exercise: Exercise) -> frozenset:
+    """Code objects a graded function for ``exercise`` must never run (the harness's watch list).
+
+    The exercise's reference implementation, its expected-answer function and its
+    known-mistake functions.
+    """
+    functions = [exercise.reference, exercise.expected]
+    functions += [mistake.produce for mistake in exercise.mistakes]
+    return frozenset(function.__code__ for function in functions
+                     if hasattr(function, "__code__"))
 
 
 def get(exercise_id: str) -> Exercise:
