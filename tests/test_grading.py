@@ -460,6 +460,17 @@ def test_runner_keeps_going_after_errors_and_limits_output():
     assert notebook.cells[1].outputs == []   # a private copy ran; the caller's is untouched
 
 
+def test_runner_refuses_results_beside_a_thread_the_notebook_left_running():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import threading, time\n"
+        "def sigmoid(z):\n    return 0.5\n"
+        "threading.Thread(target=time.sleep, args=(60,), name='helper', daemon=True).start()")])
+    run = runner.run_submission(notebook, [("sigmoid", get("sigmoid").grading_cases(0), 5.0)])
+    assert [o.status for o in run.exercises["sigmoid"].outcomes] == [Status.BACKGROUND]
+    assert "helper" in run.exercises["sigmoid"].outcomes[0].message
+    assert run.interference_possible and run.cell_errors == []
+
+
 # Lesson 3's exercises mirror course.nn: a learner who hands the work to it earns nothing.
 USES_COURSE_NN = {
     "dense_forward": (

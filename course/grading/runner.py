@@ -234,15 +234,16 @@ def _cell_limit(run_limits: Limits, budget_left: float) -> tuple[float, str]:
                                      f"cell (--timeout)")
 
 
-def _run_student_cells(kernel: _Kernel, run_limits: Limits, exercise_ids) -> list[str]:
-    """Run the notebook's code cells within their time budget; return lines for the report.
+def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limits,
+                       exercise_ids) -> list[str]:
+    """Run the notebook's ``code_cells`` (indices) within their time budget; return lines
+    for the report.
 
     Once the cells together have used ``cells_seconds``, the remaining ones are skipped,
     except those that define a graded function, which get ``LATE_CELL_SECONDS`` each.
     """
     lines, skipped = [], []
     budget_ends = time.monotonic() + run_limits.cells_seconds
-    code_cells = [i for i, cell in enumerate(kernel.notebook.cells) if cell.cell_type == "code"]
     for number, index in enumerate(code_cells, start=1):
         budget_left = budget_ends - time.monotonic()
         if budget_left <= 0 and not _defines_a_graded_function(
@@ -270,7 +271,7 @@ def _run_student_cells(kernel: _Kernel, run_limits: Limits, exercise_ids) -> lis
 def _run_case(kernel: _Kernel, workdir: Path, harness_name: str, exercise_id: str,
               inputs: Path, index: int, seconds: float) -> Outcome:
     """Call the student's function on case ``index`` in one harness cell; read the result."""
-    stem, key = workdir / f"result-{secrets.token_hex(16)}", secrets.token_hex(32)
+    stem, key = workdir / f"results-{secrets.token_hex(16)}", secrets.token_hex(32)
     source = harness.call_source(harness_name, exercise_id, str(inputs), index, str(stem), key)
     try:
         kernel.execute(kernel.append_cell(source), seconds, store_history=False)
@@ -306,10 +307,11 @@ def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
                      result: NotebookRun) -> None:
     """Steps 3 and 4 in a started kernel; fills ``result`` as it goes."""
     harness_name = f"_course_harness_{secrets.token_hex(8)}"
+    code_cells = [i for i, cell in enumerate(kernel.notebook.cells) if cell.cell_type == "code"]
     if kernel.execute(kernel.append_cell(harness.preamble_source(harness_name)),
                       run_limits.cell_seconds):
         raise RuntimeError("the grading preamble failed")
-    result.cell_errors = _run_student_cells(kernel, run_limits,
+    result.cell_errors = _run_student_cells(kernel, code_cells, run_limits,
                                             [exercise_id for exercise_id, _, _ in plan])
     for exercise_id, cases, case_seconds in plan:
         run = _run_exercise(kernel, workdir, harness_name, exercise_id, cases, case_seconds)
