@@ -160,7 +160,7 @@ ACTIVATIONS = {
 }
 
 
-def get(name: str | None) -> Activation:
+def get(activation: str | None) -> Activation:
     """Look an activation up by name (``None`` means ``"linear"``).
 
     Raises:
@@ -171,9 +171,9 @@ def get(name: str | None) -> Activation:
     ...
     ValueError: `activation` must be None or one of 'linear', 'relu', 'sigmoid'; got 'tanh'.
     """
-    if name is None:
+    if activation is None:
         return ACTIVATIONS["linear"]
-    if not isinstance(name, str) or name not in ACTIVATIONS:
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
         choices = ", ".join(repr(key) for key in sorted(ACTIVATIONS))
-        raise ValueError(f"`activation` must be None or one of {choices}; got {name!r}.")
-    return ACTIVATIONS[name]
+        raise ValueError(f"`activation` must be None or one of {choices}; got {activation!r}.")
+    return ACTIVATIONS[activation]

@@ -110,7 +110,8 @@ def relative_error(a, b) -> float:
     Returns:
         A float in [0, 1]: 0 for identical gradients, 1 when b = -a. Entries near
         float64's limit are fine: both lists are scaled by their largest entry first
-        (the ratio does not change) when squaring them would overflow or underflow, so ``relative_error([1e308], [-1e308])`` is 1.
+        (the ratio does not change) when squaring them would overflow or underflow, so
+        ``relative_error([1e308], [-1e308])`` is 1.
     """
     a_list, b_list = _as_array_list(a, "a"), _as_array_list(b, "b")
     if len(a_list) != len(b_list):

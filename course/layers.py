@@ -84,8 +84,8 @@ class Dense:
     def forward(self, a_in) -> tuple[np.ndarray, np.ndarray]:
         """``z = a_in @ W + b`` and ``a = g(z)`` for a_in (m, n_in); both (m, units)."""
         if self.W is None or self.b is None:
-            raise RuntimeError("The layer has no weights yet: call layer.build(n_in, rng) "
-                               "or set layer.W and layer.b first.")
+            raise RuntimeError("The layer has no weights yet: call `layer.build(n_in, rng)` "
+                               "or set `layer.W` and `layer.b` first.")
         n_in = np.shape(self.W)[0]
         a_in = as_float_array(a_in, "a_in", ndim=2, shape_hint="(m, n_in)")
         check_not_empty(a_in, "a_in")

@@ -58,11 +58,11 @@ def _check_data(X, y):
     return X, y
 
 
-def _check_parameters(X, w, b):
-    """w as (n,) matching the columns of X, b as a Python float."""
-    w = as_float_array(w, "w", ndim=1, shape_hint="(n,)")
-    check_shape(w, "w", (X.shape[1],), "(n,)", f"to match the {X.shape[1]} columns of X")
-    b = as_real_number(b, "b")
+def _check_parameters(X, w, b, w_name="w", b_name="b"):
+    """w as (n,) matching the columns of X, b as a Python float (named as the caller did)."""
+    w = as_float_array(w, w_name, ndim=1, shape_hint="(n,)")
+    check_shape(w, w_name, (X.shape[1],), "(n,)", f"to match the {X.shape[1]} columns of X")
+    b = as_real_number(b, b_name)
     return w, b
 
 
@@ -182,10 +182,10 @@ def logistic_loss(f, y):
     array([0., 0.])
     """
     f = as_float_array(f, "f")
-    y = as_float_array(y, "y")
-    check_shape(y, "y", f.shape, "f.shape", "to match f")
     if f.ndim > 0:
         check_not_empty(f, "f", "prediction")
+    y = as_float_array(y, "y")
+    check_shape(y, "y", f.shape, "f.shape", "to match f")
     if f.size and (f.min() < 0 or f.max() > 1):
         raise ValueError(f"`f` must hold probabilities between 0 and 1; "
                          f"got values from {f.min():g} to {f.max():g}.")
@@ -296,7 +296,7 @@ def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
     ((2,), (2, 1))
     """
     X, y = _check_data(X, y)
-    w, b = _check_parameters(X, w_in, b_in)
+    w, b = _check_parameters(X, w_in, b_in, "w_in", "b_in")
     alpha = as_real_number(alpha, "alpha", positive=True)
     num_iters = as_count(num_iters, "num_iters", minimum=0, maximum=MAX_ITERATIONS,
                          why="so that the history fits in memory")

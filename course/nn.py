@@ -234,7 +234,7 @@ class Sequential:
 
     def _check_compiled(self, method: str) -> None:
         if self.loss is None:
-            raise RuntimeError(f"Call model.compile(loss=...) before model.{method}().")
+            raise RuntimeError(f"Call `model.compile(loss=...)` before `model.{method}()`.")
 
     def forward(self, X) -> dict:
         """Run the network on X (m, n); returns the cache ``{"X": X, "z": [z1, ...],
@@ -328,7 +328,7 @@ class Sequential:
         copy = as_flag(copy, "copy")
         if not self.built:
             raise RuntimeError("The model has no weights yet: start the layers with "
-                               "Input(shape=(n,)) or call model.build((None, n)).")
+                               "`Input(shape=(n,))` or call `model.build((None, n))`.")
         pairs = [(layer.W, layer.b) for layer in self.layers]
         return [p.copy() if copy else p for pair in pairs for p in pair]
 

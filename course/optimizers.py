@@ -167,5 +167,6 @@ def get(optimizer) -> SGD | RMSprop:
         return optimizer
     if isinstance(optimizer, str) and optimizer.lower() in ("sgd", "rmsprop"):
         return SGD() if optimizer.lower() == "sgd" else RMSprop()
-    raise (ValueError if isinstance(optimizer, str) else TypeError)('`optimizer` must be "sgd", "rmsprop", SGD(...) or RMSprop(...); '
-                     f"got {optimizer!r}.")
+    error = ValueError if isinstance(optimizer, str) else TypeError
+    raise error('`optimizer` must be "sgd", "rmsprop", SGD(...) or RMSprop(...); '
+                f"got {optimizer!r}.")
