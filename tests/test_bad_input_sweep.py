@@ -379,7 +379,9 @@ spec("layers.Dense", layers.Dense, lambda: {"units": 2, "activation": "sigmoid"}
                                                      ("a number", 1, ValueError)]})
 spec("layers.Dense.build", lambda **kw: layers.Dense(2).build(**kw),
      lambda: {"n_in": 3, "rng": np.random.default_rng(0)},
-     {"n_in": counts(maximum=10**5) + [("negative", -1, ValueError)], "rng": SEEDS})
+     {"n_in": counts(maximum=10**5) + [("negative", -1, ValueError)], "rng": SEEDS},
+     extra=(bad("n_in", "too many weights",
+                lambda: layers.Dense(10**5).build(10**5, np.random.default_rng(0)), ValueError),))
 spec("layers.Dense.forward", lambda **kw: dense().forward(**kw),
      lambda: {"a_in": X2}, {"a_in": arrays(X2)},
      extra=(bad("a_in", "one column too many", lambda: dense().forward(np.ones((2, 3))),
@@ -401,7 +403,9 @@ spec("nn.Sequential", nn.Sequential,
                  ("empty", [], ValueError), ("only Input", [nn.Input((2,))], ValueError),
                  ("a number inside", [nn.Dense(1), 3], TypeError)],
       "seed": SEEDS},
-     extra=(bad("layers", "Input twice: names index 1",
+     extra=(bad("layers", "too many weights for memory", lambda: nn.Sequential(
+                [nn.Input((10**5,)), nn.Dense(10**5)]), ValueError, "n_in"),
+            bad("layers", "Input twice: names index 1",
                 lambda: nn.Sequential([nn.Input((3,)), nn.Input((3,)), nn.Dense(1)]),
                 TypeError, "layers[1]"),))
 
