@@ -21,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import inspect  # noqa: E402
+import io  # noqa: E402
 import re  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Callable  # noqa: E402
@@ -615,21 +616,34 @@ def labels():
     return arrays(Y1, ndim=False) + [("a 3-D array", Y1[:, None, None], ValueError)]
 
 
+def too_big(value):
+    """Finite, but beyond what matplotlib can put on an axis (+-1e100 is the limit)."""
+    return [("1e308, too big to draw", _replace_first(value, 1e308), ValueError)]
+
+
+def drawn(figure) -> bool:
+    """Render the figure: some matplotlib errors only appear when it is drawn."""
+    figure.savefig(io.BytesIO(), format="png")
+    return True
+
+
 P = "plots."
 spec(P + "classification.plot_sigmoid", plots.plot_sigmoid, lambda: {"ax": None}, {"ax": AXES},
      extra=(good("into an axes of my own", lambda: plots.plot_sigmoid(ax=plt.subplots()[1])),))
 spec(P + "classification.plot_data", plots.plot_data,
      lambda: {"X": X2, "y": Y1, "title": "t", "ax": None},
-     {"X": arrays(X2), "y": labels() + [("label 2", _replace_first(Y1, 2.0), ValueError),
-                                        ("label -1", _replace_first(Y1, -1.0), ValueError)],
+     {"X": arrays(X2) + too_big(X2),
+      "y": labels() + [("label 2", _replace_first(Y1, 2.0), ValueError),
+                       ("label -1", _replace_first(Y1, -1.0), ValueError)],
       "title": TITLES, "ax": AXES},
      extra=(bad("X", "three columns", lambda: plots.plot_data(np.ones((6, 3)), Y1), ValueError),
             bad("y", "one label fewer", lambda: plots.plot_data(X2, Y1[:-1]), ValueError)))
 spec(P + "classification.plot_decision_boundary", plots.plot_decision_boundary,
      lambda: {"X": X2, "y": Y1, "w": W2, "b": B, "title": None, "ax": None},
-     {"X": arrays(X2), "y": labels(), "w": arrays(W2, empty=False) + [
-         ("three weights", np.ones(3), ValueError)], "b": numbers(), "title": TITLES,
-      "ax": AXES})
+     {"X": arrays(X2) + too_big(X2), "y": labels(), "w": arrays(W2, empty=False) + [
+         ("three weights", np.ones(3), ValueError)] + too_big(W2),
+      "b": numbers() + [("1e308, too big to draw", 1e308, ValueError)], "title": TITLES,
+      "ax": AXES}, check=drawn)
 spec(P + "cost_surfaces.cost_grids", plots.cost_grids,
      lambda: {"X": X1, "y": Y1, "ws": [0.0, 1.0], "bs": [0.0]},
      {"X": arrays(X1) + [("two columns", X2, ValueError)], "y": arrays(Y1),
@@ -639,12 +653,17 @@ spec(P + "cost_surfaces.plot_cost_surfaces", plots.plot_cost_surfaces,
      lambda: {"X": X1, "y": Y1, "w_range": (-1, 1), "b_range": (-2.0, 2.0)},
      {"X": arrays(X1) + [("two columns", X2, ValueError)], "y": arrays(Y1),
       "w_range": [("one number", 3.0, TypeError), ("reversed", (1.0, -1.0), ValueError),
+                  ("too wide to draw", (-1e308, 1e308), ValueError),
                   ("NaN", (np.nan, 1.0), ValueError), ("three numbers", (1, 2, 3), ValueError)],
       "b_range": [("a string", "ab", TypeError), ("equal ends", (0, 0), ValueError),
                   ("strings", ("a", "b"), TypeError)]})
 spec(P + "curves.plot_cost_history", plots.plot_cost_history,
      lambda: {"costs": [0.7, 0.5, np.inf], "title": None, "log_y": True, "ax": None},
-     {"costs": arrays([0.7, 0.5], finite=False), "title": TITLES, "log_y": FLAGS, "ax": AXES})
+     {"costs": arrays([0.7, 0.5], finite=False), "title": TITLES, "log_y": FLAGS, "ax": AXES},
+     check=drawn,
+     extra=(good("a diverged run up to 1e308 leaves a gap",
+                 lambda: plots.plot_cost_history([0.7, 1e200, 1e308, np.nan], log_y=True),
+                 drawn),))
 spec(P + "curves.plot_loss_curves", plots.plot_loss_curves,
      lambda: {"curves": {"a": [0.7, 0.5]}, "title": "t", "log_y": False, "ax": None},
      {"curves": [("a list", [[0.7, 0.5]], TypeError), ("empty", {}, ValueError),
@@ -653,9 +672,10 @@ spec(P + "curves.plot_loss_curves", plots.plot_loss_curves,
       "title": TITLES, "log_y": FLAGS, "ax": AXES})
 spec(P + "curves.plot_regression_fit", plots.plot_regression_fit,
      lambda: {"X": X1, "y": X1[:, 0], "y_pred": X1, "title": None, "ax": None},
-     {"X": arrays(X1) + [("two columns", X2, ValueError)],
+     {"X": arrays(X1) + [("two columns", X2, ValueError)] + too_big(X1),
       "y": arrays(X1[:, 0], ndim=False) + [("one fewer", X1[:-1, 0], ValueError),
-                                           ("a (m, 2) table", X2, ValueError)],
+                                           ("a (m, 2) table", X2, ValueError)]
+      + too_big(X1[:, 0]),
       "y_pred": arrays(X1, ndim=False) + [("one fewer", X1[:-1], ValueError)],
       "title": TITLES, "ax": AXES})
 spec(P + "digits.plot_digits", plots.plot_digits,
@@ -672,7 +692,7 @@ SMALL = {"X": X2, "y": Y1}
 
 
 def logistic_rows(alpha_name="alpha"):
-    return {"X": arrays(X2) + [("three columns", np.ones((6, 3)), ValueError)],
+    return {"X": arrays(X2) + [("three columns", np.ones((6, 3)), ValueError)] + too_big(X2),
             "y": arrays(Y1) + [("label 2", _replace_first(Y1, 2.0), ValueError),
                                ("one fewer", Y1[:-1], ValueError)],
             "num_iters": counts() + [("beyond the slider", 10**4, ValueError)]}
@@ -826,6 +846,54 @@ def test_junk_in_any_parameter_is_refused_by_name_or_works(key, param, value):
             f"the message does not name {param}: {error}"
     finally:
         plt.close("all")
+
+
+# ---------------------------------------------------------------------------------------
+# Hypothesis: any finite numbers are drawn, or refused by name (never a matplotlib error)
+# ---------------------------------------------------------------------------------------
+
+POINTS = hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.just(2)),
+                    elements=st.floats(allow_nan=False, allow_infinity=False, width=64))
+
+
+def _drawn_or_named(make_figure, names):
+    try:
+        figure = make_figure()
+    except ValueError as error:
+        assert any(f"`{name}`" in str(error) for name in names), str(error)
+        return
+    try:
+        assert drawn(figure)
+    finally:
+        plt.close("all")
+
+
+@settings(max_examples=15, deadline=None)
+@given(X=POINTS, w=hnp.arrays(np.float64, 2, elements=st.floats(-1e308, 1e308)),
+       b=st.floats(-1e308, 1e308))
+def test_any_finite_data_and_boundary_is_drawn_or_refused_by_name(X, w, b):
+    labels = (np.arange(X.shape[0]) % 2).astype(float)
+    _drawn_or_named(lambda: plots.plot_data(X, labels), ["X"])
+    _drawn_or_named(lambda: plots.plot_decision_boundary(X, labels, w, b), ["X", "w", "b"])
+
+
+@settings(max_examples=15, deadline=None)
+@given(costs=hnp.arrays(np.float64, st.integers(1, 6),
+                        elements=st.floats(allow_nan=True, allow_infinity=True)),
+       log_y=st.booleans())
+def test_any_cost_history_is_drawn(costs, log_y):
+    _drawn_or_named(lambda: plots.plot_cost_history(costs, log_y=log_y), [])
+    _drawn_or_named(lambda: plots.plot_loss_curves({"a": costs, "b": costs[::-1]},
+                                                   log_y=log_y), [])
+
+
+@settings(max_examples=15, deadline=None)
+@given(X=hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.just(1)),
+                    elements=st.floats(-1e308, 1e308)),
+       data_=st.data())
+def test_any_finite_regression_fit_is_drawn_or_refused_by_name(X, data_):
+    y = data_.draw(hnp.arrays(np.float64, (X.shape[0],), elements=st.floats(-1e308, 1e308)))
+    _drawn_or_named(lambda: plots.plot_regression_fit(X, y, y[::-1]), ["X", "y", "y_pred"])
 
 
 # ---------------------------------------------------------------------------------------
