@@ -617,7 +617,7 @@ def labels():
 
 
 def too_big(value):
-    """Finite, but beyond what matplotlib can put on an axis (+-1e100 is the limit)."""
+    """Finite, but beyond what matplotlib can put on an axis (+-1e300 is the limit)."""
     return [("1e308, too big to draw", _replace_first(value, 1e308), ValueError)]
 
 

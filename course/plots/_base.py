@@ -19,8 +19,10 @@ CLASS_STYLE = {
     1: {"color": "#D55E00", "marker": "^", "label": "y = 1"},
 }
 MISTAKE_COLOR = "#D55E00"
-MAX_DRAWN = 1e100
-"""Coordinates beyond +-1e100 are refused: matplotlib's ticks and limits overflow near 1e308."""
+MAX_DRAWN = 1e300
+"""Coordinates beyond +-1e300 are refused: matplotlib's ticks and limits overflow near 1e308."""
+MAX_CURVE = 1e100
+"""A cost or loss beyond 1e100 is a diverged run; a curve leaves it out, as it does infinity."""
 LINE_STYLES = ["-", "--", ":", "-."]
 LINE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
@@ -56,9 +58,9 @@ def _check_drawable(array: np.ndarray, name: str) -> np.ndarray:
 
 def _drawn_values(values: np.ndarray) -> np.ndarray:
     """A curve's values as drawn: NaN (a gap in the line) where a diverged run went beyond
-    +-MAX_DRAWN or to infinity or NaN."""
+    +-MAX_CURVE or to infinity or NaN."""
     with np.errstate(invalid="ignore"):
-        return np.where(np.abs(values) <= MAX_DRAWN, values, np.nan)
+        return np.where(np.abs(values) <= MAX_CURVE, values, np.nan)
 
 
 def _title(title, default: str) -> str:

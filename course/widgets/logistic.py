@@ -14,7 +14,7 @@ from course._validation import (_describe, as_count, as_float_array, as_real_num
                                 check_binary, check_not_empty)
 from course.data import make_blobs
 from course.logistic import gradient_descent, predict
-from course.plots._base import _check_drawable
+from course.plots._base import MAX_DRAWN, _check_drawable
 from course.widgets._base import (_alpha_slider, _count_slider, _Explorer, _rises,
                                   _write_message, divergence_message)
 
@@ -63,7 +63,7 @@ class LogisticRegressionExplorer(_Explorer):
         fig, (cost_ax, data_ax) = self._empty_axes(9.5, 3.6, columns=2)
         plots.plot_cost_history(self.costs, ax=cost_ax,
                                 title=f"Cost J, α = {alpha:.3g}", log_y=False)
-        if np.all(np.isfinite(w)) and np.isfinite(b):
+        if np.all(np.abs(w) <= MAX_DRAWN) and abs(b) <= MAX_DRAWN:   # finite, drawable
             plots.plot_decision_boundary(self.X, self.y, w, b, ax=data_ax,
                                          title=f"Boundary after {num_iters} iterations")
         else:
