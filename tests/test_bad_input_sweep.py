@@ -726,7 +726,9 @@ for _row in (TABLE[W + "logistic.compare_learning_rates"]
 
 NET_DATA = ((DIGITS, YCOL), (DIGITS[:3], YCOL[:3]))
 _network_bads = {
-    "data": [("one pair", (DIGITS, YCOL), ValueError), ("a number", 3, ValueError),
+    "data": [("one pair", (DIGITS, YCOL), TypeError), ("a number", 3, TypeError),
+             ("three pairs", (NET_DATA[0],) * 3, ValueError),
+             ("a pair of three", ((DIGITS, YCOL, YCOL), NET_DATA[1]), ValueError),
              ("empty training set", ((DIGITS[:0], YCOL[:0]), (DIGITS, YCOL)), ValueError),
              ("(m,) targets", ((DIGITS, Y1), (DIGITS, YCOL)), ValueError),
              ("another width for testing", ((DIGITS, YCOL), (DIGITS[:, :10], YCOL)), ValueError),
@@ -740,8 +742,8 @@ for _key_name, _call in (("network.network_explorer", widgets.network_explorer),
          _network_bads, check=lambda r: len(r.losses) == 2)
 for _key_name in ("network.network_explorer", "network.NetworkExplorer"):
     for _row in TABLE[W + _key_name]:
-        if isinstance(_row, Bad) and _row.param == "data" and _row.label != "a number" \
-                and _row.label != "one pair":
+        if isinstance(_row, Bad) and _row.param == "data" and _row.label not in (
+                "a number", "one pair", "three pairs", "a pair of three"):
             _row.names = {"empty training set": "X_train", "(m,) targets": "y_train",
                           "another width for testing": "X_test",
                           "NaN pixels": "X_train"}[_row.label]
