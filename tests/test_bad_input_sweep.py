@@ -833,10 +833,11 @@ PARAMETERS = sorted({(row.key, row.param) for row in BAD_ROWS
 
 
 @pytest.mark.parametrize("key, param", PARAMETERS, ids=[f"{k}:{p}" for k, p in PARAMETERS])
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=12, deadline=None, derandomize=True,   # the same junk on every run
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(value=JUNK)
 def test_junk_in_any_parameter_is_refused_by_name_or_works(key, param, value):
+    """To hunt wider, raise max_examples and drop derandomize for one local run."""
     call, good_kwargs = SPEC_CALLS[key]
     kwargs = good_kwargs()
     kwargs[param] = value
