@@ -23,7 +23,7 @@ SIGMOID = exercises.forbidden_objects(exercises.get("sigmoid"))
     # the hole of issue 12: the same computation in another module
     ["from course import activations\ndef sigmoid(z):\n    return activations.sigmoid(z)"],
     ["import course.activations\ndef sigmoid(z):\n    return course.activations.sigmoid(z)"],
-    ["from course.logistic import stable_sigmoid\ndef sigmoid(z):\n    return stable_sigmoid(z)"],
+    ["from course.logistic import _sigmoid\ndef sigmoid(z):\n    return _sigmoid(z)"],
     ["import course.activations as A", "helper = A.sigmoid",
      "def sigmoid(z):\n    return helper(z)"],
 ])
