@@ -276,7 +276,7 @@ def test_no_result_file_means_no_result(tmp_path):
     assert protocol.read_result(tmp_path / "nothing", KEY).status is Status.NO_RESULT
 
 
-# -- scoring decisions of the grader ----------------------------------------------------------------
+# -- scoring decisions of the grader ----------------------------------------------------------
 def test_an_exercise_without_results_scores_0_with_the_reason():
     exercise = get("sigmoid")
     entry = grade_exercise(exercise, exercise.grading_cases(0), runner.ExerciseRun(), False,

@@ -31,9 +31,9 @@ Example:
   course grade ada.ipynb bob.ipynb --out grades/ --timeout 120 --format gradescope
 
 Time limits (the defaults grade a function that never returns in well under a minute):
-  a test of an exercise may take --case-timeout seconds, or {REFERENCE_FACTOR} times what the course's own
-  implementation takes on it if that is longer; after a test that did not finish, the
-  exercise's other tests are not run and it scores 0. Each cell of the notebook may take
+  a test of an exercise may take --case-timeout seconds, or {REFERENCE_FACTOR} times what the
+  course's own implementation takes on it if that is longer; after a test that did not
+  finish, the exercise's other tests are not run and it scores 0. Each cell of the notebook may take
   --timeout seconds, all its cells together --cells-timeout seconds (later cells are then
   skipped, except those that define a graded function), the whole submission
   --total-timeout seconds.
