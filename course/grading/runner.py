@@ -35,6 +35,7 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -91,6 +92,25 @@ def kernel_environment() -> dict[str, str]:
     env.update(TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
     env.pop("JPY_PARENT_PID", None)
     return env
+
+
+def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits) -> KernelManager:
+    """Make the manager of the kernel that runs one submission (not started yet).
+
+    This is the one place that decides *how* the kernel process is made; everything else in
+    the runner only talks to the kernel through the manager. The runner starts it with
+    ``start_kernel(env=env, cwd=workdir)`` (through nbclient), shuts it down when grading
+    ends, and gives the watchdog the process ``manager.provisioner.process``.
+
+    Args:
+        workdir: the submission's private working folder (the kernel's current directory).
+        env: the kernel's environment (:func:`kernel_environment`).
+        run_limits: the submission's limits.
+
+    ``course.grading.sandbox`` replaces this with a manager whose kernel is confined by the
+    operating system.
+    """
+    return AsyncKernelManager(kernel_name="python3")
 
 
 TAMPERED = ("the result files were tampered with: code running in the notebook changed them "
@@ -169,12 +189,12 @@ _QUIET_LOG.setLevel(logging.CRITICAL)  # nbclient's timeout warnings are reporte
 class _Execution:
     """One kernel running one notebook, with the watchdog and the time-limit bookkeeping."""
 
-    def __init__(self, notebook, workdir: Path, run_limits: Limits):
+    def __init__(self, notebook, workdir: Path, env: dict[str, str], run_limits: Limits):
         self.notebook = notebook
         self.limits = run_limits
         self.last_reply: dict | None = None
         self.client = _BoundedClient(
-            notebook, kernel_name="python3", timeout=int(run_limits.cell_seconds),
+            notebook, km=kernel_manager(workdir, env, run_limits), kernel_name="python3", timeout=int(run_limits.cell_seconds),
             allow_errors=True, interrupt_on_timeout=True, record_timing=False,
             error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit", "traceback": []},
             startup_timeout=120, iopub_timeout=2, log=_QUIET_LOG, shutdown_kernel="immediate",
@@ -251,9 +271,12 @@ def run_submission(notebook, plan: list[tuple[str, str, list[dict]]],
     student_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     result = NotebookRun(exercises={exercise_id: ExerciseRun() for exercise_id, _, _ in plan})
     grader_name = f"_course_grader_{secrets.token_hex(8)}"
-    execution = _Execution(notebook, workdir, run_limits)
+    env = kernel_environment()
+    execution = _Execution(notebook, workdir, env, run_limits)
     try:
-        with execution.client.setup_kernel(env=kernel_environment(), stdout=subprocess.DEVNULL,
+        # cleanup_kc: the client did not make the manager, but it must still shut it down
+        with execution.client.setup_kernel(env=env, cwd=str(workdir), cleanup_kc=True,
+                                           stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL):
             execution.start()
             try:
