@@ -102,11 +102,12 @@ def _lesson_index() -> dict[str, list[str]]:
 
 
 def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
-                   seed=None) -> dict:
+                   seed=None, confinement=None) -> dict:
     """Grade an already-read notebook of ``lesson``; return the report body.
 
     ``seed`` fixes the hidden cases (for tests); by default they come from a fresh,
-    unpredictable seed each run.
+    unpredictable seed each run. ``confinement``: the kernel's sandbox
+    (:mod:`course.grading.sandbox`; default: the strongest available).
     """
     rng = np.random.default_rng(secrets.randbits(128) if seed is None else seed)
     exercises = registry.for_lesson(lesson)
@@ -117,24 +118,27 @@ def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
         reference = _reference_path(exercise)
         static[exercise.id] = bool(reference) and static_checks.calls_reference(
             sources, exercise.id, *reference)
-    run = run_submission(notebook, [(e.id, e.id, cases[e.id]) for e in exercises], run_limits)
+    run = run_submission(notebook, [(e.id, e.id, cases[e.id]) for e in exercises], run_limits,
+                         confinement)
     entries = [grade_exercise(e, cases[e.id], run.exercises[e.id], static[e.id])
                for e in exercises]
     return {"lesson": lesson, "exercises": entries,
             "score": round(sum(entry["score"] for entry in entries), 2),
             "max_score": float(sum(e.points for e in exercises)),
             "notebook_errors": run.cell_errors, "kernel_problem": run.kernel_problem,
-            "interference_possible": run.interference_possible}
+            "interference_possible": run.interference_possible, "sandbox": run.sandbox}
 
 
-def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=None) -> dict:
+def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=None,
+                     confinement=None) -> dict:
     """Grade the notebook file at ``path``; never raises.
 
     Returns a JSON-ready dict: ``submission``, ``lesson``, ``score``, ``max_score``,
     ``exercises`` (id, score, max_score, status, feedback, parts), ``error`` (why the file
     could not be graded at all, else ``None``), ``notebook_errors``, ``kernel_problem``,
     ``interference_possible`` (an outcome another submission running alongside could have
-    caused; ``course grade --jobs`` then grades it again alone) and ``seconds``.
+    caused; ``course grade --jobs`` then grades it again alone), ``sandbox`` (what confined
+    the kernel: :meth:`course.grading.sandbox.Confinement.as_report`) and ``seconds``.
     """
     started = time.monotonic()
     report = {"submission": Path(path).name, "lesson": None, "score": 0.0, "max_score": 0.0,
@@ -144,7 +148,7 @@ def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=No
         lesson = identify_lesson(notebook, _lesson_index())
         report["lesson"] = lesson
         report["max_score"] = float(sum(e.points for e in registry.for_lesson(lesson)))
-        report.update(grade_notebook(notebook, lesson, run_limits, seed))
+        report.update(grade_notebook(notebook, lesson, run_limits, seed, confinement))
     except SubmissionError as error:
         report["error"] = f"Not graded: {error}"
     except Exception as error:  # a bug of ours must not stop the class's grading

@@ -35,11 +35,11 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
-from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from course.grading import harness, limits
+from course.grading import harness, limits, sandbox
 
 #: Result files larger than this are refused (a student returning a 10-GB array).
 MAX_RESULT_BYTES = 64 * 2**20
@@ -84,6 +84,7 @@ class NotebookRun:
     interference_possible: bool = False
     cell_errors: list[str] = field(default_factory=list)  # "cell 7: NameError: ..." lines
     seconds: float = 0.0
+    sandbox: dict = field(default_factory=dict)   # Confinement.as_report() of the kernel
 
 
 def kernel_environment() -> dict[str, str]:
@@ -94,7 +95,8 @@ def kernel_environment() -> dict[str, str]:
     return env
 
 
-def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits) -> KernelManager:
+def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits,
+                   confinement: sandbox.Confinement) -> KernelManager:
     """Make the manager of the kernel that runs one submission (not started yet).
 
     This is the one place that decides *how* the kernel process is made; everything else in
@@ -106,11 +108,10 @@ def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits) -> Ke
         workdir: the submission's private working folder (the kernel's current directory).
         env: the kernel's environment (:func:`kernel_environment`).
         run_limits: the submission's limits.
-
-    ``course.grading.sandbox`` replaces this with a manager whose kernel is confined by the
-    operating system.
+        confinement: how the operating system confines the kernel
+            (:func:`course.grading.sandbox.confinement`); the sandbox filters ``env`` too.
     """
-    return AsyncKernelManager(kernel_name="python3")
+    return confinement.kernel_manager(workdir, run_limits.memory_mb)
 
 
 TAMPERED = ("the result files were tampered with: code running in the notebook changed them "
@@ -189,12 +190,13 @@ _QUIET_LOG.setLevel(logging.CRITICAL)  # nbclient's timeout warnings are reporte
 class _Execution:
     """One kernel running one notebook, with the watchdog and the time-limit bookkeeping."""
 
-    def __init__(self, notebook, workdir: Path, env: dict[str, str], run_limits: Limits):
+    def __init__(self, notebook, workdir: Path, env: dict[str, str], run_limits: Limits,
+                 confinement: sandbox.Confinement):
         self.notebook = notebook
         self.limits = run_limits
         self.last_reply: dict | None = None
         self.client = _BoundedClient(
-            notebook, km=kernel_manager(workdir, env, run_limits), kernel_name="python3", timeout=int(run_limits.cell_seconds),
+            notebook, km=kernel_manager(workdir, env, run_limits, confinement), kernel_name="python3", timeout=int(run_limits.cell_seconds),
             allow_errors=True, interrupt_on_timeout=True, record_timing=False,
             error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit", "traceback": []},
             startup_timeout=120, iopub_timeout=2, log=_QUIET_LOG, shutdown_kernel="immediate",
@@ -255,24 +257,29 @@ class _Execution:
 
 
 def run_submission(notebook, plan: list[tuple[str, str, list[dict]]],
-                   run_limits: Limits | None = None) -> NotebookRun:
+                   run_limits: Limits | None = None,
+                   confinement: sandbox.Confinement | None = None) -> NotebookRun:
     """Run ``notebook`` in a fresh kernel and call each planned exercise on its hidden cases.
 
     Args:
         notebook: a validated nbformat notebook (it is copied, never modified).
         plan: ``(exercise_id, function_name, cases)`` per exercise, cases as plain dicts.
         run_limits: time and memory limits (defaults: :class:`Limits`).
+        confinement: the kernel's sandbox (default: the strongest available; raises
+            :class:`course.grading.sandbox.SandboxUnavailable` when there is none).
     """
     run_limits = run_limits or Limits()
+    confinement = confinement or sandbox.confinement()
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="course-grade-"))
     notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))  # a private copy
     nbformat.write(notebook, workdir / "submission.ipynb")
     student_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
-    result = NotebookRun(exercises={exercise_id: ExerciseRun() for exercise_id, _, _ in plan})
+    result = NotebookRun(exercises={exercise_id: ExerciseRun() for exercise_id, _, _ in plan},
+                         sandbox=confinement.as_report())
     grader_name = f"_course_grader_{secrets.token_hex(8)}"
     env = kernel_environment()
-    execution = _Execution(notebook, workdir, env, run_limits)
+    execution = _Execution(notebook, workdir, env, run_limits, confinement)
     try:
         # cleanup_kc: the client did not make the manager, but it must still shut it down
         with execution.client.setup_kernel(env=env, cwd=str(workdir), cleanup_kc=True,
