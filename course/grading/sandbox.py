@@ -58,7 +58,8 @@ PROTECTIONS = {
     "no_network": "no network connections",
     "no_tcp": "no TCP connections (UDP is not blocked)",
     "processes_contained": "every process the notebook starts is killed when its grading ends",
-    "private_process_view": "the notebook sees only its own processes",
+    "private_process_view": "the notebook sees only its own processes (not the command lines "
+                            "and environment variables of the others)",
     "signals_contained": "the notebook cannot signal or trace the grader or other kernels",
 }
 
@@ -331,7 +332,7 @@ def _syscall(number: int, *args) -> int:
 def landlock_ruleset(workdir: Path) -> int:
     """A Landlock ruleset (a file descriptor) for a kernel confined to ``workdir``.
 
-    Reading and executing: :func:`readable_folders`; everything:
+    Reading and executing: :func:`readable_folders`, ``/proc`` and ``/sys``; everything:
     ``workdir``; writing: ``/dev/null``. Every file system right the ABI knows is handled
     (so anything not granted is denied), TCP bind and connect with no port allowed (ABI 4),
     signals and abstract Unix sockets scoped to the sandbox (ABI 6).
@@ -346,7 +347,10 @@ def landlock_ruleset(workdir: Path) -> int:
                        ctypes.c_uint32(0))
     read = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR
     rules = [(folder, read) for folder in readable_folders()]
-    rules += [(Path("/dev/null"), _FS_READ_FILE | _FS_WRITE_FILE),
+    # /proc: the process tables Python tools read; Landlock's ptrace rule still keeps other
+    # processes' environment, memory and folders closed.
+    rules += [(Path("/proc"), _FS_READ_FILE | _FS_READ_DIR), (Path("/sys"), read),
+              (Path("/dev/null"), _FS_READ_FILE | _FS_WRITE_FILE),
               (Path("/dev/urandom"), _FS_READ_FILE), (workdir, handled)]
     for path, access in rules:
         if path.is_file() or path.is_char_device():   # file rules take file rights only
