@@ -9,9 +9,13 @@ It reports
 
 1. the median time to execute a submission with plain nbclient (one kernel, every cell,
    nothing else) and the median time to grade the same file with ``course.grading``
-   (validation, hidden cases, the same execution plus the harness cells, evaluation), and
-   their ratio — the target is at most 1.3;
-2. the wall time of ``course grade`` over ``--class-size`` submissions with ``--jobs``
+   (validation, hidden cases, the same execution plus the harness cells, evaluation), once
+   in the sandbox ``course grade`` uses by default and once without a sandbox, and the
+   ratios: sandboxed / unsandboxed (target at most 1.15) and sandboxed / plain (target at
+   most 1.3);
+2. the wall time of grading the endless-loop submission (``infinite_loop.ipynb``) with the
+   default limits;
+3. the wall time of ``course grade`` over ``--class-size`` submissions with ``--jobs``
    workers (copies of a few corpus notebooks, so the mix has right and wrong answers).
 
 Numbers depend on the machine and its load; run it on an idle machine.
@@ -33,6 +37,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
+from course.grading import sandbox  # noqa: E402
 from course.grading.cli import grade_all  # noqa: E402
 from course.grading.grader import grade_submission  # noqa: E402
 from course.grading.runner import Limits, kernel_environment  # noqa: E402
@@ -54,13 +59,19 @@ def plain_execution_seconds(path: Path) -> float:
         return time.perf_counter() - started
 
 
-def grading_seconds(path: Path) -> float:
-    """Seconds for ``grade_submission`` on ``path`` (fails loudly if it could not grade)."""
+def grading_seconds(path: Path, confinement: sandbox.Confinement,
+                    run_limits: Limits | None = None, must_finish: bool = True) -> float:
+    """Seconds for ``grade_submission`` on ``path`` in ``confinement``.
+
+    With ``must_finish`` it fails loudly if the file could not be graded.
+    """
     started = time.perf_counter()
-    report = grade_submission(path, Limits(cell_seconds=600, total_seconds=1800))
+    report = grade_submission(path, run_limits or Limits(cell_seconds=600, total_seconds=1800),
+                              confinement=confinement)
     elapsed = time.perf_counter() - started
-    if report["error"] or report["kernel_problem"]:
-        raise RuntimeError(f"{path.name} was not graded: {report['error'] or report['kernel_problem']}")
+    if must_finish and (report["error"] or report["kernel_problem"]):
+        raise RuntimeError(f"{path.name} was not graded: "
+                           f"{report['error'] or report['kernel_problem']}")
     return elapsed
 
 
@@ -87,18 +98,24 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
 
+    confined = sandbox.confinement()
     plain_execution_seconds(args.notebook)            # warm the disk cache and imports
-    plain, graded = [], []
-    for _ in range(args.repeats):                     # interleaved, so load drifts hit both
+    plain, graded, unconfined = [], [], []
+    for _ in range(args.repeats):                     # interleaved, so load drifts hit all
         plain.append(plain_execution_seconds(args.notebook))
-        graded.append(grading_seconds(args.notebook))
-    plain_median, graded_median = statistics.median(plain), statistics.median(graded)
+        graded.append(grading_seconds(args.notebook, confined))
+        unconfined.append(grading_seconds(args.notebook, sandbox.NONE))
+    medians = [statistics.median(times) for times in (plain, graded, unconfined)]
     print(f"notebook: {args.notebook.name} ({args.repeats} runs each, median)")
-    print(f"  plain nbclient execution: {plain_median:6.2f} s   runs: "
-          + ", ".join(f"{t:.2f}" for t in plain))
-    print(f"  course grade (one file):  {graded_median:6.2f} s   runs: "
-          + ", ".join(f"{t:.2f}" for t in graded))
-    print(f"  ratio grading / plain:    {graded_median / plain_median:6.2f}   (target <= 1.3)")
+    for label, median, times in zip(
+            ("plain nbclient execution:", f"grading, sandbox {confined.kind}:",
+             "grading, no sandbox:"), medians, (plain, graded, unconfined)):
+        print(f"  {label:<30} {median:6.2f} s   runs: " + ", ".join(f"{t:.2f}" for t in times))
+    print(f"  ratio sandboxed / unsandboxed: {medians[1] / medians[2]:6.2f}   (target <= 1.15)")
+    print(f"  ratio sandboxed / plain:       {medians[1] / medians[0]:6.2f}   (target <= 1.3)")
+    endless = grading_seconds(CORPUS / "infinite_loop.ipynb", confined, Limits(),
+                              must_finish=False)
+    print(f"infinite_loop.ipynb with the default limits: {endless:6.1f} s wall")
     wall = class_wall_seconds(args.class_size, args.jobs)
     print(f"{args.class_size} submissions with --jobs {args.jobs}: {wall:6.1f} s wall "
           f"({wall / args.class_size:.2f} s per submission)")

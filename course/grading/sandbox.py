@@ -390,6 +390,10 @@ class ConfinedKernelManager(AsyncKernelManager):
         self.memory_mb = memory_mb
         self._ruleset: int | None = None
         self._children_before: set[int] = set()
+        # Interrupts travel as a message on the control channel: under bubblewrap the
+        # kernel is in a session of its own, and a SIGINT to the launcher's process group
+        # would kill the sandbox instead of stopping the cell.
+        self.kernel_spec.interrupt_mode = "message"
 
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
