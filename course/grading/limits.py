@@ -8,9 +8,12 @@ per-cell timeout, which interrupts the kernel; :class:`Watchdog` the last):
   exercise's cases (:func:`case_limit`). A function that never returns costs this once:
   the exercise's remaining tests are not run, and it scores 0;
 * **a cell** of the student's notebook may take ``cell_seconds``;
-* **all the student's cells** together may take ``cells_seconds``; after that, the remaining
-  cells are skipped, except those that define a graded function (they run for at most
-  :data:`LATE_CELL_SECONDS` each), so that every exercise is still graded;
+* **cells stopped by a time limit** may take ``hang_budget_seconds`` together (a cell gets
+  at most what is left of it). Cells that finish never spend it, however slow, so correct
+  code is never cut short; a function that never returns spends it in the first cell that
+  calls it. Once it is spent the remaining cells are skipped, except those that define a
+  graded function (they run for at most :data:`LATE_CELL_SECONDS` each), so that every
+  exercise is still graded;
 * **the whole submission** may take ``total_seconds``; past it the watchdog kills the kernel.
 
 Memory has two layers, because each alone has a gap:
@@ -58,11 +61,11 @@ class Limits:
 
     The defaults grade a notebook whose graded function never returns in well under a
     minute, and leave correct but slow code (the loop versions, the lessons' training runs)
-    ten times the time it needs on a laptop.
+    several times the time it needs on a laptop.
     """
 
-    cell_seconds: float = 20
-    cells_seconds: float = 30
+    cell_seconds: float = 30
+    hang_budget_seconds: float = 30
     case_seconds: float = 5
     total_seconds: float = 600
     memory_mb: float = DEFAULT_MEMORY_MB

@@ -46,8 +46,9 @@ from course.grading.protocol import Outcome, Status
 
 #: Output kept from a whole notebook run, in bytes of text (the rest is dropped).
 MAX_OUTPUT_BYTES = 16 * 2**20
-#: Seconds a kernel gets to answer after a time-limit interrupt before it is killed.
-INTERRUPT_GRACE_SECONDS = 5
+#: Seconds a kernel gets to answer after a time-limit interrupt before it is killed (an
+#: interrupt lands only when a long TensorFlow operation returns to Python).
+INTERRUPT_GRACE_SECONDS = 10
 #: The ``ename`` nbclient reports for a cell stopped by its time limit.
 TIMEOUT_ENAME = "CellTimeLimit"
 
@@ -228,26 +229,26 @@ def _cell_limit(run_limits: Limits, budget_left: float) -> tuple[float, str]:
     """The time limit of the next student cell, and how the report names it."""
     if budget_left <= 0:
         return LATE_CELL_SECONDS, (f"the limit of {LATE_CELL_SECONDS:g} s for a cell run after "
-                                   f"the notebook's time budget was spent")
+                                   f"the budget for stopped cells was spent")
     if budget_left < run_limits.cell_seconds:
-        return budget_left, (f"the notebook's time budget of {run_limits.cells_seconds:g} s "
-                             f"for all its cells (--cells-timeout)")
+        return budget_left, (f"what was left of the budget of "
+                             f"{run_limits.hang_budget_seconds:g} s for cells stopped by a "
+                             f"time limit (--hang-budget)")
     return run_limits.cell_seconds, (f"the time limit of {run_limits.cell_seconds:g} s per "
                                      f"cell (--timeout)")
 
 
 def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limits,
-                       exercise_ids) -> list[str]:
-    """Run the notebook's ``code_cells`` (indices) within their time budget; return lines
-    for the report.
+                       exercise_ids, lines: list[str]) -> None:
+    """Run the notebook's ``code_cells`` (indices) within their time limits.
 
-    Once the cells together have used ``cells_seconds``, the remaining ones are skipped,
-    except those that define a graded function, which get ``LATE_CELL_SECONDS`` each.
+    Cells stopped by their time limit spend ``hang_budget_seconds``; once it is spent, the
+    remaining cells are skipped, except those that define a graded function, which get
+    ``LATE_CELL_SECONDS`` each. ``lines`` receives the report's lines as they happen (the
+    kernel may die half-way).
     """
-    lines, skipped = [], []
-    budget_ends = time.monotonic() + run_limits.cells_seconds
+    skipped, budget_left = [], run_limits.hang_budget_seconds
     for number, index in enumerate(code_cells, start=1):
-        budget_left = budget_ends - time.monotonic()
         if budget_left <= 0 and not _defines_a_graded_function(
                 kernel.notebook.cells[index].source, exercise_ids):
             skipped.append(str(number))
@@ -256,17 +257,16 @@ def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limit
         try:
             error = kernel.execute(index, seconds)
         except TimeLimit:
-            error = f"stopped by {named}"
+            error, budget_left = f"stopped by {named}", budget_left - seconds
         if error:
             lines.append(f"code cell {number}: {error}")
     if skipped:
-        lines.append(f"code cells {', '.join(skipped)} were not run: the notebook's cells had "
-                     f"used up their time budget of {run_limits.cells_seconds:g} s "
-                     f"(--cells-timeout); cells that define a graded function still ran")
+        lines.append(f"code cells {', '.join(skipped)} were not run: cells stopped by a time "
+                     f"limit had used up their budget of {run_limits.hang_budget_seconds:g} s "
+                     f"(--hang-budget); cells that define a graded function still ran")
     if kernel.client.output_bytes > MAX_OUTPUT_BYTES:
         lines.append(f"the notebook printed more than {MAX_OUTPUT_BYTES // 2**20} MB; the rest "
                      f"of its output was ignored")
-    return lines
 
 
 # -- the exercises ------------------------------------------------------------------------------
@@ -313,8 +313,8 @@ def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
     if kernel.execute(kernel.append_cell(harness.preamble_source(harness_name)),
                       run_limits.cell_seconds):
         raise RuntimeError("the grading preamble failed")
-    result.cell_errors = _run_student_cells(kernel, code_cells, run_limits,
-                                            [exercise_id for exercise_id, _, _ in plan])
+    _run_student_cells(kernel, code_cells, run_limits,
+                       [exercise_id for exercise_id, _, _ in plan], result.cell_errors)
     for exercise_id, cases, case_seconds in plan:
         run = _run_exercise(kernel, workdir, harness_name, exercise_id, cases, case_seconds)
         result.exercises[exercise_id] = run
