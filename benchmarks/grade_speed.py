@@ -68,7 +68,7 @@ def grading_seconds(path: Path, confinement: sandbox.Confinement) -> float:
     """Seconds for ``grade_submission`` on ``path`` in ``confinement`` (fails loudly if it
     could not grade)."""
     started = time.perf_counter()
-    report = grade_submission(path, Limits(cell_seconds=600, hang_budget_seconds=1800,
+    report = grade_submission(path, Limits(cell_seconds=600, cells_seconds=1800,
                                            total_seconds=1800), confinement=confinement)
     elapsed = time.perf_counter() - started
     if report["error"] or report["kernel_problem"]:
@@ -100,7 +100,7 @@ def class_wall_seconds(size: int, jobs: int) -> float:
                         folder / f"student_{index:03d}.ipynb")
         paths = sorted(folder.glob("*.ipynb"))
         started = time.perf_counter()
-        grade_all(paths, Path(scratch) / "out", Limits(cell_seconds=600, hang_budget_seconds=1800,
+        grade_all(paths, Path(scratch) / "out", Limits(cell_seconds=600, cells_seconds=1800,
                                                        total_seconds=1800),
                   jobs=jobs, echo=lambda line: None)
         return time.perf_counter() - started

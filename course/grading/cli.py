@@ -33,10 +33,10 @@ Example:
 Time limits (the defaults grade a function that never returns in well under a minute):
   a test of an exercise may take --case-timeout seconds, or {REFERENCE_FACTOR} times what the
   course's own implementation takes on it if that is longer; after a test that did not
-  finish, the exercise's other tests are not run and it scores 0. Each cell of the notebook
-  may take --timeout seconds; the cells stopped by a limit may take --hang-budget seconds
-  together (later cells are then skipped, except those that define a graded function);
-  the whole submission --total-timeout seconds.
+  finish, the exercise's other tests are not run and it scores 0. Each cell of the notebook may take
+  --timeout seconds, all its cells together --cells-timeout seconds (later cells are then
+  skipped, except those that define a function or a class), the whole submission
+  --total-timeout seconds.
 """
 
 BUNDLE_EXAMPLE = """\
@@ -245,10 +245,10 @@ def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=_positive(float), default=DEFAULTS.cell_seconds,
                         metavar="SECONDS", help=f"time limit per notebook cell "
                                                 f"(default: {DEFAULTS.cell_seconds:g})")
-    parser.add_argument("--hang-budget", type=_positive(float),
-                        default=DEFAULTS.hang_budget_seconds, metavar="SECONDS",
-                        help=f"time all the cells stopped by a time limit may take together "
-                             f"(default: {DEFAULTS.hang_budget_seconds:g})")
+    parser.add_argument("--cells-timeout", type=_positive(float),
+                        default=DEFAULTS.cells_seconds, metavar="SECONDS",
+                        help=f"time budget for all the notebook's cells together "
+                             f"(default: {DEFAULTS.cells_seconds:g})")
     parser.add_argument("--case-timeout", type=_positive(float), default=DEFAULTS.case_seconds,
                         metavar="SECONDS", help=f"least time limit per test of an exercise "
                                                 f"(default: {DEFAULTS.case_seconds:g})")
@@ -262,7 +262,7 @@ def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
 
 def limits_from(args) -> Limits:
     """The :class:`Limits` given by the options of :func:`add_limit_arguments`."""
-    return Limits(cell_seconds=args.timeout, hang_budget_seconds=args.hang_budget,
+    return Limits(cell_seconds=args.timeout, cells_seconds=args.cells_timeout,
                   case_seconds=args.case_timeout, total_seconds=args.total_timeout,
                   memory_mb=args.memory_mb)
 

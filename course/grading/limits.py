@@ -8,12 +8,9 @@ per-cell timeout, which interrupts the kernel; :class:`Watchdog` the last):
   exercise's cases (:func:`case_limit`). A function that never returns costs this once:
   the exercise's remaining tests are not run, and it scores 0;
 * **a cell** of the student's notebook may take ``cell_seconds``;
-* **cells stopped by a time limit** may take ``hang_budget_seconds`` together (a cell gets
-  at most what is left of it). Cells that finish never spend it, however slow, so correct
-  code is never cut short; a function that never returns spends it in the first cell that
-  calls it. Once it is spent the remaining cells are skipped, except those that define a
-  graded function (they run for at most :data:`LATE_CELL_SECONDS` each), so that every
-  exercise is still graded;
+* **all the student's cells** together may take ``cells_seconds``; after that, the remaining
+  cells are skipped, except those that define a function or a class (they run for at most
+  :data:`LATE_CELL_SECONDS` each), so that every exercise is still graded;
 * **the whole submission** may take ``total_seconds``; past it the watchdog kills the kernel.
 
 Memory has two layers, because each alone has a gap:
@@ -51,7 +48,7 @@ DEFAULT_MEMORY_MB = 2048
 #: A test may take this many times what the course's own implementation takes on it. The
 #: slide's loop versions are 3 to 30 times slower than the vectorized reference.
 REFERENCE_FACTOR = 100
-#: Seconds a cell that defines a graded function gets once the cells' budget is spent.
+#: Seconds a cell that defines a function or class gets once the cells' budget is spent.
 LATE_CELL_SECONDS = 5
 
 
@@ -65,7 +62,7 @@ class Limits:
     """
 
     cell_seconds: float = 30
-    hang_budget_seconds: float = 30
+    cells_seconds: float = 30
     case_seconds: float = 5
     total_seconds: float = 600
     memory_mb: float = DEFAULT_MEMORY_MB

@@ -218,52 +218,49 @@ class _Kernel:
 
 
 # -- the student's cells ----------------------------------------------------------------------
-def _defines_a_graded_function(source: str, exercise_ids) -> bool:
-    """True when ``source`` defines one of ``exercise_ids`` at its top level."""
-    names = "|".join(re.escape(name) for name in exercise_ids)
-    return bool(names) and re.search(rf"^(?:async\s+)?def\s+(?:{names})\s*\(", source,
-                                     re.MULTILINE) is not None
+#: A line that defines a function or a class at the top level of a cell.
+_DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s", re.MULTILINE)
 
 
 def _cell_limit(run_limits: Limits, budget_left: float) -> tuple[float, str]:
     """The time limit of the next student cell, and how the report names it."""
     if budget_left <= 0:
         return LATE_CELL_SECONDS, (f"the limit of {LATE_CELL_SECONDS:g} s for a cell run after "
-                                   f"the budget for stopped cells was spent")
+                                   f"the notebook's time budget was spent")
     if budget_left < run_limits.cell_seconds:
-        return budget_left, (f"what was left of the budget of "
-                             f"{run_limits.hang_budget_seconds:g} s for cells stopped by a "
-                             f"time limit (--hang-budget)")
+        return budget_left, (f"the notebook's time budget of {run_limits.cells_seconds:g} s "
+                             f"for all its cells (--cells-timeout)")
     return run_limits.cell_seconds, (f"the time limit of {run_limits.cell_seconds:g} s per "
                                      f"cell (--timeout)")
 
 
 def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limits,
-                       exercise_ids, lines: list[str]) -> None:
+                       lines: list[str]) -> None:
     """Run the notebook's ``code_cells`` (indices) within their time limits.
 
-    Cells stopped by their time limit spend ``hang_budget_seconds``; once it is spent, the
-    remaining cells are skipped, except those that define a graded function, which get
-    ``LATE_CELL_SECONDS`` each. ``lines`` receives the report's lines as they happen (the
-    kernel may die half-way).
+    Once the cells together have used ``cells_seconds``, the remaining ones are skipped,
+    except those that define a function or a class (a graded function, or a helper it
+    calls), which get ``LATE_CELL_SECONDS`` each. ``lines`` receives the report's lines as
+    they happen (the kernel may die half-way).
     """
-    skipped, budget_left = [], run_limits.hang_budget_seconds
+    skipped = []
+    budget_ends = time.monotonic() + run_limits.cells_seconds
     for number, index in enumerate(code_cells, start=1):
-        if budget_left <= 0 and not _defines_a_graded_function(
-                kernel.notebook.cells[index].source, exercise_ids):
+        budget_left = budget_ends - time.monotonic()
+        if budget_left <= 0 and not _DEFINITION.search(kernel.notebook.cells[index].source):
             skipped.append(str(number))
             continue
         seconds, named = _cell_limit(run_limits, budget_left)
         try:
             error = kernel.execute(index, seconds)
         except TimeLimit:
-            error, budget_left = f"stopped by {named}", budget_left - seconds
+            error = f"stopped by {named}"
         if error:
             lines.append(f"code cell {number}: {error}")
     if skipped:
-        lines.append(f"code cells {', '.join(skipped)} were not run: cells stopped by a time "
-                     f"limit had used up their budget of {run_limits.hang_budget_seconds:g} s "
-                     f"(--hang-budget); cells that define a graded function still ran")
+        lines.append(f"code cells {', '.join(skipped)} were not run: the notebook's cells had "
+                     f"used up their time budget of {run_limits.cells_seconds:g} s "
+                     f"(--cells-timeout); cells that define a function or a class still ran")
     if kernel.client.output_bytes > MAX_OUTPUT_BYTES:
         lines.append(f"the notebook printed more than {MAX_OUTPUT_BYTES // 2**20} MB; the rest "
                      f"of its output was ignored")
@@ -313,8 +310,7 @@ def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
     if kernel.execute(kernel.append_cell(harness.preamble_source(harness_name)),
                       run_limits.cell_seconds):
         raise RuntimeError("the grading preamble failed")
-    _run_student_cells(kernel, code_cells, run_limits,
-                       [exercise_id for exercise_id, _, _ in plan], result.cell_errors)
+    _run_student_cells(kernel, code_cells, run_limits, result.cell_errors)
     for exercise_id, cases, case_seconds in plan:
         run = _run_exercise(kernel, workdir, harness_name, exercise_id, cases, case_seconds)
         result.exercises[exercise_id] = run
