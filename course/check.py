@@ -32,50 +32,89 @@ import warnings
 import numpy as np
 
 from course import exercises as _exercises
+from course import nbgrader_cells
+from course.nbgrader_cells import hidden_tests
 from course.exercises._plain import ResultError, describe
 
-__all__ = ["exercise", "report", "setup_notebook", "unfinished_exercise"]
+__all__ = ["exercise", "hidden_tests", "report", "outcomes", "setup_notebook",
+           "unfinished_exercise"]
 
 _MAX_DETAILED_CASES = 2     # show expected vs received for this many failing cases
 
 
-def exercise(exercise_id: str, function) -> None:
+def exercise(exercise_id: str, function):
     """Check your function for the exercise ``exercise_id`` and print the verdict.
 
     Args:
         exercise_id: the exercise's name, e.g. ``"compute_cost"``.
         function: your function (pass the function itself, without calling it).
 
-    Prints one verdict and returns ``None``; it never raises, whatever ``function`` does.
+    Prints one verdict and returns ``None``; in your own session it never raises, whatever
+    ``function`` does. Under nbgrader it raises or returns a score instead, so that nbgrader
+    scores the cell (see ``course.nbgrader_cells``).
     """
-    print(report(exercise_id, function))
+    __tracebackhide__ = True                      # IPython: not part of the learner's story
+    verdict, score, max_score = _assess(exercise_id, function)
+    return nbgrader_cells.conclude(verdict, score, max_score)
 
 
 def report(exercise_id: str, function) -> str:
     """The verdict ``exercise`` prints, as text (the first line starts with ✅, ❌ or ⏳)."""
+    return _assess(exercise_id, function)[0]
+
+
+def outcomes(spec, function, cases) -> list:
+    """Run ``function`` on each case: plain data, or the error it gave as text.
+
+    A stub's ``NotImplementedError`` becomes ``"NotImplementedError: ..."`` (not attempted).
+    """
+    results = []
+    for case in cases:
+        try:
+            results.append(_outcome(spec, function, case, set()))
+        except NotImplementedError as error:
+            results.append(f"NotImplementedError: {error}")
+    return results
+
+
+def _outcome(spec, function, case, warned: set):
+    """Plain data or an error message for one case; NumPy's RuntimeWarnings go to ``warned``.
+
+    Lets ``NotImplementedError`` through, so the caller can tell which stub raised it.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            outcome = spec.run_case(function, case)
+        except NotImplementedError:
+            raise
+        except ResultError as error:
+            outcome = f"wrong result type: {error}"
+        except (Exception, SystemExit) as error:  # the learner's bug: report it
+            outcome = f"{type(error).__name__}: {error}"
+    warned |= {str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}
+    return outcome
+
+
+def _assess(exercise_id: str, function) -> tuple:
+    """``(verdict, score, max_score)`` of ``function`` on the visible cases."""
     try:
         spec = _exercises.get(exercise_id)
     except KeyError as error:
-        return f"❌ {error.args[0]}"
+        return f"❌ {error.args[0]}", 0.0, 1.0
     if not callable(function):
         return (f"❌ {exercise_id}: pass your function itself, e.g. "
                 f"check.exercise({exercise_id!r}, {exercise_id}); got a "
-                f"{type(function).__name__}.")
-    results, warned = [], set()
-    for case in spec.visible_cases():
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                outcome = spec.run_case(function, case)
-            except NotImplementedError as error:
-                return _not_finished(exercise_id, error)
-            except ResultError as error:
-                outcome = f"wrong result type: {error}"
-            except (Exception, SystemExit) as error:  # the learner's bug: report it
-                outcome = f"{type(error).__name__}: {error}"
-        warned |= {str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}
-        results.append(spec.evaluate(case, outcome))
-    return _verdict(spec, results, warned)
+                f"{type(function).__name__}.", 0.0, float(spec.points))
+    cases, results, warned = spec.visible_cases(), [], set()
+    for case in cases:
+        try:
+            results.append(_outcome(spec, function, case, warned))
+        except NotImplementedError as error:
+            return _not_finished(exercise_id, error), 0.0, float(spec.points)
+    evaluated = [spec.evaluate(case, outcome) for case, outcome in zip(cases, results)]
+    grade = spec.grade(cases, results)
+    return _verdict(spec, evaluated, warned), grade.score, grade.max_score
 
 
 def _not_finished(exercise_id: str, error: BaseException) -> str:
