@@ -11,17 +11,19 @@ Instructors edit only ``solutions/``. Each answer sits between nbgrader's marker
 ``build-lessons`` writes ``lessons/`` from them: every region becomes ``# YOUR CODE HERE`` and
 ``raise NotImplementedError()`` at the marker's indentation (the docstring above stays),
 outputs and execution counts are cleared, the widget state goes with the outputs, all other
-metadata is kept. A check cell ends with nbgrader's hidden tests, which ``build-lessons``
+metadata is kept. A check cell starts with nbgrader's hidden tests, which ``build-lessons``
 removes exactly as ``nbgrader generate_assignment`` does, so a lesson equals nbgrader's
 release apart from nbgrader's own metadata::
 
-    check.exercise("sigmoid", sigmoid)
     ### BEGIN HIDDEN TESTS
-    check.hidden_tests("sigmoid", sigmoid)
+    check.hidden_tests("sigmoid")
     ### END HIDDEN TESTS
+    check.exercise("sigmoid", sigmoid)
 
 ``build-lessons --add-hidden-tests`` first gives every check cell of ``solutions/`` that
-lacks them its hidden tests (then run the solutions again: ``--execute``). The output is deterministic (same bytes on every run), so
+lacks them its hidden tests (then run the solutions again: ``--execute``).
+
+The output is deterministic (same bytes on every run), so
 ``build-lessons --check`` can tell whether ``lessons/`` is up to date.
 
 ``run-solutions`` executes ``solutions/`` in place with a python3 kernel, so the stored
@@ -98,8 +100,8 @@ def strip_hidden_tests(source: str, where: str = "cell") -> str:
     else is kept as it is. Raises ``AuthoringError`` naming ``where`` for an unbalanced or
     nested region (nbgrader refuses those too, except a lone END, which it drops).
 
-    >>> print(strip_hidden_tests('check.exercise("f", f)\\n### BEGIN HIDDEN TESTS\\n'
-    ...                          'check.hidden_tests("f", f)\\n### END HIDDEN TESTS'))
+    >>> print(strip_hidden_tests('### BEGIN HIDDEN TESTS\\ncheck.hidden_tests("f")\\n'
+    ...                          '### END HIDDEN TESTS\\ncheck.exercise("f", f)'))
     check.exercise("f", f)
     """
     begin_word, end_word = HIDDEN_BEGIN[4:], HIDDEN_END[4:]
@@ -124,15 +126,15 @@ def strip_hidden_tests(source: str, where: str = "cell") -> str:
 
 
 def hidden_tests_region(exercise_id: str) -> str:
-    """The hidden-test region every check cell of ``solutions/`` ends with."""
-    return f'{HIDDEN_BEGIN}\ncheck.hidden_tests("{exercise_id}", {exercise_id})\n{HIDDEN_END}'
+    """The hidden-test region every check cell of ``solutions/`` starts with."""
+    return f'{HIDDEN_BEGIN}\ncheck.hidden_tests("{exercise_id}")\n{HIDDEN_END}'
 
 
 def add_hidden_tests(solution: dict) -> dict:
-    """The solution with a hidden-test region at the end of each check cell that lacks one.
+    """The solution with a hidden-test region opening each check cell that lacks one.
 
     A check cell is a grade cell whose ``grade_id`` is ``check_<exercise>``; the region calls
-    ``check.hidden_tests("<exercise>", <exercise>)``. Idempotent; the input is not changed.
+    ``check.hidden_tests("<exercise>")``. Idempotent; the input is not changed.
     """
     notebook = copy.deepcopy(solution)
     for cell in notebook.get("cells", []):
@@ -140,7 +142,7 @@ def add_hidden_tests(solution: dict) -> dict:
         grade_id, source = meta.get("grade_id", ""), _source_text(cell)
         if not (meta.get("grade") and grade_id.startswith("check_")) or HIDDEN_BEGIN in source:
             continue
-        cell["source"] = source.rstrip("\n") + "\n" + hidden_tests_region(grade_id[6:])
+        cell["source"] = hidden_tests_region(grade_id[6:]) + "\n" + source
     return notebook
 
 
@@ -320,7 +322,7 @@ def add_parser(subparsers) -> None:
     build.add_argument("--check", action="store_true",
                        help="write nothing; exit 1 listing lessons that differ")
     build.add_argument("--add-hidden-tests", action="store_true",
-                       help="first end every check cell of the solutions that lacks them with "
+                       help="first open every check cell of the solutions that lacks them with "
                             "nbgrader hidden tests (check.hidden_tests); idempotent")
     build.add_argument("--execute", action="store_true",
                        help="first execute the solutions in place (as run-solutions)")

@@ -55,6 +55,9 @@ def exercise(exercise_id: str, function):
     """
     __tracebackhide__ = True                      # IPython: not part of the learner's story
     verdict, score, max_score = _assess(exercise_id, function)
+    if callable(function) and not verdict.startswith("⏳"):
+        verdict, score, max_score = nbgrader_cells.add_hidden_tests(
+            _exercises.get(exercise_id), function, verdict, score, max_score)
     return nbgrader_cells.conclude(verdict, score, max_score)
 
 

@@ -25,10 +25,10 @@ nbgrader autograde     print            0 points: raise ``CheckFailed(verdict)``
                                         partial: print, and return the points
 =====================  ===============  ==============================================
 
-The hidden tests of an exercise (:func:`hidden_tests`, the line between nbgrader's
-``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` markers in ``solutions/``) follow the
-same rule on fresh random inputs from the exercise registry, so an answer hard-coded for
-the visible cases earns nothing. Their feedback never shows those inputs.
+With hidden tests (:func:`hidden_tests`, the line between nbgrader's ``### BEGIN HIDDEN
+TESTS`` / ``### END HIDDEN TESTS`` markers in ``solutions/``), the check's score is the score
+on fresh random inputs from the exercise registry (:func:`add_hidden_tests`), as in
+``course grade``, so an answer hard-coded for the visible cases earns nothing.
 
 >>> conclude("✅ sigmoid: all 5 checks passed.", 2.0, 2.0, mode=None)
 ✅ sigmoid: all 5 checks passed.
@@ -49,7 +49,8 @@ import textwrap
 
 import numpy as np
 
-__all__ = ["MODE_VARIABLE", "CheckFailed", "nbgrader_mode", "conclude", "hidden_tests"]
+__all__ = ["MODE_VARIABLE", "CheckFailed", "nbgrader_mode", "conclude", "hidden_tests",
+           "add_hidden_tests"]
 
 MODE_VARIABLE = "NBGRADER_EXECUTION"
 _MODES = ("validate", "autograde")
@@ -57,6 +58,7 @@ _MODES = ("validate", "autograde")
 #: outputs are the same on every run; under nbgrader every run draws new ones.
 CLASSROOM_SEED = 20240601
 _WIDTH = 80
+_requested: set = set()       # exercises whose next check adds the hidden tests
 
 
 class CheckFailed(Exception):
@@ -107,25 +109,43 @@ def conclude(verdict: str, score: float, max_score: float, mode: str | None = "e
     return round(float(score), 2)
 
 
-def hidden_tests(exercise_id: str, function, seed=None):
-    """The hidden tests of one exercise: fresh random inputs, scored, concluded as above.
+def hidden_tests(exercise_id: str) -> None:
+    """Ask the next ``check.exercise(exercise_id, ...)`` to grade on hidden tests as well.
 
-    Under nbgrader the inputs come from an unpredictable seed on every run; elsewhere from
-    ``CLASSROOM_SEED`` (or ``seed``), so a solution notebook's stored output never changes.
-    The verdict names what is wrong and the known mistake with its hint, never an input or an
-    expected value.
+    In ``solutions/`` this line sits between nbgrader's hidden-test markers, just above the
+    check, so only nbgrader's autograde (and a teacher running the solutions) runs it::
+
+        ### BEGIN HIDDEN TESTS
+        check.hidden_tests("sigmoid")
+        ### END HIDDEN TESTS
+        check.exercise("sigmoid", sigmoid)
     """
-    __tracebackhide__ = True
-    from course import check, exercises
+    _requested.add(exercise_id)
 
-    exercise = exercises.get(exercise_id)
+
+def add_hidden_tests(exercise, function, verdict: str, score: float, max_score: float,
+                     seed=None) -> tuple:
+    """``(verdict, score, max_score)`` of a check, with the hidden tests if they were asked for.
+
+    Asked for (:func:`hidden_tests`), the function runs on fresh random inputs from the
+    exercise registry, and *their* score is the check's score, exactly as ``course grade``
+    scores it, so an answer hard-coded for the visible cases earns nothing; their verdict is
+    added to the visible one. It names what is wrong and the known mistake with its hint,
+    never an input or an expected value. Under nbgrader the inputs come from an
+    unpredictable seed on every run; elsewhere from ``CLASSROOM_SEED`` (or ``seed``), so a
+    solution notebook's stored output never changes. Not asked for: returned unchanged.
+    """
+    if exercise.id not in _requested:
+        return verdict, score, max_score
+    _requested.discard(exercise.id)
+    from course import check
+
     if seed is None:
         seed = secrets.randbits(64) if nbgrader_mode() else CLASSROOM_SEED
     cases = exercise.grading_cases(np.random.default_rng(seed))
-    outcomes = check.outcomes(exercise, function, cases)
-    grade = exercise.grade(cases, outcomes)
+    grade = exercise.grade(cases, check.outcomes(exercise, function, cases))
     if grade.score >= grade.max_score:
-        verdict = f"✅ {exercise_id}: all {len(cases)} hidden tests passed."
+        hidden = f"✅ {exercise.id}: all {len(cases)} hidden tests passed."
     else:
-        verdict = f"❌ Hidden tests ({len(cases)} new random inputs): {grade.feedback}"
-    return conclude(verdict, grade.score, grade.max_score)
+        hidden = f"❌ Hidden tests ({len(cases)} new random inputs). {grade.feedback}"
+    return f"{verdict}\n{hidden}", grade.score, grade.max_score
