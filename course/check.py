@@ -10,9 +10,17 @@ result with the expected one, and prints a verdict: ``✅`` when all checks pass
 of the well-known mistakes, what it looks like and a hint. A function that still raises
 ``NotImplementedError`` gets "not finished yet" instead of a traceback.
 
+A check never hangs and never raises: each case runs under a time limit (``time_limit``
+seconds; by default the exercise's, 5 s for most), whatever your function raises becomes part of the verdict, and what
+it prints is kept short, after the verdict. Only a real interrupt (Ctrl-C, or "Interrupt
+kernel" in Jupyter) stops the cell; see ``course.exercises._guard`` for how the two are told
+apart. A function that hands its work to the course's own implementation of the exercise
+(``course.logistic.sigmoid`` for ``sigmoid``) is told so, as the grader would.
+
 ``setup_notebook()``, called in each notebook's first cell, makes a *later* cell that calls an
 unfinished exercise say which exercise to finish instead of printing a wall of traceback.
 
+>>> import numpy as np
 >>> def compute_cost(X, y, w, b):
 ...     f = 1 / (1 + np.exp(-(X @ w + b)))
 ...     return np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f))
@@ -23,101 +31,169 @@ unfinished exercise say which exercise to finish instead of printing a wall of t
 >>> exercise("sigmoid", sigmoid)
 ⏳ Exercise `sigmoid` is not finished yet: write your code in its cell
 (replace `raise NotImplementedError()`), run that cell, then run this check again.
+>>> exercise(["sigmoid"], sigmoid)
+❌ check.exercise needs the exercise's name as text, e.g. check.exercise("sigmoid", sigmoid); got a list.
 """
 
 from __future__ import annotations
 
+import sys
 import warnings
-
-import numpy as np
 
 from course import exercises as _exercises
 from course import nbgrader_cells
+from course.exercises import _feedback
+from course.exercises._guard import guarded_call
+from course.exercises._plain import ResultError
 from course.nbgrader_cells import hidden_tests
-from course.exercises._plain import ResultError, describe
 
-__all__ = ["exercise", "hidden_tests", "report", "outcomes", "setup_notebook",
-           "unfinished_exercise"]
-
-_MAX_DETAILED_CASES = 2     # show expected vs received for this many failing cases
+__all__ = ["exercise", "hidden_tests", "report", "setup_notebook", "unfinished_exercise"]
 
 
-def exercise(exercise_id: str, function):
+def exercise(exercise_id: str, function, time_limit: float | None = None):
     """Check your function for the exercise ``exercise_id`` and print the verdict.
 
     Args:
         exercise_id: the exercise's name, e.g. ``"compute_cost"``.
         function: your function (pass the function itself, without calling it).
+        time_limit: seconds each case may take before the check gives up on it; by
+            default the exercise's own (``Exercise.time_limit``, 5 s for most).
 
-    Prints one verdict and returns ``None``; in your own session it never raises, whatever
-    ``function`` does. Under nbgrader it raises or returns a score instead, so that nbgrader
-    scores the cell (see ``course.nbgrader_cells``).
+    Prints one verdict and returns ``None``; it never raises, whatever ``function`` does,
+    except ``KeyboardInterrupt`` when you interrupt it yourself. Under nbgrader it raises or
+    returns a score instead, so that nbgrader scores the cell (``course.nbgrader_cells``).
     """
     __tracebackhide__ = True                      # IPython: not part of the learner's story
-    verdict, score, max_score = _assess(exercise_id, function)
-    if callable(function) and not verdict.startswith("⏳"):
-        verdict, score, max_score = nbgrader_cells.add_hidden_tests(
-            _exercises.get(exercise_id), function, verdict, score, max_score)
-    return nbgrader_cells.conclude(verdict, score, max_score)
-
-
-def report(exercise_id: str, function) -> str:
-    """The verdict ``exercise`` prints, as text (the first line starts with ✅, ❌ or ⏳)."""
-    return _assess(exercise_id, function)[0]
-
-
-def outcomes(spec, function, cases) -> list:
-    """Run ``function`` on each case: plain data, or the error it gave as text.
-
-    A stub's ``NotImplementedError`` becomes ``"NotImplementedError: ..."`` (not attempted).
-    """
-    results = []
-    for case in cases:
-        try:
-            results.append(_outcome(spec, function, case, set()))
-        except NotImplementedError as error:
-            results.append(f"NotImplementedError: {error}")
-    return results
-
-
-def _outcome(spec, function, case, warned: set):
-    """Plain data or an error message for one case; NumPy's RuntimeWarnings go to ``warned``.
-
-    Lets ``NotImplementedError`` through, so the caller can tell which stub raised it.
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            outcome = spec.run_case(function, case)
-        except NotImplementedError:
-            raise
-        except ResultError as error:
-            outcome = f"wrong result type: {error}"
-        except (Exception, SystemExit) as error:  # the learner's bug: report it
-            outcome = f"{type(error).__name__}: {error}"
-    warned |= {str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}
-    return outcome
-
-
-def _assess(exercise_id: str, function) -> tuple:
-    """``(verdict, score, max_score)`` of ``function`` on the visible cases."""
-    try:
+    verdict, score, max_score = _assess(exercise_id, function, time_limit)
+    if score is not None and not verdict.startswith("⏳"):
         spec = _exercises.get(exercise_id)
+        verdict, score, max_score = nbgrader_cells.add_hidden_tests(
+            spec, lambda cases: _graded(spec, function, cases, time_limit),
+            verdict, score, max_score)
+    return nbgrader_cells.conclude(verdict, score or 0.0, max_score)
+
+
+def _argument_problem(exercise_id, function, time_limit) -> str | None:
+    """The ❌ line for arguments ``exercise`` cannot work with, else ``None``."""
+    if not isinstance(exercise_id, str):
+        return (f'❌ check.exercise needs the exercise\'s name as text, e.g. '
+                f'check.exercise("{_example_id(function)}", {_example_id(function)}); got a '
+                f"{type(exercise_id).__name__}.")
+    try:
+        _exercises.get(exercise_id)
     except KeyError as error:
-        return f"❌ {error.args[0]}", 0.0, 1.0
+        return f"❌ {error.args[0]}"
     if not callable(function):
         return (f"❌ {exercise_id}: pass your function itself, e.g. "
                 f"check.exercise({exercise_id!r}, {exercise_id}); got a "
-                f"{type(function).__name__}.", 0.0, float(spec.points))
-    cases, results, warned = spec.visible_cases(), [], set()
+                f"{type(function).__name__}.")
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
+            time_limit, (int, float)) or not 0 < time_limit < float("inf")):
+        return (f"❌ {exercise_id}: `time_limit` must be a number of seconds greater than 0; "
+                f"got {time_limit!r}.")
+    return None
+
+
+def _example_id(function) -> str:
+    """The learner's function name when it is an exercise's, for the example in a message."""
+    name = getattr(function, "__name__", "")
+    return name if name in {spec.id for spec in _exercises.all_exercises()} else "compute_cost"
+
+
+def report(exercise_id: str, function, time_limit: float | None = None) -> str:
+    """The verdict ``exercise`` prints, as text (the first line starts with ✅, ❌ or ⏳)."""
+    return _assess(exercise_id, function, time_limit)[0]
+
+
+def _assess(exercise_id, function, time_limit) -> tuple:
+    """``(verdict, score, max_score)`` on the visible cases; score ``None`` for bad arguments."""
+    problem = _argument_problem(exercise_id, function, time_limit)
+    if problem is not None:
+        return problem, None, 1.0
+    spec = _exercises.get(exercise_id)
+    cases = spec.visible_cases()
+    outcomes, warned, printed, stop = _run_cases(spec, function, cases, time_limit)
+    if stop is not None:
+        return _with_printed(stop, printed), 0.0, float(spec.points)
+    results = [spec.evaluate(case, outcome) for case, outcome in zip(cases, outcomes)]
+    grade = spec.grade(cases, outcomes)
+    verdict = _with_printed(_feedback.check_verdict(spec, results, warned), printed)
+    return verdict, grade.score, grade.max_score
+
+
+def _graded(spec, function, cases, time_limit):
+    """``(grade, stop)``: ``Exercise.grade`` of ``function`` on ``cases``, or why it stopped."""
+    outcomes, _, printed, stop = _run_cases(spec, function, cases, time_limit)
+    return (None, _with_printed(stop, printed)) if stop else (spec.grade(cases, outcomes), None)
+
+
+def _run_cases(spec, function, cases, time_limit) -> tuple:
+    """Run ``function`` on each case, each under the time limit and the hand-off watch.
+
+    Returns ``(outcomes, warned, printed, stop)``: plain data or error text per case, NumPy's
+    RuntimeWarnings, what the function printed, and ``stop``, the ⏳/❌ verdict that ended
+    the run early (a stub, or a hand-off to the course's own implementation), else ``None``.
+    """
+    time_limit = spec.time_limit if time_limit is None else time_limit
+    watch = _HandOffWatch(spec)
+    outcomes, warned, printed = [], set(), []
     for case in cases:
-        try:
-            results.append(_outcome(spec, function, case, warned))
-        except NotImplementedError as error:
-            return _not_finished(exercise_id, error), 0.0, float(spec.points)
-    evaluated = [spec.evaluate(case, outcome) for case, outcome in zip(cases, results)]
-    grade = spec.grade(cases, results)
-    return _verdict(spec, evaluated, warned), grade.score, grade.max_score
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with watch:
+                outcome = guarded_call(lambda: spec.run_case(function, case), time_limit)
+        warned |= {str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}
+        printed.append(outcome.output)
+        if isinstance(outcome.error, NotImplementedError):
+            return outcomes, warned, printed, _not_finished(spec.id, outcome.error)
+        if watch.seen is not None:
+            return outcomes, warned, printed, (
+                f"❌ {spec.id}: " + _feedback.called_reference(f"`{watch.seen}`"))
+        outcomes.append(_as_outcome(outcome, time_limit))
+    return outcomes, warned, printed, None
+
+
+def _as_outcome(outcome, time_limit):
+    """Plain data for ``Exercise.evaluate``, or the text of what went wrong."""
+    if outcome.timed_out:
+        return _feedback.too_slow(time_limit)
+    if isinstance(outcome.error, ResultError):
+        return f"wrong result type: {outcome.error}"
+    if outcome.error is not None:
+        return f"{type(outcome.error).__name__}: {outcome.error}"
+    return outcome.value
+
+
+def _with_printed(verdict: str, outputs) -> str:
+    """The verdict, then the first lines the function printed (if it printed anything)."""
+    total = sum(output.total for output in outputs)
+    if not total:
+        return verdict
+    lines = [line for output in outputs for line in output.lines][:_feedback.MAX_PRINTED]
+    return "\n".join([verdict] + _feedback.printed_lines(lines, total))
+
+
+class _HandOffWatch:
+    """A profile hook, for the length of one case, that notices a call into the course's own
+    implementation of the exercise (``course.exercises.forbidden_objects``)."""
+
+    def __init__(self, spec):
+        self.names = {function.__code__: f"{function.__module__}.{function.__qualname__}"
+                      for function in _exercises.forbidden_objects(spec)}
+        self.seen = None
+
+    def _profile(self, frame, event, argument):
+        if event == "call" and frame.f_code in self.names and self.seen is None:
+            self.seen = self.names[frame.f_code]
+
+    def __enter__(self):
+        self._previous = sys.getprofile()
+        sys.setprofile(self._profile if self.names else self._previous)
+        return self
+
+    def __exit__(self, *exc_info):
+        sys.setprofile(self._previous)
+        return False
 
 
 def _not_finished(exercise_id: str, error: BaseException) -> str:
@@ -128,53 +204,6 @@ def _not_finished(exercise_id: str, error: BaseException) -> str:
                 f"exercise `{needed}` first, run its cell, then run this check again.")
     return (f"⏳ Exercise `{exercise_id}` is not finished yet: write your code in its cell "
             "(replace `raise NotImplementedError()`), run that cell, then run this check again.")
-
-
-def _verdict(spec, results, warned) -> str:
-    total = len(results)
-    failed = [r for r in results if not r.passed]
-    if not failed:
-        lines = [f"✅ {spec.id}: all {total} checks passed."]
-        if warned:
-            lines.append(f"   Note: NumPy warned ({'; '.join(sorted(warned))}). The results are "
-                         "right, but a version that never warns is better: see the hint above.")
-        return "\n".join(lines)
-    lines = [f"❌ {spec.id}: {len(failed)} of {total} checks failed."]
-    for result in failed[:_MAX_DETAILED_CASES]:
-        lines.append(f"  Case: {result.case.name}")
-        if result.error:
-            lines.append(f"    your function gave an error: {result.error}")
-            continue
-        for part, reason in result.problems.items():
-            label = "result" if spec.parts == ("value",) else part
-            expected, received = result.expected[part], result.received.get(part)
-            lines.append(f"    {label}: expected {describe(expected)}")
-            shown = "nothing" if received is None else describe(received)
-            lines.append(f"    {' ' * len(label)}  received {shown}  <- {reason}"
-                         f"{_ratio(expected, received)}")
-    if len(failed) > _MAX_DETAILED_CASES:
-        lines.append(f"  ... and {len(failed) - _MAX_DETAILED_CASES} more failing case(s).")
-    hints = []
-    for result in failed:
-        if result.mistake is not None and result.mistake not in hints:
-            hints.append(result.mistake)
-    for mistake in hints:
-        lines.append(f"  Looks like {mistake.name}. Hint: {mistake.hint}")
-    if not hints and not any(r.error for r in failed):
-        lines.append("  Hint: compare your code with the formula above, one step at a time, "
-                     "on the first case.")
-    return "\n".join(lines)
-
-
-def _ratio(expected, received) -> str:
-    """', your result is 6.00× the expected' when both are single nonzero numbers."""
-    if received is None or np.asarray(received).dtype.kind != "f":
-        return ""
-    e, r = np.asarray(expected, np.float64), np.asarray(received, np.float64)
-    if e.size != 1 or r.size != 1 or not np.isfinite(r).all() or float(e.reshape(())) == 0:
-        return ""
-    ratio = float(r.reshape(())) / float(e.reshape(()))
-    return f" (your result is {ratio:.2f}× the expected)" if abs(ratio - 1) > 1e-3 else ""
 
 
 # -- friendly errors for later cells -------------------------------------------------------------
@@ -215,10 +244,7 @@ def setup_notebook() -> None:
 
     Outside IPython (a plain Python script) it does nothing.
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency of the course
-        return
+    from IPython import get_ipython
     shell = get_ipython()
     if shell is not None:
         shell.set_custom_exc((NotImplementedError,), _explain_unfinished)

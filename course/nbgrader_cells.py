@@ -123,27 +123,29 @@ def hidden_tests(exercise_id: str) -> None:
     _requested.add(exercise_id)
 
 
-def add_hidden_tests(exercise, function, verdict: str, score: float, max_score: float,
+def add_hidden_tests(exercise, grade_on, verdict: str, score: float, max_score: float,
                      seed=None) -> tuple:
     """``(verdict, score, max_score)`` of a check, with the hidden tests if they were asked for.
 
-    Asked for (:func:`hidden_tests`), the function runs on fresh random inputs from the
-    exercise registry, and *their* score is the check's score, exactly as ``course grade``
-    scores it, so an answer hard-coded for the visible cases earns nothing; their verdict is
-    added to the visible one. It names what is wrong and the known mistake with its hint,
-    never an input or an expected value. Under nbgrader the inputs come from an
+    Asked for (:func:`hidden_tests`), ``grade_on(cases)`` runs the learner's function on fresh
+    random inputs from the exercise registry and returns ``(Grade, None)``, or ``(None,
+    verdict)`` when the run stopped early (a stub, or a hand-off to the course's own
+    implementation). The hidden tests' score is then the check's score, exactly as
+    ``course grade`` scores it, so an answer hard-coded for the visible cases earns nothing;
+    their verdict follows the visible one and names what is wrong and the known mistake with
+    its hint, never an input or an expected value. Under nbgrader the inputs come from an
     unpredictable seed on every run; elsewhere from ``CLASSROOM_SEED`` (or ``seed``), so a
     solution notebook's stored output never changes. Not asked for: returned unchanged.
     """
     if exercise.id not in _requested:
         return verdict, score, max_score
     _requested.discard(exercise.id)
-    from course import check
-
     if seed is None:
         seed = secrets.randbits(64) if nbgrader_mode() else CLASSROOM_SEED
     cases = exercise.grading_cases(np.random.default_rng(seed))
-    grade = exercise.grade(cases, check.outcomes(exercise, function, cases))
+    grade, stopped = grade_on(cases)
+    if grade is None:
+        return f"{verdict}\nHidden tests: {stopped}", 0.0, float(exercise.points)
     if grade.score >= grade.max_score:
         hidden = f"✅ {exercise.id}: all {len(cases)} hidden tests passed."
     else:
