@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from course.grading import harness, protocol
+from course.grading import harness, protocol, sandbox
 from course.grading.limits import LATE_CELL_SECONDS, Limits, Watchdog, limit_data_segment
 from course.grading.protocol import Outcome, Status
 
@@ -79,6 +79,7 @@ class NotebookRun:
     interference_possible: bool = False
     cell_errors: list[str] = field(default_factory=list)  # "code cell 7: NameError: ..." lines
     seconds: float = 0.0
+    sandbox: dict = field(default_factory=dict)   # Confinement.as_report() of the kernel
 
 
 def kernel_environment() -> dict[str, str]:
@@ -89,7 +90,8 @@ def kernel_environment() -> dict[str, str]:
     return env
 
 
-def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits) -> KernelManager:
+def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits,
+                   confinement: sandbox.Confinement) -> KernelManager:
     """Make the manager of the kernel that runs one submission (not started yet).
 
     This is the one place that decides *how* the kernel process is made; everything else in
@@ -101,11 +103,10 @@ def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits) -> Ke
         workdir: the submission's private working folder (the kernel's current directory).
         env: the kernel's environment (:func:`kernel_environment`).
         run_limits: the submission's limits.
-
-    ``course.grading.sandbox`` replaces this with a manager whose kernel is confined by the
-    operating system.
+        confinement: how the operating system confines the kernel
+            (:func:`course.grading.sandbox.confinement`); the sandbox filters ``env`` too.
     """
-    return AsyncKernelManager(kernel_name="python3")
+    return confinement.kernel_manager(workdir, run_limits.memory_mb)
 
 
 class TimeLimit(Exception):
@@ -138,13 +139,14 @@ _QUIET_LOG.setLevel(logging.CRITICAL)  # nbclient's timeout warnings are reporte
 class _Kernel:
     """One kernel running one notebook copy: cells under a time limit, and the watchdog."""
 
-    def __init__(self, notebook, workdir: Path, env: dict[str, str], run_limits: Limits):
+    def __init__(self, notebook, workdir: Path, env: dict[str, str], run_limits: Limits,
+                 confinement: sandbox.Confinement):
         self.notebook = notebook
         self.limits = run_limits
         self.seconds = run_limits.cell_seconds   # the limit of the cell being run
         self.last_reply: dict | None = None
         self.client = _BoundedClient(
-            notebook, km=kernel_manager(workdir, env, run_limits),
+            notebook, km=kernel_manager(workdir, env, run_limits, confinement),
             timeout_func=lambda cell: self.seconds, allow_errors=True,
             interrupt_on_timeout=True, record_timing=False,
             error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit", "traceback": []},
@@ -320,7 +322,8 @@ def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
 
 
 def run_submission(notebook, plan: list[tuple[str, list[dict], float]],
-                   run_limits: Limits | None = None) -> NotebookRun:
+                   run_limits: Limits | None = None,
+                   confinement: sandbox.Confinement | None = None) -> NotebookRun:
     """Run ``notebook`` in a fresh kernel and call each planned exercise on its hidden cases.
 
     Args:
@@ -328,17 +331,21 @@ def run_submission(notebook, plan: list[tuple[str, list[dict], float]],
         plan: ``(exercise_id, cases, case_seconds)`` per exercise: the student's function
             of that name is called on each case (plain dicts), for at most ``case_seconds``.
         run_limits: time and memory limits (defaults: :class:`Limits`).
+        confinement: the kernel's sandbox (default: the strongest available; raises
+            :class:`course.grading.sandbox.SandboxUnavailable` when there is none).
 
     An exercise the run never reached has no outcomes; ``kernel_problem`` then says why.
     """
     run_limits = run_limits or Limits()
+    confinement = confinement or sandbox.confinement()
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="course-grade-"))
     notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))  # a private copy
     nbformat.write(notebook, workdir / "submission.ipynb")
-    result = NotebookRun(exercises={exercise_id: ExerciseRun() for exercise_id, _, _ in plan})
+    result = NotebookRun(exercises={exercise_id: ExerciseRun() for exercise_id, _, _ in plan},
+                         sandbox=confinement.as_report())
     env = kernel_environment()
-    kernel = _Kernel(notebook, workdir, env, run_limits)
+    kernel = _Kernel(notebook, workdir, env, run_limits, confinement)
     try:
         # cleanup_kc: the client did not make the manager, but it must still shut it down
         with kernel.client.setup_kernel(env=env, cwd=str(workdir), cleanup_kc=True,
