@@ -10,12 +10,18 @@ result with the expected one, and prints a verdict: ``✅`` when all checks pass
 of the well-known mistakes, what it looks like and a hint. A function that still raises
 ``NotImplementedError`` gets "not finished yet" instead of a traceback.
 
-A check never hangs and never raises: each case runs under a time limit (``time_limit``
-seconds; by default the exercise's, 5 s for most), whatever your function raises becomes part of the verdict, and what
-it prints is kept short, after the verdict. Only a real interrupt (Ctrl-C, or "Interrupt
-kernel" in Jupyter) stops the cell; see ``course.exercises._guard`` for how the two are told
-apart. A function that hands its work to the course's own implementation of the exercise
-(``course.logistic.sigmoid`` for ``sigmoid``) is told so, as the grader would.
+In your own session a check never hangs and never raises: each case runs under a time limit
+(``time_limit`` seconds; by default the exercise's, 5 s for most), whatever your function
+raises becomes part of the verdict, and what it prints is kept short, after the verdict. Only a
+real interrupt (Ctrl-C, or "Interrupt kernel" in Jupyter) stops the cell; see
+``course.exercises._guard`` for how the two are told apart. A function that hands its work to
+the course's own implementation of the exercise (``course.logistic.sigmoid`` for ``sigmoid``)
+is told so, as the grader would.
+
+Under nbgrader (``NBGRADER_EXECUTION`` set) a check raises or returns a score instead, so that
+nbgrader scores the cell as ``course grade`` would, and ``check.hidden_tests("compute_cost")``
+(in ``solutions/`` only, between nbgrader's hidden-test markers) makes the next check grade on
+fresh random inputs too: see ``course.nbgrader_cells``.
 
 ``setup_notebook()``, called in each notebook's first cell, makes a *later* cell that calls an
 unfinished exercise say which exercise to finish instead of printing a wall of traceback.

@@ -127,7 +127,9 @@ def _how_it_ran(report: dict) -> list:
                      f"{_points(limits['cell_seconds'])} s, the whole notebook "
                      f"{_points(limits['total_seconds'])} s.")
     sandbox = report.get("sandbox") or {}
-    if sandbox.get("kind"):
+    if sandbox.get("kind") == "none":
+        notes.append("Your notebook ran without a sandbox (sandbox: none).")
+    elif sandbox.get("kind"):
         notes.append(f"Your notebook ran in a sandbox: {sandbox['kind']}.")
     return [("h2", "How your notebook was graded"), ("ul", notes)] if notes else []
 
