@@ -28,7 +28,7 @@ expected-answer and known-mistake functions, the answer key).
 
 >>> from course.exercises import get
 >>> sorted(f"{f.__module__}.{f.__qualname__}" for f in forbidden_objects(get("sigmoid")))
-['course.activations.sigmoid', 'course.logistic.sigmoid']
+['course.activations._sigmoid', 'course.activations.sigmoid', 'course.logistic.sigmoid']
 >>> [f.__qualname__ for f in forbidden_objects(get("dense_forward"))]
 ['Dense.forward']
 """
@@ -61,19 +61,23 @@ def mathematics_modules() -> list:
 
 
 def _defined_in(module, names) -> list:
-    """The objects named ``names`` that ``module`` defines itself (not imports)."""
-    return [obj for name in names if not name.startswith("_")
+    """The objects named ``names`` that ``module`` defines itself (not imports).
+
+    Private helpers count too: ``course.activations._sigmoid`` is the sigmoid without its
+    argument checks, and a hand-off to it is a hand-off all the same.
+    """
+    return [obj for name in names if not name.startswith("__")
             for obj in [vars(module)[name]] if getattr(obj, "__module__", None) == module.__name__]
 
 
 def public_functions() -> list:
-    """Every public function defined at the top level of a mathematics module."""
+    """Every function defined at the top level of a mathematics module (private ones too)."""
     return [obj for module in mathematics_modules()
             for obj in _defined_in(module, list(vars(module))) if inspect.isfunction(obj)]
 
 
 def public_classes() -> list:
-    """Every public class defined in a mathematics module."""
+    """Every class defined in a mathematics module (private ones too)."""
     return [obj for module in mathematics_modules()
             for obj in _defined_in(module, list(vars(module))) if inspect.isclass(obj)]
 

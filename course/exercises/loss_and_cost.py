@@ -81,8 +81,8 @@ def _bce(args):
 
 
 def _bce_per_entry(args):
-    """Keras' clipped loss of every entry (``losses.bce_from_probabilities``)."""
-    return losses.bce_from_probabilities(args["y_true"], args["y_pred"])
+    """Keras' clipped loss of every entry (``losses._bce_from_probabilities``)."""
+    return losses._bce_from_probabilities(args["y_true"], args["y_pred"])
 
 
 def _bce_unclipped(args):
@@ -115,7 +115,7 @@ def _bce_in_log10(args):
 
 
 def _bce_with_arguments_swapped(args):
-    return _value(np.mean(losses.bce_from_probabilities(args["y_pred"], args["y_true"])))
+    return _value(np.mean(losses._bce_from_probabilities(args["y_pred"], args["y_true"])))
 
 
 CLIP_HINT = ("a prediction of exactly 0 or 1 makes log(0) = -inf. Clip the predictions "
@@ -150,7 +150,7 @@ def _mse(args):
 
 
 def _squared_errors(args):
-    return losses.MeanSquaredError().per_entry(args["y_true"], args["y_pred"])
+    return losses.MeanSquaredError()._per_entry(args["y_true"], args["y_pred"])
 
 
 def _mse_halved(args):
