@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NBGRADER_PAGES := formgrader validate_assignment assignment_list course_list
 
 .PHONY: lab test setup lessons clean
 
@@ -15,6 +16,12 @@ $(STAMP): pyproject.toml config/jupyterlab-overrides.json
 	# JupyterLab defaults for this environment only: no news or update pop-ups in class.
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp config/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	# nbgrader (test extra, for instructors) adds menus and server pages to JupyterLab that a
+	# learner must not see: off, and locked, in this environment. Instructors run its CLI.
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader
+	for page in $(NBGRADER_PAGES); do \
+		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$page; \
+	done
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -11,7 +11,19 @@ Instructors edit only ``solutions/``. Each answer sits between nbgrader's marker
 ``build-lessons`` writes ``lessons/`` from them: every region becomes ``# YOUR CODE HERE`` and
 ``raise NotImplementedError()`` at the marker's indentation (the docstring above stays),
 outputs and execution counts are cleared, the widget state goes with the outputs, all other
-metadata is kept. The output is deterministic (same bytes on every run), so
+metadata is kept. A check cell starts with nbgrader's hidden tests, which ``build-lessons``
+removes exactly as ``nbgrader generate_assignment`` does, so a lesson equals nbgrader's
+release apart from nbgrader's own metadata::
+
+    ### BEGIN HIDDEN TESTS
+    check.hidden_tests("sigmoid")
+    ### END HIDDEN TESTS
+    check.exercise("sigmoid", sigmoid)
+
+``build-lessons --add-hidden-tests`` first gives every check cell of ``solutions/`` that
+lacks them its hidden tests (then run the solutions again: ``--execute``).
+
+The output is deterministic (same bytes on every run), so
 ``build-lessons --check`` can tell whether ``lessons/`` is up to date.
 
 ``run-solutions`` executes ``solutions/`` in place with a python3 kernel, so the stored
@@ -40,6 +52,8 @@ import time
 from pathlib import Path
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+# nbgrader finds these anywhere in a line and drops the region, marker lines included.
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 MARKDOWN_STUB = ("YOUR ANSWER HERE",)
 _MARKER = re.compile(r"^(?P<indent>\s*)(?P<marker>### (BEGIN|END) SOLUTION)\s*$")
@@ -78,6 +92,60 @@ def stub_source(source: str, cell_type: str = "code", where: str = "cell") -> st
     return "\n".join(out)
 
 
+def strip_hidden_tests(source: str, where: str = "cell") -> str:
+    """Remove every hidden-test region, marker lines included, as nbgrader's release does.
+
+    A line containing ``BEGIN HIDDEN TESTS`` opens a region and one containing
+    ``END HIDDEN TESTS`` closes it (``nbgrader.preprocessors.ClearHiddenTests``); everything
+    else is kept as it is. Raises ``AuthoringError`` naming ``where`` for an unbalanced or
+    nested region (nbgrader refuses those too, except a lone END, which it drops).
+
+    >>> print(strip_hidden_tests('### BEGIN HIDDEN TESTS\\ncheck.hidden_tests("f")\\n'
+    ...                          '### END HIDDEN TESTS\\ncheck.exercise("f", f)'))
+    check.exercise("f", f)
+    """
+    begin_word, end_word = HIDDEN_BEGIN[4:], HIDDEN_END[4:]
+    out, begin_line = [], None
+    for number, line in enumerate(source.split("\n"), start=1):
+        if begin_word in line:
+            if begin_line is not None:
+                raise AuthoringError(f"{where}: `{HIDDEN_BEGIN}` on line {number} is inside "
+                                     f"the region opened on line {begin_line}.")
+            begin_line = number
+        elif end_word in line:
+            if begin_line is None:
+                raise AuthoringError(f"{where}: `{HIDDEN_END}` on line {number} has no "
+                                     f"`{HIDDEN_BEGIN}` before it.")
+            begin_line = None
+        elif begin_line is None:
+            out.append(line)
+    if begin_line is not None:
+        raise AuthoringError(f"{where}: `{HIDDEN_BEGIN}` on line {begin_line} has no "
+                             f"matching `{HIDDEN_END}`.")
+    return "\n".join(out)
+
+
+def hidden_tests_region(exercise_id: str) -> str:
+    """The hidden-test region every check cell of ``solutions/`` starts with."""
+    return f'{HIDDEN_BEGIN}\ncheck.hidden_tests("{exercise_id}")\n{HIDDEN_END}'
+
+
+def add_hidden_tests(solution: dict) -> dict:
+    """The solution with a hidden-test region opening each check cell that lacks one.
+
+    A check cell is a grade cell whose ``grade_id`` is ``check_<exercise>``; the region calls
+    ``check.hidden_tests("<exercise>")``. Idempotent; the input is not changed.
+    """
+    notebook = copy.deepcopy(solution)
+    for cell in notebook.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id, source = meta.get("grade_id", ""), _source_text(cell)
+        if not (meta.get("grade") and grade_id.startswith("check_")) or HIDDEN_BEGIN in source:
+            continue
+        cell["source"] = hidden_tests_region(grade_id[6:]) + "\n" + source
+    return notebook
+
+
 def _source_text(cell) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
@@ -91,6 +159,11 @@ def make_lesson(solution: dict, name: str = "notebook") -> dict:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         where = f"{name}, cell {index}" + (f" (grade_id {grade_id})" if grade_id else "")
         source = _source_text(cell)
+        if HIDDEN_BEGIN[4:] in source or HIDDEN_END[4:] in source:
+            if not cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+                raise AuthoringError(f"{where}: hidden tests belong in a grade cell "
+                                     "(nbgrader metadata grade: true).")
+            source = cell["source"] = strip_hidden_tests(source, where)
         if BEGIN in source or END in source:
             cell["source"] = stub_source(source, cell.get("cell_type", "code"), where)
         if cell.get("cell_type") == "code":
@@ -167,8 +240,24 @@ def run_solutions(paths, timeout: int = 300) -> None:
 
 
 # -- the command line ----------------------------------------------------------------------------
+def _add_hidden_tests_in_place(solutions: Path) -> list:
+    """Rewrite the solutions whose check cells lack hidden tests; return their names."""
+    changed = []
+    for path in sorted(Path(solutions).glob("*.ipynb")):
+        solution = json.loads(path.read_text(encoding="utf-8"))
+        updated = add_hidden_tests(solution)
+        if updated != solution:
+            path.write_text(notebook_text(updated), encoding="utf-8")
+            changed.append(path.name)
+    return changed
+
+
 def _build_command(args) -> int:
     try:
+        if args.add_hidden_tests:
+            added = _add_hidden_tests_in_place(args.solutions)
+            print(f"Added hidden tests to {len(added)} solution(s)"
+                  + (": " + ", ".join(added) if added else "."))
         if args.execute:
             status = _run_command(argparse.Namespace(
                 notebooks=sorted(Path(args.solutions).glob("*.ipynb")), timeout=args.timeout))
@@ -221,7 +310,10 @@ def add_parser(subparsers) -> None:
                     "outputs are cleared, metadata is kept.",
         epilog="Examples:\n  course build-lessons                 regenerate lessons/\n"
                "  course build-lessons --check         exit 1 if lessons/ is out of date\n"
-               "  course build-lessons --execute       run solutions/ first, then regenerate",
+               "  course build-lessons --execute       run solutions/ first, then regenerate\n"
+               "  course build-lessons --add-hidden-tests --execute\n"
+               "                                       hidden tests in every check cell, run, "
+               "regenerate",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("--solutions", default="solutions", metavar="DIR",
                        help="folder of solution notebooks (default: solutions)")
@@ -229,6 +321,9 @@ def add_parser(subparsers) -> None:
                        help="folder to write the lessons to (default: lessons)")
     build.add_argument("--check", action="store_true",
                        help="write nothing; exit 1 listing lessons that differ")
+    build.add_argument("--add-hidden-tests", action="store_true",
+                       help="first open every check cell of the solutions that lacks them with "
+                            "nbgrader hidden tests (check.hidden_tests); idempotent")
     build.add_argument("--execute", action="store_true",
                        help="first execute the solutions in place (as run-solutions)")
     build.add_argument("--timeout", type=int, default=300, metavar="SECONDS",

@@ -10,13 +10,18 @@ result with the expected one, and prints a verdict: ``✅`` when all checks pass
 of the well-known mistakes, what it looks like and a hint. A function that still raises
 ``NotImplementedError`` gets "not finished yet" instead of a traceback.
 
-A check never hangs and never raises: each case runs under a time limit (``time_limit``
-seconds; by default the exercise's, 5 s for most), whatever your function raises becomes
-part of the verdict, and what it prints is kept short, after the verdict. Only a real
-interrupt (Ctrl-C, or "Interrupt kernel" in Jupyter) stops the cell; see
-``course.exercises._guard`` for how the two are told apart. A function that hands its work
-to the course's own implementation of the exercise (``course.logistic.sigmoid`` for
-``sigmoid``) is told so, as the grader would.
+In your own session a check never hangs and never raises: each case runs under a time limit
+(``time_limit`` seconds; by default the exercise's, 5 s for most), whatever your function
+raises becomes part of the verdict, and what it prints is kept short, after the verdict. Only a
+real interrupt (Ctrl-C, or "Interrupt kernel" in Jupyter) stops the cell; see
+``course.exercises._guard`` for how the two are told apart. A function that hands its work to
+the course's own implementation of the exercise (``course.logistic.sigmoid`` for ``sigmoid``)
+is told so, as the grader would.
+
+Under nbgrader (``NBGRADER_EXECUTION`` set) a check raises or returns a score instead, so that
+nbgrader scores the cell as ``course grade`` would, and ``check.hidden_tests("compute_cost")``
+(in ``solutions/`` only, between nbgrader's hidden-test markers) makes the next check grade on
+fresh random inputs too: see ``course.nbgrader_cells``.
 
 ``setup_notebook()``, called in each notebook's first cell, makes a *later* cell that calls an
 unfinished exercise say which exercise to finish instead of printing a wall of traceback.
@@ -43,14 +48,16 @@ import sys
 import warnings
 
 from course import exercises as _exercises
+from course import nbgrader_cells
 from course.exercises import _feedback
 from course.exercises._guard import guarded_call
 from course.exercises._plain import ResultError
+from course.nbgrader_cells import hidden_tests
 
-__all__ = ["exercise", "report", "setup_notebook", "unfinished_exercise"]
+__all__ = ["exercise", "hidden_tests", "report", "setup_notebook", "unfinished_exercise"]
 
 
-def exercise(exercise_id: str, function, time_limit: float | None = None) -> None:
+def exercise(exercise_id: str, function, time_limit: float | None = None):
     """Check your function for the exercise ``exercise_id`` and print the verdict.
 
     Args:
@@ -60,9 +67,17 @@ def exercise(exercise_id: str, function, time_limit: float | None = None) -> Non
             default the exercise's own (``Exercise.time_limit``, 5 s for most).
 
     Prints one verdict and returns ``None``; it never raises, whatever ``function`` does,
-    except ``KeyboardInterrupt`` when you interrupt it yourself.
+    except ``KeyboardInterrupt`` when you interrupt it yourself. Under nbgrader it raises or
+    returns a score instead, so that nbgrader scores the cell (``course.nbgrader_cells``).
     """
-    print(report(exercise_id, function, time_limit))
+    __tracebackhide__ = True                      # IPython: not part of the learner's story
+    verdict, score, max_score = _assess(exercise_id, function, time_limit)
+    if score is not None and not verdict.startswith("⏳"):
+        spec = _exercises.get(exercise_id)
+        verdict, score, max_score = nbgrader_cells.add_hidden_tests(
+            spec, lambda cases: _graded(spec, function, cases, time_limit),
+            verdict, score, max_score)
+    return nbgrader_cells.conclude(verdict, score or 0.0, max_score)
 
 
 def _argument_problem(exercise_id, function, time_limit) -> str | None:
@@ -94,14 +109,42 @@ def _example_id(function) -> str:
 
 def report(exercise_id: str, function, time_limit: float | None = None) -> str:
     """The verdict ``exercise`` prints, as text (the first line starts with ✅, ❌ or ⏳)."""
+    return _assess(exercise_id, function, time_limit)[0]
+
+
+def _assess(exercise_id, function, time_limit) -> tuple:
+    """``(verdict, score, max_score)`` on the visible cases; score ``None`` for bad arguments."""
     problem = _argument_problem(exercise_id, function, time_limit)
     if problem is not None:
-        return problem
+        return problem, None, 1.0
     spec = _exercises.get(exercise_id)
+    cases = spec.visible_cases()
+    outcomes, warned, printed, stop = _run_cases(spec, function, cases, time_limit)
+    if stop is not None:
+        return _with_printed(stop, printed), 0.0, float(spec.points)
+    results = [spec.evaluate(case, outcome) for case, outcome in zip(cases, outcomes)]
+    grade = spec.grade(cases, outcomes)
+    verdict = _with_printed(_feedback.check_verdict(spec, results, warned), printed)
+    return verdict, grade.score, grade.max_score
+
+
+def _graded(spec, function, cases, time_limit):
+    """``(grade, stop)``: ``Exercise.grade`` of ``function`` on ``cases``, or why it stopped."""
+    outcomes, _, printed, stop = _run_cases(spec, function, cases, time_limit)
+    return (None, _with_printed(stop, printed)) if stop else (spec.grade(cases, outcomes), None)
+
+
+def _run_cases(spec, function, cases, time_limit) -> tuple:
+    """Run ``function`` on each case, each under the time limit and the hand-off watch.
+
+    Returns ``(outcomes, warned, printed, stop)``: plain data or error text per case, NumPy's
+    RuntimeWarnings, what the function printed, and ``stop``, the ⏳/❌ verdict that ended
+    the run early (a stub, or a hand-off to the course's own implementation), else ``None``.
+    """
     time_limit = spec.time_limit if time_limit is None else time_limit
     watch = _HandOffWatch(spec)
-    results, warned, printed = [], set(), []
-    for case in spec.visible_cases():
+    outcomes, warned, printed = [], set(), []
+    for case in cases:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             with watch:
@@ -109,12 +152,12 @@ def report(exercise_id: str, function, time_limit: float | None = None) -> str:
         warned |= {str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}
         printed.append(outcome.output)
         if isinstance(outcome.error, NotImplementedError):
-            return _not_finished(exercise_id, outcome.error)
+            return outcomes, warned, printed, _not_finished(spec.id, outcome.error)
         if watch.seen is not None:
-            return _with_printed(f"❌ {exercise_id}: "
-                                 + _feedback.called_reference(f"`{watch.seen}`"), printed)
-        results.append(spec.evaluate(case, _as_outcome(outcome, time_limit)))
-    return _with_printed(_feedback.check_verdict(spec, results, warned), printed)
+            return outcomes, warned, printed, (
+                f"❌ {spec.id}: " + _feedback.called_reference(f"`{watch.seen}`"))
+        outcomes.append(_as_outcome(outcome, time_limit))
+    return outcomes, warned, printed, None
 
 
 def _as_outcome(outcome, time_limit):

@@ -180,3 +180,52 @@ def test_build_lessons_execute_runs_the_solutions_first(tmp_path):
     assert executed.cells[3].outputs[0]["text"].startswith("✅ sigmoid")
     lesson = nbformat.read(str(lessons / "01_a.ipynb"), as_version=4)
     assert all(c.get("outputs", []) == [] for c in lesson.cells)
+
+
+# -- nbgrader's hidden tests ---------------------------------------------------------------------
+HIDDEN = '### BEGIN HIDDEN TESTS\ncheck.hidden_tests("sigmoid")\n### END HIDDEN TESTS\n'
+
+
+@pytest.mark.parametrize("source, message", [
+    ("### BEGIN HIDDEN TESTS\nx = 1\n", "line 1 has no matching"),
+    ("x = 1\n### END HIDDEN TESTS\n", "line 2 has no"),
+    ("### BEGIN HIDDEN TESTS\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS\n",
+     "line 2 is inside the region opened on line 1"),
+])
+def test_broken_hidden_test_markers_are_refused(source, message):
+    with pytest.raises(AuthoringError, match=message):
+        authoring.strip_hidden_tests(source, "cell 3")
+
+
+def test_hidden_tests_leave_the_lesson_and_only_grade_cells_may_have_them():
+    solution = authoring.add_hidden_tests(json.loads(nbformat.writes(
+        _notebooks.solution_notebook())))
+    checks = [c for c in solution["cells"] if "check.exercise" in "".join(c["source"])]
+    assert checks and all("".join(c["source"]).startswith("### BEGIN HIDDEN TESTS\n"
+                                                          "check.hidden_tests(")
+                          for c in checks)
+    lesson = make_lesson(solution)
+    assert "HIDDEN" not in json.dumps(lesson) and "hidden_tests" not in json.dumps(lesson)
+    without = make_lesson(json.loads(nbformat.writes(_notebooks.solution_notebook())))
+    assert authoring.notebook_text(lesson) == authoring.notebook_text(without)
+
+    solution["cells"][0]["source"] = HIDDEN + "x = 1"          # not a grade cell
+    with pytest.raises(AuthoringError, match="cell 0: hidden tests belong in a grade cell"):
+        make_lesson(solution)
+
+
+def test_adding_hidden_tests_is_idempotent_and_rewrites_only_what_lacks_them(tmp_path, capsys):
+    solutions, lessons = tmp_path / "solutions", tmp_path / "lessons"
+    solutions.mkdir()
+    (solutions / "01.ipynb").write_text(nbformat.writes(_notebooks.solution_notebook()))
+    assert run_cli("build-lessons", "--solutions", solutions, "--lessons", lessons,
+                   "--add-hidden-tests") == 0
+    once = (solutions / "01.ipynb").read_text()
+    assert once.count("BEGIN HIDDEN TESTS") == 2
+    assert "Added hidden tests to 1 solution(s): 01.ipynb" in capsys.readouterr().out
+    assert run_cli("build-lessons", "--solutions", solutions, "--lessons", lessons,
+                   "--add-hidden-tests") == 0
+    assert (solutions / "01.ipynb").read_text() == once
+    assert "Added hidden tests to 0 solution(s)." in capsys.readouterr().out
+    assert run_cli("build-lessons", "--solutions", solutions, "--lessons", lessons,
+                   "--check") == 0

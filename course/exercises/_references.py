@@ -48,8 +48,8 @@ import course
 
 #: Packages and modules of ``course`` that are tools (teaching, grading, data, plots), not
 #: implementations of anything an exercise asks for; everything else is walked.
-TOOLS = frozenset({"authoring", "check", "cli", "data", "exercises", "grading", "plots",
-                   "quiet", "widgets"})
+TOOLS = frozenset({"authoring", "check", "cli", "data", "exercises", "grading",
+                   "nbgrader_cells", "plots", "quiet", "widgets"})
 
 
 def mathematics_modules(package=course) -> list:

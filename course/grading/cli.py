@@ -6,7 +6,9 @@ grades each submission in its own kernel, ``--jobs`` at a time, and writes into 
 * ``<stem>.json`` per submission (scores, feedback, errors),
 * ``grades.csv``, one row per submission and one column per exercise,
 * with ``--format gradescope`` also ``<stem>.results.json`` per submission (and
-  ``results.json`` when a single notebook was graded), in Gradescope's format.
+  ``results.json`` when a single notebook was graded), in Gradescope's format;
+* with ``--feedback DIR``, ``<stem>.md`` and ``<stem>.html`` per submission in ``DIR``: the
+  feedback to hand back to the student (:mod:`course.grading.feedback_files`).
 
 It exits with 0 whenever it graded what it was given, however badly the students did, and
 with 2 for usage errors (a path that does not exist, no notebooks found).
@@ -20,7 +22,7 @@ import multiprocessing
 import sys
 from pathlib import Path
 
-from course.grading import reports, sandbox
+from course.grading import feedback_files, reports, sandbox
 from course.grading.limits import REFERENCE_FACTOR, Limits
 
 DEFAULTS = Limits()
@@ -29,6 +31,7 @@ GRADE_EXAMPLE = f"""\
 Example:
   course grade submissions/ --out grades/ --jobs 2
   course grade ada.ipynb bob.ipynb --out grades/ --timeout 120 --format gradescope
+  course grade submissions/ --out grades/ --feedback feedback/   (files to hand back)
 
 Time limits (the defaults grade a function that never returns in well under a minute):
   a test of an exercise may take --case-timeout seconds, or {REFERENCE_FACTOR} times what the
@@ -125,8 +128,11 @@ def _not_graded(path: Path, why: str) -> dict:
 
 def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
               output_format: str = "json", echo=print,
-              confinement: sandbox.Confinement | None = None) -> list[dict]:
+              confinement: sandbox.Confinement | None = None,
+              feedback: Path | None = None) -> list[dict]:
     """Grade ``paths`` into ``out`` and return the reports in the order of ``paths``.
+
+    With ``feedback``, each submission's feedback files go there too.
 
     Every kernel runs inside ``confinement`` (default: the strongest sandbox available,
     hiding the submissions' folders and ``out`` from it).
@@ -151,6 +157,8 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
         reports.write_json(report, out / f"{names[index]}.json")
         if output_format == "gradescope":
             reports.write_gradescope(report, out / f"{names[index]}.results.json")
+        if feedback is not None:
+            feedback_files.write_feedback(report, feedback, names[index])
         line = reports.progress_line(len(results), len(paths), report)
         echo(line.replace("]", "] regraded alone:", 1) if again else line)
 
@@ -221,7 +229,8 @@ def run_grade(args) -> int:
           f"({args.jobs} at a time) into {args.out}/")
     print(confinement.describe())
     graded = grade_all(paths, Path(args.out), run_limits, args.jobs, args.format,
-                       confinement=confinement)
+                       confinement=confinement,
+                       feedback=Path(args.feedback) if args.feedback else None)
     print()
     print(reports.summary_table(graded))
     print(confinement.describe())
@@ -281,6 +290,9 @@ def add_grade_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=_positive(int), default=1, metavar="N",
                         help="submissions graded in parallel (default: 1)")
     add_limit_arguments(parser)
+    parser.add_argument("--feedback", metavar="DIR", default=None,
+                        help="also write each student's feedback there, as <name>.md and "
+                             "<name>.html (score per exercise, mistakes and hints)")
     parser.add_argument("--format", choices=("json", "csv", "gradescope"), default="json",
                         help="json: reports and grades.csv (always written); csv: also print "
                              "the CSV; gradescope: also write Gradescope results.json files")

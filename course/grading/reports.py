@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 
 from course.exercises import all_exercises
+from course.grading import feedback_files
 
 #: Gradescope's allowed values for ``visibility``.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -63,7 +64,11 @@ def write_gradebook(reports: list[dict], path: Path) -> None:
 
 
 def gradescope_results(report: dict, visibility: str = "visible") -> dict:
-    """The report in Gradescope's ``results.json`` format (one test per exercise)."""
+    """The report in Gradescope's ``results.json`` format (one test per exercise).
+
+    Its ``output`` is the student's feedback file (:mod:`course.grading.feedback_files`), in
+    Markdown, and each test's ``output`` that exercise's feedback: the same text.
+    """
     tests = [{"name": entry["id"], "score": entry["score"], "max_score": entry["max_score"],
               "status": "passed" if entry["status"] == "passed" else "failed",
               "output": entry["feedback"], "visibility": visibility}
@@ -72,19 +77,9 @@ def gradescope_results(report: dict, visibility: str = "visible") -> dict:
         tests = [{"name": "submission", "score": 0.0, "max_score": report["max_score"],
                   "status": "failed", "output": report.get("error") or "", "visibility":
                   visibility}]
-    lines = [f"Score: {_points(report['score'])} of {_points(report['max_score'])}."]
-    if report.get("error"):
-        lines.append(report["error"])
-    if report.get("kernel_problem"):
-        lines.append(f"Your notebook stopped early: {report['kernel_problem']}.")
-    if report.get("notebook_errors"):
-        lines.append("Cells that raised an error while your notebook ran:")
-        lines += [f"  {line}" for line in report["notebook_errors"][:10]]
     sandbox = report.get("sandbox") or {}
-    if sandbox:
-        lines.append(f"Your notebook ran in a sandbox: {sandbox['kind']}.")
     return {"score": report["score"], "execution_time": round(report.get("seconds", 0.0), 2),
-            "output": "\n".join(lines), "visibility": visibility,
+            "output": feedback_files.markdown(report), "visibility": visibility,
             "stdout_visibility": "hidden", "tests": tests, "extra_data": {"sandbox": sandbox}}
 
 

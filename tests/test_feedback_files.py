@@ -1,0 +1,116 @@
+"""Tests of course.grading.feedback_files: the files a student gets back from `course grade`."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from course import exercises
+from course.cli import main
+from course.grading import reports
+from course.grading.feedback_files import html, markdown, write_feedback
+from course.grading.grader import grade_submission
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def report_of(**changes) -> dict:
+    report = {
+        "submission": "ada <3>.ipynb", "lesson": "01_logistic_regression_numpy",
+        "score": 5.0, "max_score": 11.0, "error": None, "kernel_problem": None,
+        "notebook_errors": ["code cell 4: NameError: name 'X' is not defined"],
+        "limits": {"cell_seconds": 20, "cells_seconds": 30, "case_seconds": 5,
+                   "total_seconds": 600, "memory_mb": 2048},
+        "sandbox": {"kind": "bubblewrap"},
+        "exercises": [
+            {"id": "sigmoid", "score": 2.0, "max_score": 2.0, "status": "passed",
+             "feedback": "sigmoid: all 4 tests passed.", "case_seconds": 5.0},
+            {"id": "compute_cost", "score": 0.0, "max_score": 3.0, "status": "not_attempted",
+             "feedback": "compute_cost: not attempted (the function still raises "
+                         "NotImplementedError).", "case_seconds": 5.0},
+            {"id": "compute_gradient", "score": 3.0, "max_score": 3.0, "status": "passed",
+             "feedback": "compute_gradient: all 6 tests passed.", "case_seconds": 5.0},
+            {"id": "gradient_descent", "score": 0.0, "max_score": 3.0, "status": "timeout",
+             "feedback": "gradient_descent: 0 of 3 points. Not graded: your function did not "
+                         "finish a test within its time limit of 12.5 s.",
+             "case_seconds": 12.5}]}
+    report.update(changes)
+    return report
+
+
+def test_every_exercise_its_points_what_to_fix_what_passed_errors_and_limits():
+    text = markdown(report_of())
+    assert "**Score: 5 of 11 points.**" in text
+    assert "| compute_cost | 0 of 3 | ⏳ not attempted |" in text
+    assert "| gradient_descent | 0 of 3 | ⏱ time limit |" in text
+    fix, passed = text.split("## What to fix")[1].split("## What passed")
+    assert "### compute_cost: 0 of 3 points\n\n- Not attempted (the function" in fix
+    assert ("### gradient_descent: 0 of 3 points\n\n- Not graded: your function did not "
+            "finish a test within its time limit of 12.5 s.") in fix
+    assert "sigmoid" not in fix and "- sigmoid: all 4 tests passed." in passed
+    assert "- code cell 4: NameError: name 'X' is not defined" in text
+    assert "Stopped at the time limit: gradient_descent." in text
+    assert "each test of an exercise 5 to 12.5 s, each cell 20 s, the whole notebook 600 s" \
+        in text
+    assert "Your notebook ran in a sandbox: bubblewrap." in text
+
+
+def test_a_submission_that_could_not_be_graded_says_why_once():
+    error = "Not graded: the file is not a Jupyter notebook (it is not valid JSON)."
+    text = markdown(report_of(error=error, score=0.0, exercises=[], lesson=None, limits=None,
+                              notebook_errors=[]))
+    assert text.count(error) == 1 and "What to fix" not in text and "|" not in text
+
+
+def test_the_html_page_is_self_contained_and_escapes_everything():
+    page = html(report_of(notebook_errors=["code cell 2: <script>alert(1)</script>"]))
+    assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert not re.search(r"(src|href)\s*=|https?://|<link|@import", page)
+    assert "<title>Feedback on ada &lt;3&gt;.ipynb</title>" in page
+    assert "<strong>Score: 5 of 11 points.</strong>" in page
+    assert "<td>compute_cost</td><td>0 of 3</td><td>⏳ not attempted</td>" in page
+
+
+def test_gradescope_carries_the_same_text():
+    report = report_of()
+    results = reports.gradescope_results(report)
+    assert results["output"] == markdown(report)
+    assert [t["output"] for t in results["tests"]] == [e["feedback"] for e in report["exercises"]]
+
+
+def test_course_grade_writes_both_files_per_submission(tmp_path):
+    status = main(["grade", str(CORPUS / "corrupt.ipynb"), str(CORPUS / "empty.ipynb"),
+                   "--out", str(tmp_path / "out"), "--feedback", str(tmp_path / "feedback")])
+    assert status == 0
+    names = sorted(p.name for p in (tmp_path / "feedback").iterdir())
+    assert names == ["corrupt.html", "corrupt.md", "empty.html", "empty.md"]
+    assert "not a Jupyter notebook" in (tmp_path / "feedback" / "corrupt.md").read_text()
+
+
+def hidden_numbers(lesson: str, seed: int) -> set:
+    """Every hidden input and expected value of the lesson's grading with ``seed``, as text."""
+    rng = np.random.default_rng(seed)
+    texts = set()
+    for exercise in exercises.for_lesson(lesson):
+        for args in exercise.grading_cases(rng):
+            values = [np.asarray(v, dtype=float).ravel() for v in args.values()
+                      if not isinstance(v, str)]
+            values += [np.asarray(v, dtype=float).ravel()
+                       for v in exercise.expected(args).values()
+                       if np.asarray(v).dtype.kind in "fiu"]
+            for value in np.concatenate(values):
+                if abs(value - round(value)) > 1e-3:          # integers appear as counts
+                    texts |= {f"{value:.4f}", f"{value:.3f}", repr(float(value))}
+    return texts
+
+
+def test_feedback_of_a_real_grading_never_shows_hidden_inputs_or_expected_values(tmp_path):
+    seed = 20240611
+    report = grade_submission(CORPUS / "mistake_cost_no_1_over_m.ipynb", seed=seed)
+    assert report["score"] == 8.5 and "Looks like a missing 1/m" in markdown(report)
+    md, page = write_feedback(report, tmp_path, "student")
+    text = md.read_text() + page.read_text()
+    leaked = sorted(number for number in hidden_numbers(report["lesson"], seed)
+                    if number in text)
+    assert leaked == []
