@@ -30,6 +30,8 @@ from course._validation import as_count, as_float_array, as_generator, check_not
 
 MAX_UNITS = 100_000
 """More neurons than this in one layer (or inputs to it) would not fit in memory."""
+MAX_WEIGHTS = 100_000_000
+"""The most weights one layer may have, n_in * units (800 MB in float64)."""
 
 
 class Input:
@@ -74,6 +76,10 @@ class Dense:
         seed: an int or None).
         """
         n_in = as_count(n_in, "n_in", maximum=MAX_UNITS)
+        if n_in * self.units > MAX_WEIGHTS:
+            raise ValueError(f"`n_in` must be small enough for n_in * units weights to fit in "
+                             f"memory (at most {MAX_WEIGHTS:,}); got {n_in} inputs for "
+                             f"{self.units} units.")
         self._build(n_in, as_generator(rng, "rng"))
 
     def _build(self, n_in: int, rng: np.random.Generator) -> None:

@@ -25,8 +25,8 @@ import numpy as np
 
 from course._validation import (as_count, as_float_array, as_real_number, check_binary,
                                 check_not_empty, check_shape)
-from course.activations import _sigmoid as stable_sigmoid  # trusts its input; no checks
-from course.losses import _bce_from_logits as bce_from_logits  # from z, overflow-free; trusts
+from course.activations import _sigmoid  # trusts its input; no checks
+from course.losses import _bce_from_logits  # the loss from z, overflow-free; trusts its input
 from course.losses import _mean  # a mean that survives entries near 1e308
 
 MAX_ITERATIONS = 1_000_000
@@ -103,7 +103,7 @@ def sigmoid(z):
     0.75
     """
     array = as_float_array(z, "z", allow_infinity=True)
-    result = stable_sigmoid(array)
+    result = _sigmoid(array)
     return float(result) if result.ndim == 0 else result
 
 
@@ -123,7 +123,7 @@ def predict_proba(X, w, b):
     """
     X = _check_X(X)
     w, b = _check_parameters(X, w, b)
-    return stable_sigmoid(_logits(X, w, b))   # (m,)
+    return _sigmoid(_logits(X, w, b))   # (m,)
 
 
 def predict(X, w, b, threshold=0.5):
@@ -148,7 +148,7 @@ def predict(X, w, b, threshold=0.5):
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"`threshold` must be a probability between 0 and 1; "
                          f"got {threshold}.")
-    return (stable_sigmoid(_logits(X, w, b)) >= threshold).astype(int)
+    return (_sigmoid(_logits(X, w, b)) >= threshold).astype(int)
 
 
 # ---------------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def compute_cost(X, y, w, b):
     X, y = _check_data(X, y)
     w, b = _check_parameters(X, w, b)
     z = _logits(X, w, b)                        # (m,)
-    return _mean(bce_from_logits(y, z))
+    return _mean(_bce_from_logits(y, z))
 
 
 # ---------------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def compute_cost(X, y, w, b):
 
 def _gradient(X, y, w, b):
     """dJ/dw and dJ/db (internal: trusts its inputs)."""
-    error = stable_sigmoid(X @ w + b) - y       # (m,)  f(x_i) - y_i
+    error = _sigmoid(X @ w + b) - y       # (m,)  f(x_i) - y_i
     dj_dw = X.T @ error / X.shape[0]            # (n,)
     dj_db = float(np.mean(error))
     return dj_dw, dj_db
@@ -306,12 +306,12 @@ def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
     costs = np.empty(num_iters + 1)
     ws = np.empty((num_iters + 1, X.shape[1]))  # (num_iters + 1, n)
     bs = np.empty(num_iters + 1)
-    costs[0], ws[0], bs[0] = _mean(bce_from_logits(y, X @ w + b)), w, b
+    costs[0], ws[0], bs[0] = _mean(_bce_from_logits(y, X @ w + b)), w, b
     for i in range(1, num_iters + 1):
         dj_dw, dj_db = _gradient(X, y, w, b)
         w = w - alpha * dj_dw
         b = b - alpha * dj_db
-        costs[i], ws[i], bs[i] = _mean(bce_from_logits(y, X @ w + b)), w, b
+        costs[i], ws[i], bs[i] = _mean(_bce_from_logits(y, X @ w + b)), w, b
     return w, float(b), {"cost": costs, "w": ws, "b": bs}
 
 
@@ -339,7 +339,7 @@ def compute_cost_loop(X, y, w, b):
     total = 0.0
     for i in range(m):
         z = np.dot(w, X[i]) + b
-        f_x = stable_sigmoid(z)
+        f_x = _sigmoid(z)
         loss = -y[i] * np.log(f_x) - (1 - y[i]) * np.log(1 - f_x)
         total += loss
     return float(total / m)
@@ -363,7 +363,7 @@ def compute_gradient_loop(X, y, w, b):
     dj_db = 0.0
     for i in range(m):
         z = np.dot(w, X[i]) + b
-        err = stable_sigmoid(z) - y[i]                # f_x - y
+        err = _sigmoid(z) - y[i]                # f_x - y
         for j in range(n):
             dj_dw[j] += err * X[i, j]
         dj_db += err

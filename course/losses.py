@@ -42,7 +42,7 @@ from __future__ import annotations
 import numpy as np
 
 from course._validation import as_flag, as_float_array, check_binary, check_shape
-from course.activations import _sigmoid as sigmoid   # trusts its input; no checks
+from course.activations import _sigmoid  # trusts its input; no checks
 
 EPSILON = 1e-7
 """Keras' ``backend.epsilon()``: probabilities are clipped to [EPSILON, 1 - EPSILON]."""
@@ -198,7 +198,7 @@ class BinaryCrossentropy:
         """
         n = y_true.size
         if self.from_logits:
-            return (sigmoid(y_pred) - y_true) / n
+            return (_sigmoid(y_pred) - y_true) / n
         inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
         p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         return np.where(inside, (-y_true / p + (1.0 - y_true) / (1.0 - p)) / n, 0.0)

@@ -40,7 +40,7 @@ from course._validation import (_describe, as_count, as_flag, as_float_array, as
                                 check_binary, check_not_empty, check_shape)
 from course.layers import Dense, Input
 from course.losses import BinaryCrossentropy, MeanSquaredError
-from course.losses import _bce_from_logits as bce_from_logits  # trusts its input
+from course.losses import _bce_from_logits  # trusts its input
 from course.losses import _mean  # a mean that survives entries near 1e308
 from course.optimizers import SGD, RMSprop, get as get_optimizer
 
@@ -192,7 +192,7 @@ class Sequential:
 
     def _loss(self, cache: dict, y: np.ndarray) -> float:
         if self._uses_logits():
-            return _mean(bce_from_logits(y, cache["z"][-1]))
+            return _mean(_bce_from_logits(y, cache["z"][-1]))
         return _mean(self.loss._per_entry(y, cache["a"][-1]))
 
     def _backward(self, cache: dict, y: np.ndarray) -> dict:

@@ -19,6 +19,10 @@ CLASS_STYLE = {
     1: {"color": "#D55E00", "marker": "^", "label": "y = 1"},
 }
 MISTAKE_COLOR = "#D55E00"
+MAX_DRAWN = 1e300
+"""Coordinates beyond +-1e300 are refused: matplotlib's ticks and limits overflow near 1e308."""
+MAX_CURVE = 1e100
+"""A cost or loss beyond 1e100 is a diverged run; a curve leaves it out, as it does infinity."""
 LINE_STYLES = ["-", "--", ":", "-."]
 LINE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
@@ -40,6 +44,23 @@ def _finish(fig, made_here: bool):
         fig.tight_layout()
         plt.close(fig)
     return fig
+
+
+def _check_drawable(array: np.ndarray, name: str) -> np.ndarray:
+    """Raise ``ValueError`` unless every finite entry lies within +-MAX_DRAWN; return it."""
+    too_big = np.abs(array) > MAX_DRAWN
+    if too_big.any():
+        index = tuple(int(i) for i in np.argwhere(too_big)[0])
+        raise ValueError(f"`{name}` must hold values between -{MAX_DRAWN:g} and {MAX_DRAWN:g} "
+                         f"to be drawn; got {array[index]:g} at index {index}.")
+    return array
+
+
+def _drawn_values(values: np.ndarray) -> np.ndarray:
+    """A curve's values as drawn: NaN (a gap in the line) where a diverged run went beyond
+    +-MAX_CURVE or to infinity or NaN."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(values) <= MAX_CURVE, values, np.nan)
 
 
 def _title(title, default: str) -> str:
@@ -74,6 +95,7 @@ def _images_and_labels(X, y, n_features: int, what: str):
     """
     X = as_float_array(X, "X", ndim=2, shape_hint=f"(m, {n_features})")
     check_not_empty(X, "X")
+    _check_drawable(X, "X")
     if X.shape[1] != n_features:
         raise ValueError(f"`X` must have shape (m, {n_features}) {what}; got shape {X.shape}.")
     labels = _as_labels(y, "y")

@@ -6,8 +6,8 @@ import numpy as np
 
 from course._validation import as_float_array, as_real_number
 from course.logistic import sigmoid
-from course.plots._base import (CLASS_STYLE, LINE_COLORS, _finish, _images_and_labels,
-                                _new_axes, _title)
+from course.plots._base import (CLASS_STYLE, LINE_COLORS, _check_drawable, _finish,
+                                _images_and_labels, _new_axes, _title)
 
 
 def plot_sigmoid(ax=None):
@@ -99,7 +99,9 @@ def plot_decision_boundary(X, y, w, b, title=None, ax=None):
     w = as_float_array(w, "w", ndim=1, shape_hint="(2,)")
     if w.shape != (2,):
         raise ValueError(f"`w` must have shape (2,) to match the 2 columns of X; got {w.shape}.")
+    _check_drawable(w, "w")
     b = as_real_number(b, "b")
+    _check_drawable(np.array(b), "b")
     title = _title(title, "Decision boundary")
 
     fig, ax, made_here = _new_axes(ax)

@@ -8,6 +8,7 @@ import numpy as np
 from course._validation import (_describe, as_float_array, as_real_number, check_binary,
                                 check_not_empty)
 from course.logistic import compute_cost, predict_proba
+from course.plots._base import MAX_DRAWN, _check_drawable
 
 MAX_GRID = 1000
 """At most this many values of w (and of b) in a grid: a million costs already take a while."""
@@ -19,6 +20,7 @@ def _check_one_feature_data(X, y):
     check_not_empty(X, "X")
     if X.shape[1] != 1:
         raise ValueError(f"`X` must have shape (m, 1), one feature; got shape {X.shape}.")
+    _check_drawable(X, "X")
     y = as_float_array(y, "y", ndim=1, shape_hint="(m,)")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"`y` must have one label per row of X ({X.shape[0]}); got {y.shape[0]}.")
@@ -30,6 +32,7 @@ def _check_grid(values, name: str) -> np.ndarray:
     """The values of one grid axis: a 1-D array of 1 to MAX_GRID finite numbers."""
     values = as_float_array(values, name, ndim=1, shape_hint="(k,)")
     check_not_empty(values, name, "value")
+    _check_drawable(values, name)
     if values.size > MAX_GRID:
         raise ValueError(f"`{name}` must hold at most {MAX_GRID} values; got {values.size}.")
     return values
@@ -44,6 +47,9 @@ def _check_range(window, name: str) -> tuple[float, float]:
     high = as_real_number(window[1], f"{name}[1]")
     if not low < high:
         raise ValueError(f"`{name}` must have low < high; got ({low:g}, {high:g}).")
+    if max(abs(low), abs(high)) > MAX_DRAWN:
+        raise ValueError(f"`{name}` must lie between -{MAX_DRAWN:g} and {MAX_DRAWN:g} to be "
+                         f"drawn; got ({low:g}, {high:g}).")
     return low, high
 
 

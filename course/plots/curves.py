@@ -6,13 +6,15 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from course._validation import as_float_array, check_not_empty
-from course.plots._base import LINE_COLORS, LINE_STYLES, _finish, _log_y, _new_axes, _title
+from course.plots._base import (LINE_COLORS, LINE_STYLES, _check_drawable, _drawn_values,
+                                _finish, _log_y, _new_axes, _title)
 
 
 def plot_cost_history(costs, title=None, log_y=False, ax=None):
     """Draw the cost J after each step of gradient descent (entry 0 is before any step).
 
-    Non-finite costs (a diverged run) are left out of the line rather than breaking it.
+    Non-finite costs, and costs beyond 1e100 (a diverged run), are left out of the line
+    rather than breaking it.
 
     >>> fig = plot_cost_history([0.69, 0.5, 0.4, 0.35])
     >>> fig.axes[0].get_xlabel(), len(fig.axes[0].lines)
@@ -24,7 +26,7 @@ def plot_cost_history(costs, title=None, log_y=False, ax=None):
     title = _title(title, "Cost during gradient descent")
     log_y = _log_y(log_y)
     fig, ax, made_here = _new_axes(ax)
-    shown = np.where(np.isfinite(costs), costs, np.nan)
+    shown = _drawn_values(costs)
     ax.plot(np.arange(costs.shape[0]), shown, color=LINE_COLORS[0], lw=2)
     if log_y and np.nanmin(shown, initial=np.inf) > 0:
         ax.set_yscale("log")
@@ -38,7 +40,8 @@ def plot_loss_curves(curves, title=None, log_y=False, ax=None):
     """Draw several loss curves on one axis, e.g. ``{"NumPy": loss_a, "Keras": loss_b}``.
 
     Each curve gets its own colour *and* line style, so two curves that agree exactly are
-    both still visible (the dashed one on top of the solid one).
+    both still visible (the dashed one on top of the solid one). As in
+    ``plot_cost_history``, non-finite values and values beyond 1e100 are left out.
 
     >>> fig = plot_loss_curves({"α = 0.1": [0.7, 0.5, 0.4], "α = 1": [0.7, 0.3, 0.2]})
     >>> len(fig.axes[0].lines), fig.axes[0].get_legend_handles_labels()[1]
@@ -59,7 +62,7 @@ def plot_loss_curves(curves, title=None, log_y=False, ax=None):
     log_y = _log_y(log_y)
     fig, ax, made_here = _new_axes(ax)
     for i, (name, values) in enumerate(checked.items()):
-        shown = np.where(np.isfinite(values), values, np.nan)
+        shown = _drawn_values(values)
         ax.plot(np.arange(values.shape[0]), shown, color=LINE_COLORS[i % len(LINE_COLORS)],
                 ls=LINE_STYLES[i % len(LINE_STYLES)], lw=2.5 if i == 0 else 1.8, label=str(name))
     if log_y:
@@ -85,6 +88,7 @@ def plot_regression_fit(X, y, y_pred, title=None, ax=None):
     check_not_empty(X, "X")
     if X.shape[1] != 1:
         raise ValueError(f"`X` must have shape (m, 1), one feature; got shape {X.shape}.")
+    _check_drawable(X, "X")
     columns = {}
     for name, values in (("y", y), ("y_pred", y_pred)):
         values = as_float_array(values, name)
@@ -94,7 +98,7 @@ def plot_regression_fit(X, y, y_pred, title=None, ax=None):
         if values.shape[0] != X.shape[0]:
             raise ValueError(f"`{name}` must have one value per row of X ({X.shape[0]}); "
                              f"got {values.shape[0]}.")
-        columns[name] = values.reshape(-1)
+        columns[name] = _check_drawable(values, name).reshape(-1)
     y, y_pred = columns["y"], columns["y_pred"]
     title = _title(title, "Regression fit")
     fig, ax, made_here = _new_axes(ax)

@@ -14,6 +14,7 @@ from course._validation import (_describe, as_count, as_float_array, as_real_num
                                 check_binary, check_not_empty)
 from course.data import make_blobs
 from course.logistic import gradient_descent, predict
+from course.plots._base import MAX_DRAWN, _check_drawable
 from course.widgets._base import (_alpha_slider, _count_slider, _Explorer, _rises,
                                   _write_message, divergence_message)
 
@@ -62,7 +63,7 @@ class LogisticRegressionExplorer(_Explorer):
         fig, (cost_ax, data_ax) = self._empty_axes(9.5, 3.6, columns=2)
         plots.plot_cost_history(self.costs, ax=cost_ax,
                                 title=f"Cost J, α = {alpha:.3g}", log_y=False)
-        if np.all(np.isfinite(w)) and np.isfinite(b):
+        if np.all(np.abs(w) <= MAX_DRAWN) and abs(b) <= MAX_DRAWN:   # finite, drawable
             plots.plot_decision_boundary(self.X, self.y, w, b, ax=data_ax,
                                          title=f"Boundary after {num_iters} iterations")
         else:
@@ -92,6 +93,7 @@ def _check_logistic_data(X, y):
         X, y = make_blobs()
     X = as_float_array(X, "X", ndim=2, shape_hint="(m, 2)")
     check_not_empty(X, "X")
+    _check_drawable(X, "X")
     if X.shape[1] != 2:
         raise ValueError(f"`X` must have shape (m, 2) so it can be drawn; got shape {X.shape}.")
     y = as_float_array(y, "y", ndim=1, shape_hint="(m,)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from course import nn, plots
-from course._validation import (as_count, as_float_array, as_generator, as_real_number,
+from course._validation import (_describe, as_count, as_float_array, as_generator, as_real_number,
                                 check_binary, check_not_empty)
 from course.data import load_digits01
 from course.losses import BinaryCrossentropy
@@ -105,15 +105,22 @@ def network_explorer(data=None, *, alpha=1.0, epochs=100, seed=0):
     return NetworkExplorer(data, alpha, epochs, seed)
 
 
+def _pair(value, name: str, what: str):
+    """``value`` as a tuple or list of two items, or an error naming ``name``."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"`{name}` must be {what}; got {_describe(value)}.")
+    if len(value) != 2:
+        raise ValueError(f"`{name}` must be {what}; got {len(value)} items.")
+    return value
+
+
 def _check_data(data):
     """((X_train, y_train), (X_test, y_test)) checked, or the digits when ``data`` is None."""
     if data is None:
         data = load_digits01()
-    try:
-        (X_train, y_train), (X_test, y_test) = data
-    except (TypeError, ValueError):
-        raise ValueError("`data` must be ((X_train, y_train), (X_test, y_test)); "
-                         f"got {type(data).__name__}.") from None
+    train, test = _pair(data, "data", "((X_train, y_train), (X_test, y_test))")
+    X_train, y_train = _pair(train, "data[0]", "a pair (X_train, y_train)")
+    X_test, y_test = _pair(test, "data[1]", "a pair (X_test, y_test)")
     arrays = []
     for X_name, y_name, X, y in (("X_train", "y_train", X_train, y_train),
                                  ("X_test", "y_test", X_test, y_test)):
