@@ -12,7 +12,9 @@ It reports
    (validation, hidden cases, the same execution plus the harness cells, evaluation), and
    their ratio — the target is at most 1.3;
 2. the wall time of ``course grade`` over ``--class-size`` submissions with ``--jobs``
-   workers (copies of a few corpus notebooks, so the mix has right and wrong answers).
+   workers (copies of a few corpus notebooks, so the mix has right and wrong answers);
+3. the wall time of grading, with the default limits, lesson 01 answered with the solution
+   except for a ``compute_gradient`` that never returns — the target is at most 60 s.
 
 Numbers depend on the machine and its load; run it on an idle machine.
 """
@@ -24,6 +26,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -38,6 +41,8 @@ from course.grading.grader import grade_submission  # noqa: E402
 from course.grading.runner import Limits, kernel_environment  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
+sys.path.insert(0, str(CORPUS))
+import make_corpus  # noqa: E402  (the corpus' notebook builders)
 CLASS_MIX = ["correct.ipynb", "mistake_sigmoid_sign.ipynb", "mistake_cost_no_1_over_m.ipynb",
              "untouched.ipynb", "self_contained.ipynb"]
 
@@ -79,6 +84,19 @@ def class_wall_seconds(size: int, jobs: int) -> float:
         return time.perf_counter() - started
 
 
+def hung_function_seconds() -> tuple[float, dict]:
+    """Wall time and report of grading, with the default limits, lesson 01 answered with the
+    solution except for a ``compute_gradient`` that never returns."""
+    bodies = {**make_corpus.solution_bodies(make_corpus.L01),
+              "compute_gradient": "while True:\n    pass"}
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "hung.ipynb"
+        nbformat.write(nbformat.from_dict(make_corpus.filled(make_corpus.L01, bodies)), path)
+        started = time.perf_counter()
+        report = grade_submission(path, Limits())
+        return time.perf_counter() - started, report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebook", type=Path, default=CORPUS / "correct.ipynb")
@@ -102,6 +120,10 @@ def main() -> None:
     wall = class_wall_seconds(args.class_size, args.jobs)
     print(f"{args.class_size} submissions with --jobs {args.jobs}: {wall:6.1f} s wall "
           f"({wall / args.class_size:.2f} s per submission)")
+    hung, report = hung_function_seconds()
+    scores = ", ".join(f"{e['id']} {e['score']:g} ({e['status']})" for e in report["exercises"])
+    print(f"compute_gradient never returns, default limits: {hung:6.1f} s wall "
+          f"(target <= 60): {scores}")
 
 
 if __name__ == "__main__":

@@ -111,28 +111,6 @@ def compare(expected: np.ndarray, received, rtol: float = 1e-6, atol: float = 1e
     return "different values"
 
 
-def encode_args(args: dict) -> dict:
-    """Arguments as a dict of NumPy arrays (0-d arrays for numbers and text), for ``.npz``."""
-    return {name: np.asarray(value) for name, value in args.items()}
-
-
-def decode_args(arrays: dict) -> dict:
-    """Undo ``encode_args``: 0-d arrays become Python floats, ints and strings again.
-
-    >>> decode_args(encode_args({"b": 1.5, "n": 3, "g": "relu"}))
-    {'b': 1.5, 'n': 3, 'g': 'relu'}
-    """
-    args = {}
-    for name, value in arrays.items():
-        value = np.asarray(value)
-        if value.ndim == 0:
-            args[name] = {"U": str, "i": int, "u": int, "b": bool}.get(value.dtype.kind,
-                                                                     float)(value.item())
-        else:
-            args[name] = np.array(value, dtype=np.float64)
-    return args
-
-
 def describe(value: np.ndarray, digits: int = 6) -> str:
     """A compact, fixed-precision text of plain data (long arrays are shortened)."""
     value = np.asarray(value)

@@ -4,9 +4,11 @@ Instructors use it through the ``course grade`` and ``course gradescope-bundle``
 (see ``docs/instructors.md``). The pieces, one job each:
 
 - ``submission``     read and validate a notebook; find its lesson from its metadata
-- ``runner``         run it in its own Jupyter kernel with time and memory limits
-- ``limits``         the memory limit and the watchdog that enforces both limits
-- ``harness``        the small helper injected into the kernel to call the student's functions
+- ``limits``         the time and memory limits, the per-test limit, the watchdog
+- ``runner``         run it in its own Jupyter kernel: the student's cells, then one cell a test
+- ``harness``        the helper inside the kernel that calls the student's function on a test
+- ``protocol``       the only owner of what crosses the kernel boundary: cases, signed results,
+                     the ``Status`` of a test
 - ``static_checks``  spot a function that just calls the course's reference implementation
 - ``grader``         one submission from file to report, scored with ``course.exercises``
 - ``reports``        per-submission JSON, the CSV gradebook, Gradescope's results.json

@@ -21,13 +21,22 @@ import sys
 from pathlib import Path
 
 from course.grading import reports
-from course.grading.limits import DEFAULT_MEMORY_MB
-from course.grading.runner import Limits
+from course.grading.limits import REFERENCE_FACTOR, Limits
 
-GRADE_EXAMPLE = """\
+DEFAULTS = Limits()
+
+GRADE_EXAMPLE = f"""\
 Example:
   course grade submissions/ --out grades/ --jobs 2
   course grade ada.ipynb bob.ipynb --out grades/ --timeout 120 --format gradescope
+
+Time limits (the defaults grade a function that never returns in well under a minute):
+  a test of an exercise may take --case-timeout seconds, or {REFERENCE_FACTOR} times what the course's own
+  implementation takes on it if that is longer; after a test that did not finish, the
+  exercise's other tests are not run and it scores 0. Each cell of the notebook may take
+  --timeout seconds, all its cells together --cells-timeout seconds (later cells are then
+  skipped, except those that define a graded function), the whole submission
+  --total-timeout seconds.
 """
 
 BUNDLE_EXAMPLE = """\
@@ -109,9 +118,8 @@ def _graded_in_pool(indices: list[int], paths: list[Path], run_limits: Limits, j
 
 def _not_graded(path: Path, why: str) -> dict:
     """The report of a submission the grader could not finish: score 0 and the reason."""
-    return {"submission": path.name, "lesson": None, "score": 0.0, "max_score": 0.0,
-            "exercises": [], "notebook_errors": [], "seconds": 0.0, "kernel_problem": None,
-            "error": f"Not graded: {why}."}
+    from course.grading.grader import not_graded_report
+    return not_graded_report(path.name, f"{why}.")
 
 
 def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
@@ -173,8 +181,7 @@ def run_grade(args) -> int:
         print("course grade: error: no notebooks found in " + ", ".join(args.submissions),
               file=sys.stderr)
         return 2
-    run_limits = Limits(cell_seconds=args.timeout, total_seconds=args.total_timeout,
-                        memory_mb=args.memory_mb)
+    run_limits = limits_from(args)
     print(f"Grading {len(paths)} submission{'s' if len(paths) != 1 else ''} "
           f"({args.jobs} at a time) into {args.out}/")
     graded = grade_all(paths, Path(args.out), run_limits, args.jobs, args.format)
@@ -195,6 +202,33 @@ def _positive(kind):
     return parse
 
 
+def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The time and memory limit options (defaults: :class:`course.grading.limits.Limits`)."""
+    parser.add_argument("--timeout", type=_positive(float), default=DEFAULTS.cell_seconds,
+                        metavar="SECONDS", help=f"time limit per notebook cell "
+                                                f"(default: {DEFAULTS.cell_seconds:g})")
+    parser.add_argument("--cells-timeout", type=_positive(float),
+                        default=DEFAULTS.cells_seconds, metavar="SECONDS",
+                        help=f"time budget for all the notebook's cells together "
+                             f"(default: {DEFAULTS.cells_seconds:g})")
+    parser.add_argument("--case-timeout", type=_positive(float), default=DEFAULTS.case_seconds,
+                        metavar="SECONDS", help=f"least time limit per test of an exercise "
+                                                f"(default: {DEFAULTS.case_seconds:g})")
+    parser.add_argument("--total-timeout", type=_positive(float),
+                        default=DEFAULTS.total_seconds, metavar="SECONDS",
+                        help=f"time limit per submission (default: {DEFAULTS.total_seconds:g})")
+    parser.add_argument("--memory-mb", type=_positive(float), default=DEFAULTS.memory_mb,
+                        metavar="MB", help=f"memory limit per submission "
+                                           f"(default: {DEFAULTS.memory_mb:g})")
+
+
+def limits_from(args) -> Limits:
+    """The :class:`Limits` given by the options of :func:`add_limit_arguments`."""
+    return Limits(cell_seconds=args.timeout, cells_seconds=args.cells_timeout,
+                  case_seconds=args.case_timeout, total_seconds=args.total_timeout,
+                  memory_mb=args.memory_mb)
+
+
 def add_grade_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``course grade`` to the ``course`` command."""
     parser = subparsers.add_parser(
@@ -208,13 +242,7 @@ def add_grade_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the reports")
     parser.add_argument("--jobs", type=_positive(int), default=1, metavar="N",
                         help="submissions graded in parallel (default: 1)")
-    parser.add_argument("--timeout", type=_positive(float), default=60, metavar="SECONDS",
-                        help="time limit per cell and per exercise (default: 60)")
-    parser.add_argument("--total-timeout", type=_positive(float), default=600,
-                        metavar="SECONDS", help="time limit per submission (default: 600)")
-    parser.add_argument("--memory-mb", type=_positive(float), default=DEFAULT_MEMORY_MB,
-                        metavar="MB", help=f"memory limit per submission "
-                                           f"(default: {DEFAULT_MEMORY_MB})")
+    add_limit_arguments(parser)
     parser.add_argument("--format", choices=("json", "csv", "gradescope"), default="json",
                         help="json: reports and grades.csv (always written); csv: also print "
                              "the CSV; gradescope: also write Gradescope results.json files")

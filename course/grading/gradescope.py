@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from course.grading import reports
-from course.grading.runner import Limits
+from course.grading.cli import add_limit_arguments, limits_from
 from course.grading.submission import SubmissionError, read_submission
 
 
@@ -31,15 +31,10 @@ def choose_notebook(folder: Path, lesson: str) -> Path | None:
 
 def no_notebook_report(lesson: str, folder: Path) -> dict:
     """The report for a submission without any ``.ipynb`` file."""
-    from course.exercises import for_lesson
-    exercises = for_lesson(lesson)
+    from course.grading.grader import not_graded_report
     files = ", ".join(sorted(p.name for p in folder.rglob("*") if p.is_file())) or "nothing"
-    error = f"Not graded: no Jupyter notebook (.ipynb) was submitted (received: {files})."
-    return {"submission": "", "lesson": lesson, "score": 0.0, "error": error,
-            "max_score": float(sum(e.points for e in exercises)), "seconds": 0.0,
-            "exercises": [{"id": e.id, "score": 0.0, "max_score": float(e.points),
-                           "status": "error", "feedback": f"{e.id}: 0 of {e.points} points. "
-                                                         f"{error}"} for e in exercises]}
+    return not_graded_report("", f"no Jupyter notebook (.ipynb) was submitted (received: "
+                                 f"{files}).", lesson)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"))
     parser.add_argument("--lesson", required=True)
-    parser.add_argument("--timeout", type=float, default=120)
-    parser.add_argument("--total-timeout", type=float, default=900)
+    add_limit_arguments(parser)
     args = parser.parse_args(argv)
     root = Path(args.root)
     results = root / "results"
@@ -58,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         report = no_notebook_report(args.lesson, root / "submission")
     else:
         from course.grading.grader import grade_submission
-        report = grade_submission(notebook, Limits(args.timeout, args.total_timeout))
+        report = grade_submission(notebook, limits_from(args))
         if report.get("lesson") not in (None, args.lesson):
             report["error"] = (f"Note: this notebook is lesson {report['lesson']}, but this "
                                f"assignment is {args.lesson}.")

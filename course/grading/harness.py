@@ -1,108 +1,45 @@
 """The small piece of the grader that runs *inside* the student's kernel.
 
-Nothing here decides a score. Its only job is to call the student's functions on the
-hidden inputs the trusted grader wrote to disk and to write back what they returned, as
-plain data (a ``.npz`` of float64 / text arrays and a JSON status list). The trusted process
-reads those files with ``allow_pickle=False`` and does all the comparing.
+Nothing here decides a score. A :class:`Harness` calls the student's function on one hidden
+case that the trusted grader wrote to disk and writes back what it returned, as plain data
+(:mod:`course.grading.protocol` owns both files' format). The trusted process does all the
+comparing, and it alone keeps time: when a case runs past its limit it interrupts the kernel,
+and the harness turns the interrupt into a result like any other.
 
 How it defends itself, given that the student's code shares this process:
 
-* :func:`make_grader` runs in a cell the grader executes *before* any student cell, and
-  captures the functions it needs (``numpy.load``, ``numpy.savez``, ``open``,
-  ``json.dumps``, ``sys.setprofile``) in a closure, so a student who later replaces
-  ``numpy.load`` or ``builtins.open`` does not change how results are written.
-* Input and output file names contain fresh random nonces chosen by the grader after the
-  student's cells have run, and the results are signed (:func:`sign`) with a key that only
-  appears in the grader's own cell (run without history), so neither a file written earlier
-  nor one rewritten later can pass for a result.
-* While the registry converts a case's result (``Exercise.run_case``, captured before the
-  student's code ran, so patching the class changes nothing), a profile hook watches for
-  calls into the exercise's answer key: the course's reference implementation, the
-  expected-answer function and the known-mistake functions. Such a call is reported and the
-  trusted process gives the exercise 0 points. Removing the hook, or bypassing the call to
-  the student's function, is reported too.
+* The grader makes the harness in a cell it runs *before* any student cell. Every tool the
+  harness needs is captured then, in one list in :meth:`Harness.__init__`, each with the
+  tampering it defeats: a notebook that later replaces ``numpy.load``, ``builtins.open``,
+  ``sys.setprofile`` or ``Exercise.run_case`` changes nothing here.
+* Result files get fresh random names chosen by the grader after the student's cells ran,
+  and are signed with a key that only appears in the grader's own cell (run without
+  history), so neither a file written earlier nor one rewritten later passes for a result.
+* While the registry converts a case's result, a profile hook watches for calls into the
+  exercise's answer key (the course's reference implementation, the expected-answer
+  function, the known-mistake functions). Such a call is reported and the trusted process
+  gives the exercise 0 points. Removing the hook, or bypassing the call to the student's
+  function, is reported too.
 * Threads or processes that the notebook started and left running could overwrite a result
-  file between the moment the harness writes it and the moment the grader reads it, so
-  when any is alive (before or after the student's function runs) the exercise is reported
-  as not gradable. The lessons themselves start none.
+  file after the harness wrote it, so when any is alive (before or after the call) the case
+  is reported as not gradable. The lessons themselves start none.
 * Every exception, including ``SystemExit`` and ``KeyboardInterrupt`` (the grader's
-  time-limit interrupt), is caught per case and reported as text.
+  time-limit interrupt), is caught and reported as text.
 
-A student who deliberately digs into this closure (for example with ``gc``) could still
-interfere with their *own* run; they can never see the hidden expected values, and no
-other submission shares the process.
+A student who deliberately digs into a harness object (for example with ``gc``) could still
+interfere with their *own* run; they can never see the hidden expected values, and no other
+submission shares the process.
 """
 
 from __future__ import annotations
 
-import builtins
-import hashlib
-import hmac
-import io
-import json
 import sys
 import threading
 import time
 
-import numpy
 import psutil
 
-#: Key in the inputs file holding the JSON description of every case.
-SCHEMA_KEY = "__schema__"
-
-
-def encode_cases(cases: list[dict]) -> dict[str, numpy.ndarray]:
-    """Flatten a list of cases (dicts of arrays, numbers, text or lists of arrays) for ``savez``.
-
-    >>> flat = encode_cases([{"z": numpy.zeros(2), "b": 0.5, "layers": [numpy.ones(1)]}])
-    >>> sorted(flat)
-    ['0:b', '0:layers:0', '0:z', '__schema__']
-    >>> decode_cases(flat)[0]["b"], decode_cases(flat)[0]["layers"][0]
-    (0.5, array([1.]))
-    """
-    arrays, schema = {}, []
-    for index, case in enumerate(cases):
-        kinds = {}
-        for name, value in case.items():
-            if isinstance(value, (list, tuple)):
-                kinds[name] = ["list", len(value)]
-                for position, item in enumerate(value):
-                    arrays[f"{index}:{name}:{position}"] = numpy.asarray(item)
-                continue
-            if isinstance(value, (bool, numpy.bool_)):
-                kinds[name] = "bool"
-            elif isinstance(value, (int, numpy.integer)):
-                kinds[name] = "int"
-            elif isinstance(value, (float, numpy.floating)):
-                kinds[name] = "float"
-            elif isinstance(value, str):
-                kinds[name] = "str"
-            else:
-                kinds[name] = "array"
-            arrays[f"{index}:{name}"] = numpy.asarray(value)
-        schema.append(kinds)
-    arrays[SCHEMA_KEY] = numpy.array(json.dumps(schema))
-    return arrays
-
-
-def decode_cases(arrays) -> list[dict]:
-    """Rebuild the cases written by :func:`encode_cases` (scalars come back as Python types)."""
-    schema = json.loads(str(arrays[SCHEMA_KEY]))
-    convert = {"bool": bool, "int": int, "float": float, "str": str}
-    cases = []
-    for index, kinds in enumerate(schema):
-        case = {}
-        for name, kind in kinds.items():
-            if isinstance(kind, list):
-                case[name] = [numpy.array(arrays[f"{index}:{name}:{position}"])
-                              for position in range(kind[1])]
-            elif kind == "array":
-                case[name] = numpy.array(arrays[f"{index}:{name}"])
-            else:
-                case[name] = convert[kind](arrays[f"{index}:{name}"][()])
-        cases.append(case)
-    return cases
-
+from course.grading.protocol import MAX_MESSAGE_CHARS, KernelSide, Status
 
 #: Threads whose class comes from these packages belong to Jupyter itself (pyzmq starts a
 #: garbage-collector thread when a widget sends a large image, for example).
@@ -111,85 +48,71 @@ INFRASTRUCTURE_MODULES = ("zmq.", "ipykernel.", "IPython.", "jupyter_client.", "
 
 
 class BackgroundWork(Exception):
-    """Threads or processes the notebook started are still running, and could tamper with
-    result files after the harness wrote them; the exercise is then not graded."""
+    """Threads or processes the notebook started are still running."""
 
 
-def answer_key_codes(exercise) -> set:
-    """Code objects a graded function must never run: the reference, the expected-answer
-    function and the known-mistake functions of ``exercise``."""
-    functions = [getattr(exercise, "reference", None), getattr(exercise, "expected", None)]
-    functions += [getattr(mistake, "produce", None) for mistake in getattr(exercise, "mistakes", ())]
-    return {function.__code__ for function in functions if hasattr(function, "__code__")}
-
-
-def sign(key: str, archive: bytes, statuses_text: str, _new=hmac.new, _sha256=hashlib.sha256,
-         _encode=str.encode) -> str:
-    """HMAC-SHA256 of a result (its ``.npz`` bytes and JSON statuses) under ``key``.
-
-    The key reaches the kernel only inside the grader's own cell, run without history, so
-    code that rewrites result files after the harness wrote them cannot sign its forgery.
-
-    >>> sign("k", b"npz", "[]") == sign("k", b"npz", "[]") != sign("k", b"npz", "[{}]")
-    True
-    """
-    message = archive + b"\n" + _encode(statuses_text, "utf-8")
-    return _new(_encode(key, "ascii"), message, _sha256).hexdigest()
-
-
-def make_grader(user_namespace: dict, registry=None):
-    """Return ``run(exercise_id, function_name, inputs_path, outputs_stem)`` bound to pristine tools.
+class Harness:
+    """Grade one case at a time: ``harness(exercise_id, inputs_path, index, stem, key)``.
 
     Args:
         user_namespace: the kernel's global namespace, where the student's functions live.
         registry: the exercise registry module (default ``course.exercises``).
-
-    Everything ``run`` relies on (the registry's exercises and ``Exercise.run_case``, the code
-    objects of the answer key, NumPy's file functions, ``sys.setprofile``) is looked up *now*,
-    before any student cell runs.
     """
-    try:
+
+    def __init__(self, user_namespace: dict, registry=None):
         if registry is None:
             from course import exercises as registry
-        exercises = {exercise.id: exercise for exercise in registry.all_exercises()}
-        run_case = registry.Exercise.run_case
-        forbidden = {exercise_id: answer_key_codes(exercise)
-                     for exercise_id, exercise in exercises.items()}
-        setup_error = None
-    except Exception as error:  # reported per exercise by run()
-        exercises, run_case, forbidden, setup_error = {}, None, {}, error
-    type_ = type
-    list_threads, this_process = threading.enumerate, psutil.Process()
-    baseline_threads = {thread.ident for thread in list_threads()}
-    baseline_children = {child.pid for child in this_process.children(recursive=True)}
+        # The captured tools, one a line, with the tampering each one defeats:
+        self._namespace = user_namespace                 # (where the student's functions are)
+        self._protocol = KernelSide()                    # numpy.load/savez, open, json, hmac replaced
+        self._exercises = {e.id: e for e in registry.all_exercises()}  # the registry's lists edited
+        self._run_case = registry.Exercise.run_case      # run_case replaced to return the answer
+        self._forbidden = {e.id: registry.forbidden_codes(e)            # answer-key functions
+                           for e in self._exercises.values()}           # renamed or rewrapped
+        self._getprofile = sys.getprofile                # getprofile faked to hide a swapped hook
+        self._setprofile = sys.setprofile                # setprofile disabled so no hook is set
+        self._set_thread_profile = threading.setprofile  # the same, for threads the call starts
+        self._threads = threading.enumerate              # enumerate faked to hide a thread
+        self._process = psutil.Process()                 # psutil patched to hide a child process
+        self._zombie, self._psutil_error = psutil.STATUS_ZOMBIE, psutil.Error  # (the same)
+        self._clock = time.monotonic                     # time.monotonic faked to shrink seconds
+        self._callable, self._type, self._round = callable, type, round   # builtins rebound
+        self._any_error = BaseException                  # builtins.BaseException rebound, so
+        self._stub_error = NotImplementedError           # that an exception escapes the harness
+        self._interrupt = KeyboardInterrupt              # (the grader's time-limit interrupt)
+        self._baseline = self._running_work()            # Jupyter's own threads and processes
 
-    def background_work() -> list:
-        """Threads and processes started by the notebook that are still running."""
-        names = [f"thread {thread.name!r}" for thread in list_threads()
-                 if thread.ident not in baseline_threads and thread.is_alive()
-                 and not type_(thread).__module__.startswith(INFRASTRUCTURE_MODULES)]
+    # -- the call ---------------------------------------------------------------------------------
+    def __call__(self, exercise_id: str, inputs_path: str, index: int, stem: str,
+                 key: str) -> None:
+        """Call the student's ``exercise_id`` on case ``index`` of ``inputs_path``; write the
+        result to ``stem.npz`` / ``stem.json``, signed with ``key``."""
         try:
-            names += [f"process {child.pid}" for child in this_process.children(recursive=True)
-                      if child.pid not in baseline_children and child.is_running()
-                      and child.status() != psutil.STATUS_ZOMBIE]
-        except psutil.Error:
-            pass
-        return names
+            status, outputs, facts = self._grade_case(exercise_id, inputs_path, index)
+        except BackgroundWork as error:
+            status, outputs, facts = Status.BACKGROUND, None, {"message": error.args[0]}
+        except self._any_error as error:
+            status, outputs, facts = Status.HARNESS_ERROR, None, {"message": self._describe(error)}
+        self._protocol.write_result(stem, key, status, outputs, **facts)
 
-    load, savez, asarray = numpy.load, numpy.savez, numpy.asarray
-    dumps, open_file, clock, bytes_io = json.dumps, builtins.open, time.monotonic, io.BytesIO
-    sign_ = sign
-    getprofile, setprofile, set_thread_profile = sys.getprofile, sys.setprofile, threading.setprofile
-    base_exception, type_, bool_, round_, callable_, len_, range_, enumerate_ = (
-        BaseException, type, bool, round, callable, len, range, enumerate)
-    not_implemented, interrupted = NotImplementedError, KeyboardInterrupt
+    def _grade_case(self, exercise_id: str, inputs_path: str, index: int):
+        """``(status, outputs, facts)`` for one case, refusing to run beside background work."""
+        exercise, codes = self._exercises[exercise_id], self._forbidden[exercise_id]
+        case = self._protocol.read_cases(inputs_path)[index]
+        self._refuse_background_work()
+        function = self._namespace.get(exercise_id)
+        if function is None or not self._callable(function):
+            return Status.MISSING, None, {}
+        started = self._clock()
+        status, outputs, facts = self._call_watched(exercise, function, case, codes)
+        facts["seconds"] = self._round(self._clock() - started, 4)
+        self._refuse_background_work()
+        return status, outputs, facts
 
-    def describe(error) -> str:
-        text = f"{type_(error).__name__}: {error}"
-        return text if len_(text) <= 300 else text[:297] + "..."
+    def _call_watched(self, exercise, function, case: dict, codes):
+        """``run_case`` under a profile hook that notices any call into the answer key."""
+        seen = {"reference": False, "called": False}
 
-    def call_watched(exercise, function, case, codes, seen):
-        """``run_case`` with a profile hook that notices any call into the answer key."""
         def profiler(frame, event, argument):
             if event == "call" and frame.f_code in codes:
                 seen["reference"] = True
@@ -198,84 +121,60 @@ def make_grader(user_namespace: dict, registry=None):
             seen["called"] = True
             return function(*args, **kwargs)
 
-        previous = getprofile()
-        setprofile(profiler)
-        set_thread_profile(profiler)          # threads the student's code starts
+        previous = self._getprofile()
+        self._setprofile(profiler)
+        self._set_thread_profile(profiler)      # threads the student's code starts
+        outputs, message = None, ""
         try:
-            return run_case(exercise, student_function, case)
+            outputs = self._protocol.plain_outputs(self._run_case(exercise, student_function,
+                                                                  case))
+            status = Status.OK
+        except self._stub_error as error:
+            status, message = Status.NOT_IMPLEMENTED, self._describe(error)
+        except self._interrupt:
+            status = Status.TIMEOUT
+        except self._any_error as error:     # SystemExit too: the student's code, not ours
+            status, message = Status.ERROR, self._describe(error)
         finally:
-            seen["tampered"] = getprofile() is not profiler
-            setprofile(previous)
-            set_thread_profile(None)
+            tampered = self._getprofile() is not profiler
+            self._setprofile(previous)
+            self._set_thread_profile(None)
+        bypassed = status is Status.OK and seen["called"] is not True
+        return status, outputs, {"message": message, "called_reference": seen["reference"] is True,
+                                 "tampered": tampered or bypassed}
 
-    def run(exercise_id: str, function_name: str, inputs_path: str, outputs_stem: str,
-            key: str = "") -> None:
-        statuses, arrays = [], {}
+    # -- helpers ----------------------------------------------------------------------------------
+    def _describe(self, error) -> str:
+        text = f"{self._type(error).__name__}: {error}"
+        return text[:MAX_MESSAGE_CHARS]
+
+    def _running_work(self) -> set:
+        """Threads and child processes running now, except Jupyter's own threads."""
+        work = {f"thread {thread.name!r} ({thread.ident})" for thread in self._threads()
+                if thread.is_alive()
+                and not self._type(thread).__module__.startswith(INFRASTRUCTURE_MODULES)}
         try:
-            if setup_error is not None:
-                raise setup_error
-            exercise, codes = exercises[exercise_id], forbidden[exercise_id]
-            with load(inputs_path, allow_pickle=False) as stored:
-                cases = decode_cases({key: stored[key] for key in stored.files})
-            function = user_namespace.get(function_name)
-            if background_work():
-                raise BackgroundWork(background_work())
-            for index, case in enumerate_(cases):
-                if function is None or not callable_(function):
-                    statuses.append({"status": "missing"})
-                    continue
-                seen = {"reference": False, "called": False, "tampered": False}
-                started = clock()
-                try:
-                    plain = call_watched(exercise, function, case, codes, seen)
-                    for name, value in plain.items():
-                        value = asarray(value)
-                        if value.dtype.kind not in "fU":
-                            raise TypeError(f"result part {name!r} is not plain data")
-                        arrays[f"{index}:{name}"] = value
-                    status = {"status": "ok"}
-                    if not seen["called"]:      # the grader's call was bypassed
-                        seen["tampered"] = True
-                except not_implemented as error:
-                    status = {"status": "not_implemented", "message": describe(error)}
-                except interrupted:
-                    statuses.extend({"status": "timeout"} for _ in range_(index, len_(cases)))
-                    break
-                except base_exception as error:  # SystemExit too: the student's code, not ours
-                    status = {"status": "error", "message": describe(error)}
-                status["seconds"] = round_(clock() - started, 4)
-                status["called_reference"] = bool_(seen["reference"])
-                status["tampered"] = bool_(seen["tampered"])
-                statuses.append(status)
-            if background_work():
-                raise BackgroundWork(background_work())
-        except BackgroundWork as error:
-            statuses = [{"status": "background", "message": ", ".join(error.args[0][:5])}]
-            arrays = {}
-        except base_exception as error:
-            statuses = [{"status": "harness_error", "message": describe(error)}]
-            arrays = {}
-        buffer = bytes_io()
-        savez(buffer, **arrays)
-        archive, text = buffer.getvalue(), dumps(statuses)
-        with open_file(outputs_stem + ".npz", "wb") as handle:
-            handle.write(archive)
-        with open_file(outputs_stem + ".json", "w", encoding="utf-8") as handle:
-            # written last: its presence means "finished"; the signature shows it is ours
-            handle.write(dumps({"statuses": statuses, "signature": sign_(key, archive, text)}))
+            work |= {f"process {child.pid}" for child in self._process.children(recursive=True)
+                     if child.is_running() and child.status() != self._zombie}
+        except self._psutil_error:
+            pass
+        return work
 
-    return run
+    def _refuse_background_work(self) -> None:
+        """Raise :class:`BackgroundWork` naming what the notebook started and left running."""
+        started = sorted(self._running_work() - self._baseline)
+        if started:
+            raise BackgroundWork(", ".join(started[:5]))
 
 
-def preamble_source(grader_name: str) -> str:
+def preamble_source(harness_name: str) -> str:
     """The code of the first cell the grader runs in a fresh kernel, before any student cell."""
-    return (f"from course.grading.harness import make_grader as _course_make_grader\n"
-            f"{grader_name} = _course_make_grader(get_ipython().user_ns)\n"
-            f"del _course_make_grader\n")
+    return (f"from course.grading.harness import Harness as _course_harness\n"
+            f"{harness_name} = _course_harness(get_ipython().user_ns)\n"
+            f"del _course_harness\n")
 
 
-def call_source(grader_name: str, exercise_id: str, function_name: str,
-                inputs_path: str, outputs_stem: str, key: str) -> str:
-    """The code of the cell that grades one exercise after all student cells have run."""
-    return (f"{grader_name}({exercise_id!r}, {function_name!r}, "
-            f"{inputs_path!r}, {outputs_stem!r}, {key!r})\n")
+def call_source(harness_name: str, exercise_id: str, inputs_path: str, index: int,
+                stem: str, key: str) -> str:
+    """The code of the cell that grades one case after all student cells have run."""
+    return f"{harness_name}({exercise_id!r}, {inputs_path!r}, {index}, {stem!r}, {key!r})\n"

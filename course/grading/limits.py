@@ -1,6 +1,19 @@
-"""Resource limits for a submission's kernel: memory and total running time.
+"""The limits of one submission's run: time for its cells and its tests, memory, total time.
 
-Two layers, because each alone has a gap:
+Time, from the finest to the coarsest (the runner enforces the first three with nbclient's
+per-cell timeout, which interrupts the kernel; :class:`Watchdog` the last):
+
+* **a test** (one hidden case of one exercise) may take the longer of ``case_seconds`` and
+  :data:`REFERENCE_FACTOR` times what the course's own implementation takes on that
+  exercise's cases (:func:`case_limit`). A function that never returns costs this once:
+  the exercise's remaining tests are not run, and it scores 0;
+* **a cell** of the student's notebook may take ``cell_seconds``;
+* **all the student's cells** together may take ``cells_seconds``; after that, the remaining
+  cells are skipped, except those that define a graded function (they run for at most
+  :data:`LATE_CELL_SECONDS` each), so that every exercise is still graded;
+* **the whole submission** may take ``total_seconds``; past it the watchdog kills the kernel.
+
+Memory has two layers, because each alone has a gap:
 
 * ``RLIMIT_DATA`` on the kernel process (and, by inheritance, its children) makes a huge
   allocation fail at once with ``MemoryError`` inside the student's cell. Unlike
@@ -12,6 +25,11 @@ Two layers, because each alone has a gap:
   that ignore interrupts.
 
 The kill shows up in the runner as a dead kernel; :attr:`Watchdog.reason` says why.
+
+>>> case_limit(Limits(), reference_seconds=0.0002)     # the floor: the reference is quick
+5.0
+>>> case_limit(Limits(), reference_seconds=0.2)
+20.0
 """
 
 from __future__ import annotations
@@ -21,11 +39,39 @@ import resource
 import signal
 import threading
 import time
+from dataclasses import dataclass
 
 import psutil
 
 #: Default memory limit per submission in MiB (a TensorFlow kernel needs about 800 MiB).
 DEFAULT_MEMORY_MB = 2048
+#: A test may take this many times what the course's own implementation takes on it. The
+#: slide's loop versions are 3 to 30 times slower than the vectorized reference.
+REFERENCE_FACTOR = 100
+#: Seconds a cell that defines a graded function gets once the cells' budget is spent.
+LATE_CELL_SECONDS = 5
+
+
+@dataclass
+class Limits:
+    """Time and memory limits for one submission, in seconds and MiB (see the module doc).
+
+    The defaults grade a notebook whose graded function never returns in well under a
+    minute, and leave correct but slow code (the loop versions, the lessons' training runs)
+    ten times the time it needs on a laptop.
+    """
+
+    cell_seconds: float = 20
+    cells_seconds: float = 30
+    case_seconds: float = 5
+    total_seconds: float = 600
+    memory_mb: float = DEFAULT_MEMORY_MB
+
+
+def case_limit(limits: Limits, reference_seconds: float) -> float:
+    """Seconds one test of an exercise may take: ``case_seconds`` at least, else
+    :data:`REFERENCE_FACTOR` times ``reference_seconds`` (the reference's slowest case)."""
+    return max(float(limits.case_seconds), REFERENCE_FACTOR * reference_seconds)
 
 
 def limit_data_segment(pid: int, memory_mb: int) -> None:
@@ -96,7 +142,6 @@ class Watchdog(threading.Thread):
         self.total_seconds = total_seconds
         self.interval = interval
         self.reason: str | None = None
-        self.peak_bytes = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -105,9 +150,7 @@ class Watchdog(threading.Thread):
             processes = process_tree(self.pid)
             if not processes:
                 return
-            used = resident_bytes(processes)
-            self.peak_bytes = max(self.peak_bytes, used)
-            if used > self.memory_bytes:
+            if resident_bytes(processes) > self.memory_bytes:
                 self.kill(f"the notebook used more than the memory limit of "
                           f"{self.memory_mb:.0f} MB, so it was stopped")
                 return

@@ -20,6 +20,8 @@ import csv
 import json
 from pathlib import Path
 
+from course.exercises import all_exercises
+
 #: Gradescope's allowed values for ``visibility``.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 
@@ -31,11 +33,7 @@ def write_json(report: dict, path: Path) -> None:
 
 def gradebook_columns(reports: list[dict]) -> list[str]:
     """Exercise ids in a stable order: registry order of the lessons met, then first seen."""
-    try:
-        from course.exercises import all_exercises
-        order = [exercise.id for exercise in all_exercises()]
-    except ImportError:  # pragma: no cover - the registry ships with the package
-        order = []
+    order = [exercise.id for exercise in all_exercises()]
     seen = [entry["id"] for report in reports for entry in report.get("exercises", [])]
     known = [exercise_id for exercise_id in order if exercise_id in seen]
     return known + sorted(set(seen) - set(known))
@@ -67,7 +65,7 @@ def write_gradebook(reports: list[dict], path: Path) -> None:
 def gradescope_results(report: dict, visibility: str = "visible") -> dict:
     """The report in Gradescope's ``results.json`` format (one test per exercise)."""
     tests = [{"name": entry["id"], "score": entry["score"], "max_score": entry["max_score"],
-              "status": "passed" if entry["score"] >= entry["max_score"] else "failed",
+              "status": "passed" if entry["status"] == "passed" else "failed",
               "output": entry["feedback"], "visibility": visibility}
              for entry in report["exercises"]]
     if not tests:  # the file could not be read and its lesson is unknown

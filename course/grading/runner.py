@@ -4,14 +4,17 @@
 
 1. make a fresh temporary directory (the kernel's working directory) and copy the
    notebook there, so files the student's code writes land in a place nobody else reads;
-2. start a ``python3`` kernel (whatever kernel the notebook asks for), limit its memory
-   (:mod:`course.grading.limits`) and start a watchdog for memory and total time;
+2. start a kernel (:func:`kernel_manager`), limit its memory and start the watchdog for
+   memory and total time (:mod:`course.grading.limits`);
 3. run the grader's preamble cell (:func:`course.grading.harness.preamble_source`), then
-   every code cell of the notebook with a per-cell time limit, carrying on after errors;
-4. for each exercise, write its hidden cases to a ``.npz`` under a fresh random name and run
-   one harness cell that calls the student's function and writes the results under another
-   fresh random name;
-5. read the results back with ``allow_pickle=False`` and delete the directory.
+   the notebook's code cells within their time limits, carrying on after errors
+   (:func:`_run_student_cells`);
+4. for each exercise, write its hidden cases under a fresh random name and run one harness
+   cell per case, each within the exercise's per-case limit; after a case that timed out
+   or whose result cannot be trusted, the exercise's remaining cases are not run
+   (:func:`_run_exercise`);
+5. read each result back (:func:`course.grading.protocol.read_result`) and delete the
+   directory.
 
 Nothing from the notebook is parsed from its printed output: a student printing
 "score: 26/26" changes nothing.
@@ -19,11 +22,10 @@ Nothing from the notebook is parsed from its printed output: a student printing
 
 from __future__ import annotations
 
-import hmac
-import io
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -34,42 +36,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import numpy as np
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from course.grading import harness, limits
+from course.grading import harness, protocol
+from course.grading.limits import LATE_CELL_SECONDS, Limits, Watchdog, limit_data_segment
+from course.grading.protocol import Outcome, Status
 
-#: Result files larger than this are refused (a student returning a 10-GB array).
-MAX_RESULT_BYTES = 64 * 2**20
 #: Output kept from a whole notebook run, in bytes of text (the rest is dropped).
 MAX_OUTPUT_BYTES = 16 * 2**20
 #: Seconds a kernel gets to answer after a time-limit interrupt before it is killed.
 INTERRUPT_GRACE_SECONDS = 5
-#: The ``ename`` nbclient reports for a cell stopped by the per-cell time limit.
+#: The ``ename`` nbclient reports for a cell stopped by its time limit.
 TIMEOUT_ENAME = "CellTimeLimit"
 
-
-@dataclass
-class Limits:
-    """Time and memory limits for one submission (seconds and MiB)."""
-
-    cell_seconds: float = 60
-    total_seconds: float = 600
-    memory_mb: float = limits.DEFAULT_MEMORY_MB
+__all__ = ["Limits", "ExerciseRun", "NotebookRun", "kernel_environment", "kernel_manager",
+           "run_submission"]
 
 
 @dataclass
 class ExerciseRun:
-    """What came back for one exercise: a status per case and the plain outputs.
+    """What came back for one exercise: an outcome per case run, in order.
 
-    ``statuses`` is ``None`` when no result file was written (the kernel had died, or the
-    harness was removed by the student's code); ``problem`` then says why.
+    ``outcomes`` is shorter than the exercise's cases when the run stopped early: after a
+    case whose status is not scorable (a timeout, a result that cannot be trusted), or
+    because the kernel stopped. ``case_seconds`` is the time limit each case had.
     """
 
-    statuses: list[dict] | None = None
-    outputs: list[dict[str, np.ndarray]] = field(default_factory=list)
-    problem: str | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    case_seconds: float = 0.0
 
 
 @dataclass
@@ -81,7 +77,7 @@ class NotebookRun:
     # True when the outcome could also have been caused by another submission running at the
     # same time as the same user (a killed kernel, deleted or rewritten result files).
     interference_possible: bool = False
-    cell_errors: list[str] = field(default_factory=list)  # "cell 7: NameError: ..." lines
+    cell_errors: list[str] = field(default_factory=list)  # "code cell 7: NameError: ..." lines
     seconds: float = 0.0
 
 
@@ -93,54 +89,27 @@ def kernel_environment() -> dict[str, str]:
     return env
 
 
-TAMPERED = ("the result files were tampered with: code running in the notebook changed them "
-            "after the grader wrote them, so this exercise could not be graded")
+def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits) -> KernelManager:
+    """Make the manager of the kernel that runs one submission (not started yet).
 
+    This is the one place that decides *how* the kernel process is made; everything else in
+    the runner only talks to the kernel through the manager. The runner starts it with
+    ``start_kernel(env=env, cwd=workdir)`` (through nbclient), shuts it down when grading
+    ends, and gives the watchdog the process ``manager.provisioner.process``.
 
-def _read_results(stem: Path, n_cases: int, key: str) -> ExerciseRun:
-    """Load the harness's signed JSON statuses and ``.npz`` outputs, trusting nothing in them.
+    Args:
+        workdir: the submission's private working folder (the kernel's current directory).
+        env: the kernel's environment (:func:`kernel_environment`).
+        run_limits: the submission's limits.
 
-    ``key`` is the secret the harness signed them with; a file without the right signature
-    was written by someone else.
+    ``course.grading.sandbox`` replaces this with a manager whose kernel is confined by the
+    operating system.
     """
-    status_path, array_path = stem.with_suffix(".json"), stem.with_suffix(".npz")
-    if not status_path.is_file():
-        return ExerciseRun(problem=None)
-    if status_path.stat().st_size > 2**20 or (array_path.is_file()
-                                              and array_path.stat().st_size > MAX_RESULT_BYTES):
-        return ExerciseRun(problem="your function returned far more data than expected")
-    try:
-        archive = array_path.read_bytes()
-        try:  # the harness writes whole, valid files; anything else was written by another hand
-            envelope = json.loads(status_path.read_text(encoding="utf-8"))
-        except ValueError:
-            return ExerciseRun(problem=TAMPERED)
-        if not isinstance(envelope, dict) or "statuses" not in envelope:
-            return ExerciseRun(problem=TAMPERED)
-        statuses = envelope["statuses"]
-        expected = harness.sign(key, archive, json.dumps(statuses))
-        if not hmac.compare_digest(str(envelope.get("signature")), expected):
-            return ExerciseRun(problem=TAMPERED)
-        if not isinstance(statuses, list) or not all(isinstance(s, dict) for s in statuses):
-            raise ValueError("statuses are not a list of objects")
-        outputs: list[dict[str, np.ndarray]] = [{} for _ in range(n_cases)]
-        with np.load(io.BytesIO(archive), allow_pickle=False) as stored:
-            for key in stored.files:
-                index, _, name = key.partition(":")
-                value = stored[key]
-                if value.dtype.kind not in "fU" or not index.isdigit() or int(index) >= n_cases:
-                    raise ValueError(f"unexpected entry {key!r}")
-                outputs[int(index)][name] = value
-    except Exception as error:  # a damaged or forged file: grade as "no result"
-        return ExerciseRun(problem=f"the results could not be read back ({type(error).__name__})")
-    if len(statuses) == 1 and statuses[0].get("status") == "background":
-        return ExerciseRun(problem="the notebook left background work running ("
-                                   f"{statuses[0].get('message', '')}), which could tamper "
-                                   "with grading; stop threads and processes you start")
-    if len(statuses) == 1 and statuses[0].get("status") == "harness_error":
-        return ExerciseRun(problem="the grader could not call your function "
-                                   f"({statuses[0].get('message', '')})")
-    return ExerciseRun(statuses=statuses, outputs=outputs)
+    return AsyncKernelManager(kernel_name="python3")
+
+
+class TimeLimit(Exception):
+    """A cell ran past its time limit and was interrupted (the kernel still answers)."""
 
 
 class _BoundedClient(NotebookClient):
@@ -166,30 +135,31 @@ _QUIET_LOG = logging.getLogger("course.grading.kernel")
 _QUIET_LOG.setLevel(logging.CRITICAL)  # nbclient's timeout warnings are reported per cell instead
 
 
-class _Execution:
-    """One kernel running one notebook, with the watchdog and the time-limit bookkeeping."""
+class _Kernel:
+    """One kernel running one notebook copy: cells under a time limit, and the watchdog."""
 
-    def __init__(self, notebook, workdir: Path, run_limits: Limits):
+    def __init__(self, notebook, workdir: Path, env: dict[str, str], run_limits: Limits):
         self.notebook = notebook
         self.limits = run_limits
+        self.seconds = run_limits.cell_seconds   # the limit of the cell being run
         self.last_reply: dict | None = None
         self.client = _BoundedClient(
-            notebook, kernel_name="python3", timeout=int(run_limits.cell_seconds),
-            allow_errors=True, interrupt_on_timeout=True, record_timing=False,
+            notebook, km=kernel_manager(workdir, env, run_limits),
+            timeout_func=lambda cell: self.seconds, allow_errors=True,
+            interrupt_on_timeout=True, record_timing=False,
             error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit", "traceback": []},
             startup_timeout=120, iopub_timeout=2, log=_QUIET_LOG, shutdown_kernel="immediate",
-            resources={"metadata": {"path": str(workdir)}},
-            on_cell_executed=self._remember_reply,
-        )
-        self.watchdog: limits.Watchdog | None = None
+            resources={"metadata": {"path": str(workdir)}}, on_cell_executed=self._remember)
+        self.watchdog: Watchdog | None = None
 
-    def _remember_reply(self, cell, cell_index, execute_reply):
+    def _remember(self, cell, cell_index, execute_reply):
         self.last_reply = execute_reply
 
-    def start(self) -> None:
+    def start_watching(self) -> None:
+        """Limit the started kernel's memory and start the watchdog."""
         pid = self.client.km.provisioner.process.pid
-        limits.limit_data_segment(pid, self.limits.memory_mb)
-        self.watchdog = limits.Watchdog(pid, self.limits.memory_mb, self.limits.total_seconds)
+        limit_data_segment(pid, self.limits.memory_mb)
+        self.watchdog = Watchdog(pid, self.limits.memory_mb, self.limits.total_seconds)
         self.watchdog.start()
 
     def append_cell(self, source: str) -> int:
@@ -197,115 +167,197 @@ class _Execution:
         self.notebook.cells.append(nbformat.v4.new_code_cell(source))
         return len(self.notebook.cells) - 1
 
-    def execute(self, index: int, store_history: bool = True) -> str | None:
-        """Run cell ``index``; return the error line if it failed, ``"timeout"`` on the time limit.
+    def execute(self, index: int, seconds: float, store_history: bool = True) -> str | None:
+        """Run cell ``index`` for at most ``seconds``; return its error line, if it failed.
 
-        Raises ``DeadKernelError`` when the kernel is gone.
+        Raises :class:`TimeLimit` when the limit stopped it, ``DeadKernelError`` when the
+        kernel is gone (or had to be killed because it ignored the interrupt).
         """
-        cell = self.notebook.cells[index]
-        self.last_reply = None
+        reply = self._execute(index, seconds, store_history)
+        if reply.get("status") != "error":
+            return None
+        if reply.get("ename") == TIMEOUT_ENAME:
+            self._check_still_responding(seconds)
+            raise TimeLimit(seconds)
+        return f"{reply.get('ename')}: {str(reply.get('evalue'))[:200]}"
+
+    def _execute(self, index: int, seconds: float, store_history: bool = True) -> dict:
+        """The content of the execute reply of cell ``index``, run for at most ``seconds``."""
+        self.seconds, self.last_reply = seconds, None
         try:
-            self.client.execute_cell(cell, index, store_history=store_history)
+            self.client.execute_cell(self.notebook.cells[index], index,
+                                     store_history=store_history)
         except CellTimeoutError:  # raised only if interrupting was impossible
             self.watchdog.kill("a cell ran past the time limit and could not be stopped")
             raise DeadKernelError("killed") from None
-        content = (self.last_reply or {}).get("content", {})
-        if content.get("status") != "error":
-            return None
-        if content.get("ename") == TIMEOUT_ENAME:
-            self._check_still_responding()
-            return "timeout"
-        return f"{content.get('ename')}: {str(content.get('evalue'))[:200]}"
+        return (self.last_reply or {}).get("content", {})
 
-    def _check_still_responding(self) -> None:
-        """After a time-limit interrupt, kill the kernel unless it answers a trivial cell soon."""
-        probe = self.append_cell("pass")
-        self.client.timeout = INTERRUPT_GRACE_SECONDS
+    def _check_still_responding(self, seconds: float) -> None:
+        """After a time-limit interrupt, kill the kernel unless it answers a trivial cell soon.
+
+        The trivial cell also waits for the interrupted cell to finish (a harness cell writes
+        its result then).
+        """
+        reply = self._execute(self.append_cell("pass"), INTERRUPT_GRACE_SECONDS)
+        if reply.get("ename") == TIMEOUT_ENAME:
+            self.watchdog.kill(f"a cell ran longer than its time limit of {seconds:g} s and "
+                               f"ignored the interrupt, so the notebook was stopped")
+            raise DeadKernelError("killed")
+
+    def stop_watching(self) -> None:
+        """Stop the watchdog (the kernel is being shut down normally)."""
+        if self.watchdog:
+            self.watchdog.stop()
+
+    def problem(self) -> str | None:
+        """Why the watchdog stopped the kernel, if it did."""
+        return self.watchdog.reason if self.watchdog else None
+
+
+# -- the student's cells ----------------------------------------------------------------------
+def _defines_a_graded_function(source: str, exercise_ids) -> bool:
+    """True when ``source`` defines one of ``exercise_ids`` at its top level."""
+    names = "|".join(re.escape(name) for name in exercise_ids)
+    return bool(names) and re.search(rf"^(?:async\s+)?def\s+(?:{names})\s*\(", source,
+                                     re.MULTILINE) is not None
+
+
+def _cell_limit(run_limits: Limits, budget_left: float) -> tuple[float, str]:
+    """The time limit of the next student cell, and how the report names it."""
+    if budget_left <= 0:
+        return LATE_CELL_SECONDS, (f"the limit of {LATE_CELL_SECONDS:g} s for a cell run after "
+                                   f"the notebook's time budget was spent")
+    if budget_left < run_limits.cell_seconds:
+        return budget_left, (f"the notebook's time budget of {run_limits.cells_seconds:g} s "
+                             f"for all its cells (--cells-timeout)")
+    return run_limits.cell_seconds, (f"the time limit of {run_limits.cell_seconds:g} s per "
+                                     f"cell (--timeout)")
+
+
+def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limits,
+                       exercise_ids) -> list[str]:
+    """Run the notebook's ``code_cells`` (indices) within their time budget; return lines
+    for the report.
+
+    Once the cells together have used ``cells_seconds``, the remaining ones are skipped,
+    except those that define a graded function, which get ``LATE_CELL_SECONDS`` each.
+    """
+    lines, skipped = [], []
+    budget_ends = time.monotonic() + run_limits.cells_seconds
+    for number, index in enumerate(code_cells, start=1):
+        budget_left = budget_ends - time.monotonic()
+        if budget_left <= 0 and not _defines_a_graded_function(
+                kernel.notebook.cells[index].source, exercise_ids):
+            skipped.append(str(number))
+            continue
+        seconds, named = _cell_limit(run_limits, budget_left)
         try:
-            self.last_reply = None
-            self.client.execute_cell(self.notebook.cells[probe], probe)
-            content = (self.last_reply or {}).get("content", {})
-            if content.get("ename") == TIMEOUT_ENAME:
-                self.watchdog.kill(f"a cell ran longer than the limit of "
-                                   f"{self.limits.cell_seconds:.0f} s and ignored the interrupt, "
-                                   f"so the notebook was stopped")
-                raise DeadKernelError("killed")
-        finally:
-            self.client.timeout = int(self.limits.cell_seconds)
+            error = kernel.execute(index, seconds)
+        except TimeLimit:
+            error = f"stopped by {named}"
+        if error:
+            lines.append(f"code cell {number}: {error}")
+    if skipped:
+        lines.append(f"code cells {', '.join(skipped)} were not run: the notebook's cells had "
+                     f"used up their time budget of {run_limits.cells_seconds:g} s "
+                     f"(--cells-timeout); cells that define a graded function still ran")
+    if kernel.client.output_bytes > MAX_OUTPUT_BYTES:
+        lines.append(f"the notebook printed more than {MAX_OUTPUT_BYTES // 2**20} MB; the rest "
+                     f"of its output was ignored")
+    return lines
 
 
-def run_submission(notebook, plan: list[tuple[str, str, list[dict]]],
+# -- the exercises ------------------------------------------------------------------------------
+def _run_case(kernel: _Kernel, workdir: Path, harness_name: str, exercise_id: str,
+              inputs: Path, index: int, seconds: float) -> Outcome:
+    """Call the student's function on case ``index`` in one harness cell; read the result."""
+    stem, key = workdir / f"results-{secrets.token_hex(16)}", secrets.token_hex(32)
+    source = harness.call_source(harness_name, exercise_id, str(inputs), index, str(stem), key)
+    try:
+        kernel.execute(kernel.append_cell(source), seconds, store_history=False)
+    except TimeLimit:
+        return Outcome(Status.TIMEOUT, seconds=seconds)
+    return protocol.read_result(stem, key)
+
+
+def _run_exercise(kernel: _Kernel, workdir: Path, harness_name: str, exercise_id: str,
+                  cases: list[dict], case_seconds: float) -> ExerciseRun:
+    """Run an exercise's cases one by one, stopping after one that cannot be scored."""
+    run = ExerciseRun(case_seconds=case_seconds)
+    inputs = workdir / f"inputs-{secrets.token_hex(16)}.npz"
+    protocol.write_cases(inputs, cases)
+    try:
+        for index in range(len(cases)):
+            run.outcomes.append(_run_case(kernel, workdir, harness_name, exercise_id, inputs,
+                                          index, case_seconds))
+            if not run.outcomes[-1].status.scorable:
+                break
+    finally:
+        inputs.unlink(missing_ok=True)
+    return run
+
+
+def _could_be_a_neighbour(run: ExerciseRun) -> bool:
+    """True when a missing or untrustworthy result may be another submission's doing."""
+    return any(not o.status.scorable and o.status is not Status.TIMEOUT for o in run.outcomes)
+
+
+# -- one submission -----------------------------------------------------------------------------
+def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
+                     result: NotebookRun) -> None:
+    """Steps 3 and 4 in a started kernel; fills ``result`` as it goes."""
+    harness_name = f"_course_harness_{secrets.token_hex(8)}"
+    code_cells = [i for i, cell in enumerate(kernel.notebook.cells) if cell.cell_type == "code"]
+    if kernel.execute(kernel.append_cell(harness.preamble_source(harness_name)),
+                      run_limits.cell_seconds):
+        raise RuntimeError("the grading preamble failed")
+    result.cell_errors = _run_student_cells(kernel, code_cells, run_limits,
+                                            [exercise_id for exercise_id, _, _ in plan])
+    for exercise_id, cases, case_seconds in plan:
+        run = _run_exercise(kernel, workdir, harness_name, exercise_id, cases, case_seconds)
+        result.exercises[exercise_id] = run
+        result.interference_possible |= _could_be_a_neighbour(run)
+
+
+def run_submission(notebook, plan: list[tuple[str, list[dict], float]],
                    run_limits: Limits | None = None) -> NotebookRun:
     """Run ``notebook`` in a fresh kernel and call each planned exercise on its hidden cases.
 
     Args:
         notebook: a validated nbformat notebook (it is copied, never modified).
-        plan: ``(exercise_id, function_name, cases)`` per exercise, cases as plain dicts.
+        plan: ``(exercise_id, cases, case_seconds)`` per exercise: the student's function
+            of that name is called on each case (plain dicts), for at most ``case_seconds``.
         run_limits: time and memory limits (defaults: :class:`Limits`).
+
+    An exercise the run never reached has no outcomes; ``kernel_problem`` then says why.
     """
     run_limits = run_limits or Limits()
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="course-grade-"))
     notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))  # a private copy
     nbformat.write(notebook, workdir / "submission.ipynb")
-    student_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     result = NotebookRun(exercises={exercise_id: ExerciseRun() for exercise_id, _, _ in plan})
-    grader_name = f"_course_grader_{secrets.token_hex(8)}"
-    execution = _Execution(notebook, workdir, run_limits)
+    env = kernel_environment()
+    kernel = _Kernel(notebook, workdir, env, run_limits)
     try:
-        with execution.client.setup_kernel(env=kernel_environment(), stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.DEVNULL):
-            execution.start()
+        # cleanup_kc: the client did not make the manager, but it must still shut it down
+        with kernel.client.setup_kernel(env=env, cwd=str(workdir), cleanup_kc=True,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+            kernel.start_watching()
             try:
-                if execution.execute(execution.append_cell(harness.preamble_source(grader_name))):
-                    raise RuntimeError("the grading preamble failed")
-                for number, index in enumerate(student_cells, start=1):
-                    error = execution.execute(index)
-                    if error == "timeout":
-                        result.cell_errors.append(f"code cell {number}: stopped after the time "
-                                                  f"limit of {run_limits.cell_seconds:.0f} s")
-                    elif error:
-                        result.cell_errors.append(f"code cell {number}: {error}")
-                if execution.client.output_bytes > MAX_OUTPUT_BYTES:
-                    result.cell_errors.append(f"the notebook printed more than "
-                                              f"{MAX_OUTPUT_BYTES // 2**20} MB; the rest of its "
-                                              f"output was ignored")
-                for exercise_id, function_name, cases in plan:
-                    inputs = workdir / f"inputs-{secrets.token_hex(16)}.npz"
-                    np.savez(inputs, **harness.encode_cases(cases))
-                    stem = workdir / f"results-{secrets.token_hex(16)}"
-                    key = secrets.token_hex(32)
-                    error = execution.execute(execution.append_cell(harness.call_source(
-                        grader_name, exercise_id, function_name, str(inputs), str(stem), key)),
-                        store_history=False)
-                    inputs.unlink(missing_ok=True)
-                    run = _read_results(stem, len(cases), key)
-                    if run.statuses is None and error != "timeout":
-                        result.interference_possible = True
-                    if run.statuses is None and run.problem is None:
-                        run.problem = ("your function did not finish within the time limit"
-                                       if error == "timeout" else
-                                       "the grader's helper was removed or broken by the "
-                                       "notebook's code, so no result came back")
-                    result.exercises[exercise_id] = run
+                _grade_in_kernel(kernel, workdir, plan, run_limits, result)
             except DeadKernelError:
-                reason = execution.watchdog.reason if execution.watchdog else None
-                result.kernel_problem = reason or ("the notebook's kernel stopped (the code "
-                                                   "exited the process or crashed it)")
-                result.interference_possible = reason is None
+                result.kernel_problem = kernel.problem() or (
+                    "the notebook's kernel stopped (the code exited the process or crashed it)")
+                result.interference_possible |= kernel.problem() is None
             finally:
-                if execution.watchdog:
-                    execution.watchdog.stop()
+                kernel.stop_watching()
     except RuntimeError as error:  # the kernel would not start, or the preamble failed
         result.kernel_problem = f"the notebook could not be run ({error})"
     finally:
-        if execution.watchdog and execution.watchdog.reason and not result.kernel_problem:
-            result.kernel_problem = execution.watchdog.reason
+        result.kernel_problem = result.kernel_problem or kernel.problem()
         shutil.rmtree(workdir, ignore_errors=True)
         result.seconds = time.monotonic() - started
-    for run in result.exercises.values():
-        if run.statuses is None and run.problem is None:
-            run.problem = result.kernel_problem or "the exercise was never reached"
     return result
 
 
