@@ -9,12 +9,15 @@ It reports
 
 1. the median time to execute a submission with plain nbclient (one kernel, every cell,
    nothing else) and the median time to grade the same file with ``course.grading``
-   (validation, hidden cases, the same execution plus the harness cells, evaluation), and
-   their ratio — the target is at most 1.3;
-2. the wall time of ``course grade`` over ``--class-size`` submissions with ``--jobs``
-   workers (copies of a few corpus notebooks, so the mix has right and wrong answers);
-3. the wall time of grading, with the default limits, lesson 01 answered with the solution
-   except for a ``compute_gradient`` that never returns — the target is at most 60 s.
+   (validation, hidden cases, the same execution plus the harness cells, evaluation), once
+   in the sandbox ``course grade`` uses by default and once without a sandbox, and the
+   ratios: sandboxed / unsandboxed (target at most 1.15) and sandboxed / plain (target at
+   most 1.3);
+2. the wall time of grading, in that sandbox and with the default limits, lesson 01
+   answered with the solution except for a ``compute_gradient`` that never returns (target
+   at most 60 s), and the score each exercise got;
+3. the wall time of ``course grade`` over ``--class-size`` submissions with ``--jobs``
+   workers (copies of a few corpus notebooks, so the mix has right and wrong answers).
 
 Numbers depend on the machine and its load; run it on an idle machine.
 """
@@ -36,6 +39,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
+from course.grading import sandbox  # noqa: E402
 from course.grading.cli import grade_all  # noqa: E402
 from course.grading.grader import grade_submission  # noqa: E402
 from course.grading.runner import Limits, kernel_environment  # noqa: E402
@@ -43,6 +47,7 @@ from course.grading.runner import Limits, kernel_environment  # noqa: E402
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 sys.path.insert(0, str(CORPUS))
 import make_corpus  # noqa: E402  (the corpus' notebook builders)
+
 CLASS_MIX = ["correct.ipynb", "mistake_sigmoid_sign.ipynb", "mistake_cost_no_1_over_m.ipynb",
              "untouched.ipynb", "self_contained.ipynb"]
 
@@ -59,14 +64,30 @@ def plain_execution_seconds(path: Path) -> float:
         return time.perf_counter() - started
 
 
-def grading_seconds(path: Path) -> float:
-    """Seconds for ``grade_submission`` on ``path`` (fails loudly if it could not grade)."""
+def grading_seconds(path: Path, confinement: sandbox.Confinement) -> float:
+    """Seconds for ``grade_submission`` on ``path`` in ``confinement`` (fails loudly if it
+    could not grade)."""
     started = time.perf_counter()
-    report = grade_submission(path, Limits(cell_seconds=600, total_seconds=1800))
+    report = grade_submission(path, Limits(cell_seconds=600, cells_seconds=1800,
+                                           total_seconds=1800), confinement=confinement)
     elapsed = time.perf_counter() - started
     if report["error"] or report["kernel_problem"]:
-        raise RuntimeError(f"{path.name} was not graded: {report['error'] or report['kernel_problem']}")
+        raise RuntimeError(f"{path.name} was not graded: "
+                           f"{report['error'] or report['kernel_problem']}")
     return elapsed
+
+
+def hung_function_seconds(confinement: sandbox.Confinement) -> tuple[float, dict]:
+    """Wall time and report of grading, with the default limits, lesson 01 answered with the
+    solution except for a ``compute_gradient`` that never returns."""
+    bodies = {**make_corpus.solution_bodies(make_corpus.L01),
+              "compute_gradient": "while True:\n    pass"}
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "hung.ipynb"
+        nbformat.write(nbformat.from_dict(make_corpus.filled(make_corpus.L01, bodies)), path)
+        started = time.perf_counter()
+        report = grade_submission(path, Limits(), confinement=confinement)
+        return time.perf_counter() - started, report
 
 
 def class_wall_seconds(size: int, jobs: int) -> float:
@@ -79,22 +100,10 @@ def class_wall_seconds(size: int, jobs: int) -> float:
                         folder / f"student_{index:03d}.ipynb")
         paths = sorted(folder.glob("*.ipynb"))
         started = time.perf_counter()
-        grade_all(paths, Path(scratch) / "out", Limits(cell_seconds=600, total_seconds=1800),
+        grade_all(paths, Path(scratch) / "out", Limits(cell_seconds=600, cells_seconds=1800,
+                                                       total_seconds=1800),
                   jobs=jobs, echo=lambda line: None)
         return time.perf_counter() - started
-
-
-def hung_function_seconds() -> tuple[float, dict]:
-    """Wall time and report of grading, with the default limits, lesson 01 answered with the
-    solution except for a ``compute_gradient`` that never returns."""
-    bodies = {**make_corpus.solution_bodies(make_corpus.L01),
-              "compute_gradient": "while True:\n    pass"}
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / "hung.ipynb"
-        nbformat.write(nbformat.from_dict(make_corpus.filled(make_corpus.L01, bodies)), path)
-        started = time.perf_counter()
-        report = grade_submission(path, Limits())
-        return time.perf_counter() - started, report
 
 
 def main() -> None:
@@ -105,25 +114,28 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
 
+    confined = sandbox.confinement()
     plain_execution_seconds(args.notebook)            # warm the disk cache and imports
-    plain, graded = [], []
-    for _ in range(args.repeats):                     # interleaved, so load drifts hit both
+    plain, graded, unconfined = [], [], []
+    for _ in range(args.repeats):                     # interleaved, so load drifts hit all
         plain.append(plain_execution_seconds(args.notebook))
-        graded.append(grading_seconds(args.notebook))
-    plain_median, graded_median = statistics.median(plain), statistics.median(graded)
+        graded.append(grading_seconds(args.notebook, confined))
+        unconfined.append(grading_seconds(args.notebook, sandbox.NONE))
+    medians = [statistics.median(times) for times in (plain, graded, unconfined)]
     print(f"notebook: {args.notebook.name} ({args.repeats} runs each, median)")
-    print(f"  plain nbclient execution: {plain_median:6.2f} s   runs: "
-          + ", ".join(f"{t:.2f}" for t in plain))
-    print(f"  course grade (one file):  {graded_median:6.2f} s   runs: "
-          + ", ".join(f"{t:.2f}" for t in graded))
-    print(f"  ratio grading / plain:    {graded_median / plain_median:6.2f}   (target <= 1.3)")
-    wall = class_wall_seconds(args.class_size, args.jobs)
-    print(f"{args.class_size} submissions with --jobs {args.jobs}: {wall:6.1f} s wall "
-          f"({wall / args.class_size:.2f} s per submission)")
-    hung, report = hung_function_seconds()
+    for label, median, times in zip(
+            ("plain nbclient execution:", f"grading, sandbox {confined.kind}:",
+             "grading, no sandbox:"), medians, (plain, graded, unconfined)):
+        print(f"  {label:<30} {median:6.2f} s   runs: " + ", ".join(f"{t:.2f}" for t in times))
+    print(f"  ratio sandboxed / unsandboxed: {medians[1] / medians[2]:6.2f}   (target <= 1.15)")
+    print(f"  ratio sandboxed / plain:       {medians[1] / medians[0]:6.2f}   (target <= 1.3)")
+    hung, report = hung_function_seconds(confined)
     scores = ", ".join(f"{e['id']} {e['score']:g} ({e['status']})" for e in report["exercises"])
     print(f"compute_gradient never returns, default limits: {hung:6.1f} s wall "
           f"(target <= 60): {scores}")
+    wall = class_wall_seconds(args.class_size, args.jobs)
+    print(f"{args.class_size} submissions with --jobs {args.jobs}: {wall:6.1f} s wall "
+          f"({wall / args.class_size:.2f} s per submission)")
 
 
 if __name__ == "__main__":

@@ -11,11 +11,12 @@ of the well-known mistakes, what it looks like and a hint. A function that still
 ``NotImplementedError`` gets "not finished yet" instead of a traceback.
 
 A check never hangs and never raises: each case runs under a time limit (``time_limit``
-seconds; by default the exercise's, 5 s for most), whatever your function raises becomes part of the verdict, and what
-it prints is kept short, after the verdict. Only a real interrupt (Ctrl-C, or "Interrupt
-kernel" in Jupyter) stops the cell; see ``course.exercises._guard`` for how the two are told
-apart. A function that hands its work to the course's own implementation of the exercise
-(``course.logistic.sigmoid`` for ``sigmoid``) is told so, as the grader would.
+seconds; by default the exercise's, 5 s for most), whatever your function raises becomes
+part of the verdict, and what it prints is kept short, after the verdict. Only a real
+interrupt (Ctrl-C, or "Interrupt kernel" in Jupyter) stops the cell; see
+``course.exercises._guard`` for how the two are told apart. A function that hands its work
+to the course's own implementation of the exercise (``course.logistic.sigmoid`` for
+``sigmoid``) is told so, as the grader would.
 
 ``setup_notebook()``, called in each notebook's first cell, makes a *later* cell that calls an
 unfinished exercise say which exercise to finish instead of printing a wall of traceback.
@@ -32,7 +33,8 @@ unfinished exercise say which exercise to finish instead of printing a wall of t
 ⏳ Exercise `sigmoid` is not finished yet: write your code in its cell
 (replace `raise NotImplementedError()`), run that cell, then run this check again.
 >>> exercise(["sigmoid"], sigmoid)
-❌ check.exercise needs the exercise's name as text, e.g. check.exercise("sigmoid", sigmoid); got a list.
+❌ check.exercise needs the exercise's name as text, e.g.
+check.exercise("sigmoid", sigmoid); got a list.
 """
 
 from __future__ import annotations

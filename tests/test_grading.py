@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from course.cli import main as course_main
-from course.grading import cli, harness, limits, protocol, reports, runner, static_checks
+from course.grading import (cli, harness, limits, protocol, reports, runner, sandbox,
+                            static_checks)
 from course.grading.grader import grade_exercise
 from course.grading.protocol import Outcome, Status
 from course.grading.submission import SubmissionError, identify_lesson, read_submission
@@ -248,7 +249,7 @@ def test_no_result_file_means_no_result(tmp_path):
     assert protocol.read_result(tmp_path / "nothing", KEY).status is Status.NO_RESULT
 
 
-# -- scoring decisions of the grader ----------------------------------------------------------------
+# -- scoring decisions of the grader ----------------------------------------------------------
 def test_an_exercise_without_results_scores_0_with_the_reason():
     exercise = get("sigmoid")
     entry = grade_exercise(exercise, exercise.grading_cases(0), runner.ExerciseRun(), False,
@@ -488,7 +489,11 @@ KILLS_ITS_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_notebook_that_kills_the_grading_process_harms_nobody_else(tmp_path, jobs):
-    """The kernel's parent is a throwaway worker: killing it costs only the attacker."""
+    """The kernel's parent is a throwaway worker: killing it costs only the attacker.
+
+    Run without a sandbox: inside one, the kernel cannot see its parent at all
+    (tests/test_sandbox.py); this is the isolation left when no sandbox can be made.
+    """
     correct = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
     hostile = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
     hostile.cells.insert(0, nbformat.v4.new_code_cell(KILLS_ITS_PARENT))
@@ -498,7 +503,7 @@ def test_a_notebook_that_kills_the_grading_process_harms_nobody_else(tmp_path, j
         nbformat.write(notebook, paths[-1])
     out = tmp_path / "grades"
     reports_ = cli.grade_all(paths, out, runner.Limits(cell_seconds=60, total_seconds=300),
-                             jobs=jobs, echo=lambda line: None)
+                             jobs=jobs, echo=lambda line: None, confinement=sandbox.NONE)
     by_name = {r["submission"]: r for r in reports_}
     for classmate in ("ada.ipynb", "bob.ipynb"):   # graded for real, exercise by exercise
         report = by_name[classmate]

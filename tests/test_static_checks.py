@@ -13,7 +13,8 @@ SIGMOID = exercises.forbidden_objects(exercises.get("sigmoid"))
     ["from course import logistic", "def sigmoid(z):\n    return logistic.sigmoid(z)"],
     ["import course.logistic as L\ndef sigmoid(z):\n    return L.sigmoid(z)"],
     ["import course\ndef sigmoid(z):\n    return course.logistic.sigmoid(z)"],
-    ["from course.logistic import sigmoid as s", "%matplotlib inline\ndef sigmoid(z):\n    y = s(z)\n    return y"],
+    ["from course.logistic import sigmoid as s",
+     "%matplotlib inline\ndef sigmoid(z):\n    y = s(z)\n    return y"],
     ["def sigmoid(z):\n    from course.logistic import sigmoid\n    return sigmoid(z)"],
     ["from course.logistic import sigmoid"],                  # no definition at all
     ["def sigmoid(z, f=__import__('course').logistic.sigmoid):\n    return f(z)"],
@@ -22,13 +23,13 @@ SIGMOID = exercises.forbidden_objects(exercises.get("sigmoid"))
     # the hole of issue 12: the same computation in another module
     ["from course import activations\ndef sigmoid(z):\n    return activations.sigmoid(z)"],
     ["import course.activations\ndef sigmoid(z):\n    return course.activations.sigmoid(z)"],
-    ["from course.logistic import stable_sigmoid\ndef sigmoid(z):\n    return stable_sigmoid(z)"],
+    ["from course.logistic import _sigmoid\ndef sigmoid(z):\n    return _sigmoid(z)"],
     ["import course.activations as A", "helper = A.sigmoid",
      "def sigmoid(z):\n    return helper(z)"],
 ])
 def test_a_hand_off_is_found_in_the_code(sources):
     assert static_checks.calls_reference(sources, "sigmoid", SIGMOID) in (
-        "course.logistic.sigmoid", "course.activations.sigmoid")
+        "course.logistic.sigmoid", "course.activations.sigmoid", "course.activations._sigmoid")
 
 
 @pytest.mark.parametrize("sources", [
@@ -90,3 +91,18 @@ def test_code_that_breaks_the_parser_is_read_as_nothing_not_a_crash():
     too_deep = "x = " + "+".join(["1"] * 200_000) + "\n"
     assert static_checks.calls_reference([too_deep, "def sigmoid(z):\n    return z\n"],
                                          "sigmoid", SIGMOID) is None
+
+
+def test_the_notebooks_own_function_shadows_an_imported_one():
+    sources = ["from course.logistic import sigmoid",
+               "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))",
+               "def compute_cost(X, y, w, b):\n    return sigmoid(X @ w + b).mean()"]
+    assert static_checks.calls_reference(sources, "sigmoid", SIGMOID) is None
+
+
+def test_a_helper_the_function_calls_is_read_too():
+    sources = ["from course import activations",
+               "def helper(z):\n    return activations.sigmoid(z)",
+               "def sigmoid(z):\n    return helper(z)"]
+    assert static_checks.calls_reference(sources, "sigmoid", SIGMOID) == \
+        "course.activations.sigmoid"

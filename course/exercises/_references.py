@@ -14,10 +14,11 @@ one of them earns nothing for that exercise. The rule, per exercise:
     lesson may use what an earlier one taught: ``dense_forward`` may call the course's
     sigmoid, ``gradient_descent`` the course's ``compute_cost``.
 
-"Gives the same answers" is found, not listed: every public function of ``course``'s
-mathematics modules (every module outside the teaching and instructor tools, walked with
-:mod:`pkgutil`) and every public class that can be made without arguments and called is
-run on the exercise's visible cases; those that pass them all compute the same thing.
+"Gives the same answers" is found, not listed: every function of ``course``'s mathematics
+modules (every public module outside the teaching and instructor tools, walked with
+:mod:`pkgutil`; private helpers such as ``course.activations._sigmoid`` included) and every
+class of theirs that can be made without arguments and called is run on the exercise's
+visible cases; those that pass them all compute the same thing.
 Methods need an object to run on, so a method (``Sequential._backward``) counts through the
 exercise's declared ``reference`` and, at run time, through everything that calls it.
 
@@ -28,7 +29,7 @@ expected-answer and known-mistake functions, the answer key).
 
 >>> from course.exercises import get
 >>> sorted(f"{f.__module__}.{f.__qualname__}" for f in forbidden_objects(get("sigmoid")))
-['course.activations.sigmoid', 'course.logistic.sigmoid']
+['course.activations._sigmoid', 'course.activations.sigmoid', 'course.logistic.sigmoid']
 >>> [f.__qualname__ for f in forbidden_objects(get("dense_forward"))]
 ['Dense.forward']
 """
@@ -51,29 +52,38 @@ TOOLS = frozenset({"authoring", "check", "cli", "data", "exercises", "grading", 
                    "quiet", "widgets"})
 
 
-def mathematics_modules() -> list:
-    """The public modules of ``course`` outside ``TOOLS``, imported, in name order."""
-    names = [info.name for info in pkgutil.walk_packages(course.__path__, "course.")]
-    public = [name for name in names
-              if not any(part.startswith("_") for part in name.split("."))
-              and name.split(".")[1] not in TOOLS]
-    return [importlib.import_module(name) for name in sorted(public)]
+def mathematics_modules(package=course) -> list:
+    """The public modules of ``course`` outside ``TOOLS``, imported, in name order.
+
+    Only these are imported (tools such as ``plots`` are never loaded by the walk).
+    """
+    modules = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("_") or (package is course and info.name in TOOLS):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        modules += mathematics_modules(module) if info.ispkg else [module]
+    return modules
 
 
 def _defined_in(module, names) -> list:
-    """The objects named ``names`` that ``module`` defines itself (not imports)."""
-    return [obj for name in names if not name.startswith("_")
+    """The objects named ``names`` that ``module`` defines itself (not imports).
+
+    Private helpers count too: ``course.activations._sigmoid`` is the sigmoid without its
+    argument checks, and a hand-off to it is a hand-off all the same.
+    """
+    return [obj for name in names if not name.startswith("__")
             for obj in [vars(module)[name]] if getattr(obj, "__module__", None) == module.__name__]
 
 
-def public_functions() -> list:
-    """Every public function defined at the top level of a mathematics module."""
+def module_functions() -> list:
+    """Every function defined at the top level of a mathematics module (private ones too)."""
     return [obj for module in mathematics_modules()
             for obj in _defined_in(module, list(vars(module))) if inspect.isfunction(obj)]
 
 
-def public_classes() -> list:
-    """Every public class defined in a mathematics module."""
+def module_classes() -> list:
+    """Every class defined in a mathematics module (private ones too)."""
     return [obj for module in mathematics_modules()
             for obj in _defined_in(module, list(vars(module))) if inspect.isclass(obj)]
 
@@ -109,8 +119,8 @@ def forbidden_objects(exercise) -> tuple:
     cases (once per exercise; the answer is kept).
     """
     found = [exercise.reference] if exercise.reference is not None else []
-    found += [f for f in public_functions() if _passes_visible_cases(exercise, f)]
-    for cls in public_classes():
+    found += [f for f in module_functions() if _passes_visible_cases(exercise, f)]
+    for cls in module_classes():
         instance = _callable_instance(cls)
         if instance is not None and _passes_visible_cases(exercise, instance):
             found.append(cls.__call__)

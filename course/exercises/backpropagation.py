@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from course.exercises._classes import Case, Exercise, Mistake
-from course.exercises._plain import plain_array, plain_sequence
+from course.exercises._plain import plain_array, plain_sequence, scaled
 from course.layers import Dense, Input
 from course.losses import BinaryCrossentropy, MeanSquaredError
 from course.nn import Sequential
@@ -232,12 +232,11 @@ def _backprop(args):
 
 
 def _backprop_without_one_over_m(args):
-    m = args["X"].shape[0]
-    return {name: m * value for name, value in _backprop(args).items()}
+    return scaled(_backprop(args), args["X"].shape[0])
 
 
 def _backprop_with_wrong_sign(args):
-    return {name: -value for name, value in _backprop(args).items()}
+    return scaled(_backprop(args), -1)
 
 
 def _backprop_without_sigmoid_derivative(args):
@@ -261,8 +260,7 @@ def _backprop_with_dW_transposed(args):
 def _backprop_with_squared_error_delta(args):
     """dZ3 = (A3 - Y) / m * A3 * (1 - A3): the mean squared error's delta without its 2."""
     model = network(args, loss=MeanSquaredError())
-    gradients = _gradients(model, model.forward(args["X"]), args["Y"])
-    return {name: value / 2 for name, value in gradients.items()}
+    return scaled(_gradients(model, model.forward(args["X"]), args["Y"]), 1 / 2)
 
 
 BACKPROP = Exercise(

@@ -15,7 +15,7 @@ import numpy as np
 from course import logistic, losses
 from course.data import logistic_example
 from course.exercises._classes import Case, Exercise, Mistake
-from course.exercises._plain import plain_array, plain_number, plain_sequence
+from course.exercises._plain import plain_array, plain_sequence, scaled, value_of
 
 LESSON = "01_logistic_regression_numpy"
 
@@ -93,10 +93,6 @@ def _descent_cases(rng, visible):
 
 
 # -- plain data ----------------------------------------------------------------------------------
-def _value(result) -> dict:
-    """A result with one part, "value", as float64 (the expected answers' form)."""
-    return {"value": np.asarray(result, np.float64)}
-
 
 def _gradient_parts(dj_dw, dj_db) -> dict:
     return {"dj_dw": np.asarray(dj_dw, np.float64), "dj_db": np.asarray(dj_db, np.float64)}
@@ -108,12 +104,12 @@ def _descent_parts(w, b, costs) -> dict:
 
 
 def _plain_value(result):
-    return {"value": plain_number(result, "the result")}
+    return {"value": plain_array(result, "the result")}
 
 
 def _plain_gradient(result):
     dj_dw, dj_db = plain_sequence(result, 2, "the pair (dj_dw, dj_db)")
-    return {"dj_dw": plain_array(dj_dw, "dj_dw"), "dj_db": plain_number(dj_db, "dj_db")}
+    return {"dj_dw": plain_array(dj_dw, "dj_dw"), "dj_db": plain_array(dj_db, "dj_db")}
 
 
 def _plain_descent(result):
@@ -121,28 +117,28 @@ def _plain_descent(result):
     costs = plain_array(costs, "J_history")
     if costs.ndim == 2 and costs.shape[1] == 1:    # a list of one-element arrays
         costs = costs[:, 0]
-    return {"w": plain_array(w, "w"), "b": plain_number(b, "b"), "J_history": costs}
+    return {"w": plain_array(w, "w"), "b": plain_array(b, "b"), "J_history": costs}
 
 
 # -- sigmoid --------------------------------------------------------------------------------------
 def _sigmoid(args):
-    return _value(logistic.sigmoid(args["z"]))
+    return value_of(logistic.sigmoid(args["z"]))
 
 
 def _sigmoid_of_minus_z(args):
-    return _value(logistic.sigmoid(-np.asarray(args["z"])))
+    return value_of(logistic.sigmoid(-np.asarray(args["z"])))
 
 
 def _sigmoid_that_overflows(args):
     """e^z / (1 + e^z) for every z: inf / inf = NaN once e^z overflows (warnings silenced)."""
     with np.errstate(all="ignore"):
         e = np.exp(np.asarray(args["z"], np.float64))
-        return _value(e / (1 + e))
+        return value_of(e / (1 + e))
 
 
 def _sigmoid_without_one_plus(args):
     with np.errstate(all="ignore"):
-        return _value(1 / np.exp(-np.asarray(args["z"], np.float64)))
+        return value_of(1 / np.exp(-np.asarray(args["z"], np.float64)))
 
 
 SIGMOID = Exercise(
@@ -175,19 +171,19 @@ def _losses(args):
 
 
 def _cost(args):
-    return _value(np.mean(_losses(args)))
+    return value_of(np.mean(_losses(args)))
 
 
 def _cost_without_one_over_m(args):
-    return _value(np.sum(_losses(args)))
+    return scaled(_cost(args), args["X"].shape[0])
 
 
 def _cost_per_example(args):
-    return _value(_losses(args))
+    return value_of(_losses(args))
 
 
 def _cost_with_wrong_sign(args):
-    return _value(-np.mean(_losses(args)))
+    return scaled(_cost(args), -1)
 
 
 def _cost_without_bias(args):
@@ -195,12 +191,12 @@ def _cost_without_bias(args):
 
 
 def _cost_over_2m(args):
-    return _value(np.mean(_losses(args)) / 2)
+    return scaled(_cost(args), 1 / 2)
 
 
 def _squared_error_cost(args):
     probabilities = logistic.predict_proba(args["X"], args["w"], args["b"])
-    return _value(losses.mean_squared_error(args["y"], probabilities))
+    return value_of(losses.mean_squared_error(args["y"], probabilities))
 
 
 COMPUTE_COST = Exercise(
@@ -237,12 +233,11 @@ def _errors(args):
 
 
 def _gradient_without_one_over_m(args):
-    m = args["X"].shape[0]
-    return {part: m * value for part, value in _gradient(args).items()}
+    return scaled(_gradient(args), args["X"].shape[0])
 
 
 def _gradient_with_wrong_sign(args):
-    return {part: -value for part, value in _gradient(args).items()}
+    return scaled(_gradient(args), -1)
 
 
 def _gradient_without_bias(args):

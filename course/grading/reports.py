@@ -80,9 +80,12 @@ def gradescope_results(report: dict, visibility: str = "visible") -> dict:
     if report.get("notebook_errors"):
         lines.append("Cells that raised an error while your notebook ran:")
         lines += [f"  {line}" for line in report["notebook_errors"][:10]]
+    sandbox = report.get("sandbox") or {}
+    if sandbox:
+        lines.append(f"Your notebook ran in a sandbox: {sandbox['kind']}.")
     return {"score": report["score"], "execution_time": round(report.get("seconds", 0.0), 2),
             "output": "\n".join(lines), "visibility": visibility,
-            "stdout_visibility": "hidden", "tests": tests}
+            "stdout_visibility": "hidden", "tests": tests, "extra_data": {"sandbox": sandbox}}
 
 
 def write_gradescope(report: dict, path: Path) -> None:

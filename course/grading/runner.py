@@ -36,18 +36,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import AsyncKernelManager, KernelManager
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from course.grading import harness, protocol
+from course.grading import harness, protocol, sandbox
 from course.grading.limits import LATE_CELL_SECONDS, Limits, Watchdog, limit_data_segment
 from course.grading.protocol import Outcome, Status
 
 #: Output kept from a whole notebook run, in bytes of text (the rest is dropped).
 MAX_OUTPUT_BYTES = 16 * 2**20
-#: Seconds a kernel gets to answer after a time-limit interrupt before it is killed.
-INTERRUPT_GRACE_SECONDS = 5
+#: Seconds a kernel gets to answer after a time-limit interrupt before it is killed (an
+#: interrupt lands only when a long TensorFlow operation returns to Python).
+INTERRUPT_GRACE_SECONDS = 10
 #: The ``ename`` nbclient reports for a cell stopped by its time limit.
 TIMEOUT_ENAME = "CellTimeLimit"
 
@@ -79,6 +80,7 @@ class NotebookRun:
     interference_possible: bool = False
     cell_errors: list[str] = field(default_factory=list)  # "code cell 7: NameError: ..." lines
     seconds: float = 0.0
+    sandbox: dict = field(default_factory=dict)   # Confinement.as_report() of the kernel
 
 
 def kernel_environment() -> dict[str, str]:
@@ -89,7 +91,8 @@ def kernel_environment() -> dict[str, str]:
     return env
 
 
-def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits) -> KernelManager:
+def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits,
+                   confinement: sandbox.Confinement) -> KernelManager:
     """Make the manager of the kernel that runs one submission (not started yet).
 
     This is the one place that decides *how* the kernel process is made; everything else in
@@ -101,11 +104,10 @@ def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits) -> Ke
         workdir: the submission's private working folder (the kernel's current directory).
         env: the kernel's environment (:func:`kernel_environment`).
         run_limits: the submission's limits.
-
-    ``course.grading.sandbox`` replaces this with a manager whose kernel is confined by the
-    operating system.
+        confinement: how the operating system confines the kernel
+            (:func:`course.grading.sandbox.confinement`); the sandbox filters ``env`` too.
     """
-    return AsyncKernelManager(kernel_name="python3")
+    return confinement.kernel_manager(workdir, run_limits.memory_mb)
 
 
 class TimeLimit(Exception):
@@ -138,13 +140,14 @@ _QUIET_LOG.setLevel(logging.CRITICAL)  # nbclient's timeout warnings are reporte
 class _Kernel:
     """One kernel running one notebook copy: cells under a time limit, and the watchdog."""
 
-    def __init__(self, notebook, workdir: Path, env: dict[str, str], run_limits: Limits):
+    def __init__(self, notebook, workdir: Path, env: dict[str, str], run_limits: Limits,
+                 confinement: sandbox.Confinement):
         self.notebook = notebook
         self.limits = run_limits
         self.seconds = run_limits.cell_seconds   # the limit of the cell being run
         self.last_reply: dict | None = None
         self.client = _BoundedClient(
-            notebook, km=kernel_manager(workdir, env, run_limits),
+            notebook, km=kernel_manager(workdir, env, run_limits, confinement),
             timeout_func=lambda cell: self.seconds, allow_errors=True,
             interrupt_on_timeout=True, record_timing=False,
             error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit", "traceback": []},
@@ -215,11 +218,8 @@ class _Kernel:
 
 
 # -- the student's cells ----------------------------------------------------------------------
-def _defines_a_graded_function(source: str, exercise_ids) -> bool:
-    """True when ``source`` defines one of ``exercise_ids`` at its top level."""
-    names = "|".join(re.escape(name) for name in exercise_ids)
-    return bool(names) and re.search(rf"^(?:async\s+)?def\s+(?:{names})\s*\(", source,
-                                     re.MULTILINE) is not None
+#: A line that defines a function or a class at the top level of a cell.
+_DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s", re.MULTILINE)
 
 
 def _cell_limit(run_limits: Limits, budget_left: float) -> tuple[float, str]:
@@ -235,19 +235,19 @@ def _cell_limit(run_limits: Limits, budget_left: float) -> tuple[float, str]:
 
 
 def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limits,
-                       exercise_ids) -> list[str]:
-    """Run the notebook's ``code_cells`` (indices) within their time budget; return lines
-    for the report.
+                       lines: list[str]) -> None:
+    """Run the notebook's ``code_cells`` (indices) within their time limits.
 
     Once the cells together have used ``cells_seconds``, the remaining ones are skipped,
-    except those that define a graded function, which get ``LATE_CELL_SECONDS`` each.
+    except those that define a function or a class (a graded function, or a helper it
+    calls), which get ``LATE_CELL_SECONDS`` each. ``lines`` receives the report's lines as
+    they happen (the kernel may die half-way).
     """
-    lines, skipped = [], []
+    skipped = []
     budget_ends = time.monotonic() + run_limits.cells_seconds
     for number, index in enumerate(code_cells, start=1):
         budget_left = budget_ends - time.monotonic()
-        if budget_left <= 0 and not _defines_a_graded_function(
-                kernel.notebook.cells[index].source, exercise_ids):
+        if budget_left <= 0 and not _DEFINITION.search(kernel.notebook.cells[index].source):
             skipped.append(str(number))
             continue
         seconds, named = _cell_limit(run_limits, budget_left)
@@ -260,11 +260,10 @@ def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limit
     if skipped:
         lines.append(f"code cells {', '.join(skipped)} were not run: the notebook's cells had "
                      f"used up their time budget of {run_limits.cells_seconds:g} s "
-                     f"(--cells-timeout); cells that define a graded function still ran")
+                     f"(--cells-timeout); cells that define a function or a class still ran")
     if kernel.client.output_bytes > MAX_OUTPUT_BYTES:
         lines.append(f"the notebook printed more than {MAX_OUTPUT_BYTES // 2**20} MB; the rest "
                      f"of its output was ignored")
-    return lines
 
 
 # -- the exercises ------------------------------------------------------------------------------
@@ -311,8 +310,7 @@ def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
     if kernel.execute(kernel.append_cell(harness.preamble_source(harness_name)),
                       run_limits.cell_seconds):
         raise RuntimeError("the grading preamble failed")
-    result.cell_errors = _run_student_cells(kernel, code_cells, run_limits,
-                                            [exercise_id for exercise_id, _, _ in plan])
+    _run_student_cells(kernel, code_cells, run_limits, result.cell_errors)
     for exercise_id, cases, case_seconds in plan:
         run = _run_exercise(kernel, workdir, harness_name, exercise_id, cases, case_seconds)
         result.exercises[exercise_id] = run
@@ -320,7 +318,8 @@ def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
 
 
 def run_submission(notebook, plan: list[tuple[str, list[dict], float]],
-                   run_limits: Limits | None = None) -> NotebookRun:
+                   run_limits: Limits | None = None,
+                   confinement: sandbox.Confinement | None = None) -> NotebookRun:
     """Run ``notebook`` in a fresh kernel and call each planned exercise on its hidden cases.
 
     Args:
@@ -328,17 +327,21 @@ def run_submission(notebook, plan: list[tuple[str, list[dict], float]],
         plan: ``(exercise_id, cases, case_seconds)`` per exercise: the student's function
             of that name is called on each case (plain dicts), for at most ``case_seconds``.
         run_limits: time and memory limits (defaults: :class:`Limits`).
+        confinement: the kernel's sandbox (default: the strongest available; raises
+            :class:`course.grading.sandbox.SandboxUnavailable` when there is none).
 
     An exercise the run never reached has no outcomes; ``kernel_problem`` then says why.
     """
     run_limits = run_limits or Limits()
+    confinement = confinement or sandbox.confinement()
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="course-grade-"))
     notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))  # a private copy
     nbformat.write(notebook, workdir / "submission.ipynb")
-    result = NotebookRun(exercises={exercise_id: ExerciseRun() for exercise_id, _, _ in plan})
+    result = NotebookRun(exercises={exercise_id: ExerciseRun() for exercise_id, _, _ in plan},
+                         sandbox=confinement.as_report())
     env = kernel_environment()
-    kernel = _Kernel(notebook, workdir, env, run_limits)
+    kernel = _Kernel(notebook, workdir, env, run_limits, confinement)
     try:
         # cleanup_kc: the client did not make the manager, but it must still shut it down
         with kernel.client.setup_kernel(env=env, cwd=str(workdir), cleanup_kc=True,

@@ -16,6 +16,11 @@ student's last definition of the function for a use of any of them:
 * for a method (``Sequential._backward``): its class used in the function, or the method's
   name used as an attribute (``model._backward``) in a notebook that uses the class.
 
+"In the function" includes the notebook's other functions that it calls (a helper that
+builds a ``course.nn.Sequential``). What no reading sees, such as a public method reaching the
+forbidden one (``model.predict`` on a model built in another cell runs
+``Sequential._forward``), the run-time watch catches.
+
 The harness also watches at run time (the code objects of ``forbidden_codes``); this static
 check catches a hand-off even on a path the hidden cases do not reach, while the run-time
 watch catches what no reading can (``importlib``, ``getattr`` with built strings).
@@ -146,12 +151,25 @@ def _owner(method):
     return vars(module).get(method.__qualname__.split(".")[0]) if module else None
 
 
+def _reached(definitions: dict, name: str) -> list:
+    """The definition of ``name`` and of every notebook function it calls, transitively."""
+    reached, todo = {}, [name]
+    while todo:
+        current = todo.pop()
+        if current in reached or current not in definitions:
+            continue
+        reached[current] = definitions[current]
+        todo += [node.id for node in ast.walk(definitions[current]) if isinstance(node, ast.Name)]
+    return list(reached.values())
+
+
 def _name(function) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
 
 def calls_reference(sources: list[str], function_name: str, forbidden) -> str | None:
-    """Which forbidden implementation the last ``def function_name`` in ``sources`` uses.
+    """Which forbidden implementation the last ``def function_name`` in ``sources`` uses,
+    itself or through the notebook's other functions that it calls.
 
     Args:
         sources: the code cells of the notebook, in order.
@@ -164,19 +182,22 @@ def calls_reference(sources: list[str], function_name: str, forbidden) -> str | 
     """
     trees = [tree for tree in map(_parse, sources) if tree is not None]
     bindings = _bindings(trees)
-    definition = None
+    definitions = {}                       # the last definition of each notebook function
     for tree in trees:
         for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                    node.name == function_name:
-                definition = node
-    if definition is None:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                definitions[node.name] = node
+    if function_name not in definitions:
         bound = bindings.get(function_name)
         return next((_name(f) for f in forbidden if bound is f), None)
-    used = _used_objects(definition, bindings)
+    for name in definitions:                # the notebook's own functions shadow imports...
+        bindings.pop(name, None)
+    body = ast.Module(body=_reached(definitions, function_name), type_ignores=[])
+    bindings.update(_bindings([body]))      # ...except imports inside the functions read
+    used = _used_objects(body, bindings)
     in_notebook = list(bindings.values())
     in_notebook += [value for tree in trees for value in _used_objects(tree, bindings)]
-    attributes = _attribute_names(definition)
+    attributes = _attribute_names(body)
     for function in forbidden:
         if any(value is function for value in used):
             return _name(function)

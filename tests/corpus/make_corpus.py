@@ -30,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 from course import exercises  # noqa: E402
 from course.authoring import BEGIN, CODE_STUB, END, make_lesson  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from attacks import ATTACKS, HELPERS  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 L01, L04 = "01_logistic_regression_numpy", "04_keras_model_fit"
 POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
@@ -335,6 +338,13 @@ threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""
         scores(L01_IDS, sigmoid=0.0, compute_cost=0.0, compute_gradient=0.0),
         {"sigmoid": "reference implementation", "compute_cost": "reference implementation",
          "compute_gradient": "reference implementation"})
+
+    # -- attacks on the sandbox (tests/corpus/attacks.py): each fails, so full marks -----------
+    for name, attack in ATTACKS.items():
+        notebook = self_contained()
+        add_cell(notebook, HELPERS.strip())
+        add_cell(notebook, attack.strip())
+        add(name, notebook, scores(L01_IDS))
 
     # -- files that are not notebooks -----------------------------------------------------------
     text = nbformat.writes(nbformat.from_dict(filled(L01, correct01)))

