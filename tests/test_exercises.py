@@ -369,6 +369,14 @@ WRITTEN_HAND_OFFS = {
                                       "    grads = model.backward(model.forward(X), Y)\n"
                                       "    return [g for pair in zip(grads['dW'], grads['db'])\n"
                                       "            for g in pair]\n",
+    "course.nn.Sequential.fit": NETWORK + "from course.nn import SGD\n"
+                                "def train(X, Y, weights, alpha, epochs):\n"
+                                "    model = _network(X, weights)\n"
+                                "    model.compile(loss=BinaryCrossentropy(),\n"
+                                "                  optimizer=SGD(learning_rate=alpha))\n"
+                                "    history = model.fit(X, Y, epochs=epochs, batch_size=len(X),\n"
+                                "                        shuffle=False)\n"
+                                "    return model.get_weights(), history.history['loss']\n",
 }
 
 

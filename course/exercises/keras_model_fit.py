@@ -28,7 +28,7 @@ import numpy as np
 
 from course import nn
 from course.exercises._classes import Case, Exercise, Mistake
-from course.exercises._plain import ResultError, plain_array, plain_number, text
+from course.exercises._plain import ResultError, plain_array, text
 from course.exercises.backpropagation import WEIGHT_NAMES, network_args, network_output
 from course.exercises.keras_training import KERAS_GRADIENT_DESCENT, TRAIN
 
@@ -209,7 +209,7 @@ def _error_rate(args):
 
 
 def _plain_accuracy(result):
-    return {"value": plain_number(result, "the accuracy")}
+    return {"value": plain_array(result, "the accuracy")}
 
 
 ACCURACY = Exercise(
