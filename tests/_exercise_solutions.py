@@ -81,6 +81,41 @@ def build_model():
     return model
 
 
+def accuracy(probabilities, Y):
+    return np.mean((probabilities >= 0.5) == Y)
+
+
+def train(X, Y, weights, alpha, epochs):
+    """The lesson's loop, with its cost and backprop written out here."""
+    J_history = []
+    for _ in range(epochs):
+        p = network_forward(X, weights)
+        J_history.append(np.mean(-Y * np.log(p) - (1 - Y) * np.log(1 - p)))
+        weights = [w - alpha * g for w, g in zip(weights, backprop(X, Y, weights))]
+    return weights, J_history
+
+
+def keras_gradient_descent(X, Y, weights, alpha, epochs):
+    import keras
+    model = build_model()
+    model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=alpha))
+    model.build((None, X.shape[1]))
+    model.set_weights(weights)
+    history = model.fit(X, Y, epochs=epochs, batch_size=len(X), shuffle=False, verbose=0)
+    return history.history["loss"]
+
+
+def build_regression_model():
+    import keras
+    from tensorflow.keras import Sequential
+    from tensorflow.keras.layers import Dense
+    from tensorflow.keras.losses import MeanSquaredError
+    model = Sequential([Dense(units=1)])
+    model.compile(loss=MeanSquaredError(), optimizer=keras.optimizers.SGD(learning_rate=0.3))
+    return model
+
+
 CORRECT = {name: globals()[name] for name in [
     "sigmoid", "compute_cost", "compute_gradient", "gradient_descent", "binary_crossentropy",
-    "mean_squared_error", "dense_forward", "network_forward", "backprop", "build_model"]}
+    "mean_squared_error", "dense_forward", "network_forward", "backprop", "accuracy",
+    "build_model", "train", "keras_gradient_descent", "build_regression_model"]}

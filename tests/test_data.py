@@ -9,7 +9,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from course.data import load_digits01, logistic_example, make_blobs, make_regression
+from course.data import (load_digit_pair, load_digits01, logistic_example, make_blobs,
+                         make_circles, make_moons, make_regression, make_xor)
 
 DIGITS01_SHA256 = "2a43f0e1dc7d15748d832ebacb4a1a116ba10e448a1addba65659969488b8ae6"
 
@@ -203,3 +204,100 @@ def test_data_and_logistic_import_neither_sklearn_nor_teaching_tools():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------------------
+# All ten digits, and any pair of them
+# ---------------------------------------------------------------------------------------
+
+DIGITS_SHA256 = "0f622aac121cc3fc5d83397199887f8019d6db33381d033e73e300a2ce17c1ed"
+
+
+def test_all_digits_file_checksum_provenance_and_licence():
+    assert hashlib.sha256(_bundled("digits.csv.gz").read_bytes()).hexdigest() == DIGITS_SHA256
+    readme = _bundled("digits.README.md").read_text(encoding="utf-8")
+    assert DIGITS_SHA256 in readme and "CC BY 4.0" in readme and "10.24432/C50P49" in readme
+    assert "Attribution 4.0 International" in _bundled("digits.LICENSE.txt").read_text("utf-8")
+
+
+def test_all_digits_file_holds_digits01_as_its_zeros_and_ones():
+    def table(name):
+        text = gzip.decompress(_bundled(name).read_bytes()).decode("ascii")
+        return np.loadtxt(text.splitlines()[1:], delimiter=",", dtype=np.int64)
+    every, zeros_and_ones = table("digits.csv.gz"), table("digits01.csv.gz")
+    assert every.shape == (1797, 65)
+    assert np.bincount(every[:, 64]).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    assert np.array_equal(every[np.isin(every[:, 64], [0, 1])], zeros_and_ones)
+
+
+def test_digit_pair_labels_split_and_seed():
+    (X_train, y_train), (X_test, y_test) = load_digit_pair(3, 8, test_fraction=0.5, seed=0)
+    assert X_train.shape[0] + X_test.shape[0] == 183 + 174
+    assert X_test.shape[0] == round(0.5 * 183) + round(0.5 * 174)
+    assert set(np.unique(y_train)) == {0.0, 1.0} and y_train.shape[1] == 1
+    assert 0.0 <= X_train.min() and X_train.max() <= 1.0
+    again = load_digit_pair(3, 8, test_fraction=0.5, seed=0)
+    assert np.array_equal(again[0][0], X_train) and np.array_equal(again[1][1], y_test)
+    (X_swap, y_swap), _ = load_digit_pair(8, 3, seed=0)
+    assert y_swap.mean() != y_train.mean() or not np.array_equal(X_swap, X_train)
+
+
+def test_digit_pair_0_1_matches_the_images_of_digits01():
+    (X_pair, y_pair), (X_pair_test, _) = load_digit_pair(0, 1, test_fraction=0.2, seed=0)
+    (X01, y01), (X01_test, _) = load_digits01(test_fraction=0.2, seed=0)
+    assert np.array_equal(X_pair, X01) and np.array_equal(y_pair, y01)
+    assert np.array_equal(X_pair_test, X01_test)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"negative": 3, "positive": 3}, "two different digits"),
+    ({"negative": 10}, "`negative` must be a digit"),
+    ({"positive": 2.0}, "`positive` must be a digit"),
+    ({"test_fraction": 1.0}, "`test_fraction`"),
+])
+def test_digit_pair_refuses_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        load_digit_pair(**kwargs)
+
+
+# ---------------------------------------------------------------------------------------
+# Sets no straight line separates
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make", [make_moons, make_circles, make_xor])
+def test_curved_sets_shapes_balance_and_seed(make):
+    X, y = make(m=101, seed=3)
+    assert X.shape == (101, 2) and y.shape == (101,)
+    assert set(np.unique(y)) == {0.0, 1.0}
+    X_again, y_again = make(m=101, seed=3)
+    assert np.array_equal(X, X_again) and np.array_equal(y, y_again)
+    assert not np.array_equal(make(m=101, seed=4)[0], X)
+
+
+@pytest.mark.parametrize("make", [make_moons, make_circles, make_xor])
+def test_no_straight_line_separates_the_curved_sets(make):
+    from course.logistic import gradient_descent, predict
+    X, y = make(m=200, seed=0)
+    w, b, _ = gradient_descent(X, y, np.zeros(2), 0.0, alpha=1.0, num_iters=2000)
+    assert np.mean(predict(X, w, b) == y) < 0.9
+
+
+def test_moons_and_circles_without_noise_lie_on_their_curves():
+    X, y = make_circles(m=50, noise=0.0, seed=0)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    assert np.allclose(radius[y == 0], 1.0) and np.allclose(radius[y == 1], 0.4)
+    X, y = make_moons(m=50, noise=0.0, seed=0)
+    assert np.allclose(np.hypot(X[y == 0, 0], X[y == 0, 1]), 1.0)
+    assert np.allclose(np.hypot(X[y == 1, 0] - 1.0, X[y == 1, 1] - 0.5), 1.0)
+
+
+def test_xor_labels_are_opposite_signs():
+    X, y = make_xor(m=100, seed=0)
+    assert np.array_equal(y, (np.sign(X[:, 0]) != np.sign(X[:, 1])).astype(float))
+    assert np.abs(X).min() >= 0.1
+
+
+@pytest.mark.parametrize("make", [make_moons, make_circles])
+def test_curved_sets_refuse_negative_noise(make):
+    with pytest.raises(ValueError, match="`noise`"):
+        make(noise=-0.1)

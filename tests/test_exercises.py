@@ -18,9 +18,11 @@ CONTRACT = {
                                      "gradient_descent"],
     "02_loss_and_cost": ["binary_crossentropy", "mean_squared_error"],
     "03_backpropagation": ["dense_forward", "network_forward", "backprop"],
-    "04_keras_model_fit": ["build_model"],
+    "04_keras_model_fit": ["accuracy", "build_model", "train", "keras_gradient_descent",
+                           "build_regression_model"],
 }
-NUMPY_IDS = [i for ids in CONTRACT.values() for i in ids if i != "build_model"]
+KERAS_IDS = ("build_model", "keras_gradient_descent", "build_regression_model")
+NUMPY_IDS = [i for ids in CONTRACT.values() for i in ids if i not in KERAS_IDS]
 
 
 def npz_roundtrip(arrays: dict) -> dict:
@@ -36,7 +38,7 @@ def test_registry_matches_the_contract():
     assert {lesson: [e.id for e in exercises.for_lesson(lesson)] for lesson in CONTRACT} \
         == CONTRACT
     assert [e.id for e in exercises.all_exercises()] == sum(CONTRACT.values(), [])
-    assert sum(e.points for e in exercises.all_exercises()) == 26
+    assert sum(e.points for e in exercises.all_exercises()) == 36
     for exercise in exercises.all_exercises():
         assert exercises.get(exercise.id) is exercise
         assert abs(sum(exercise.weights) - 1) < 1e-12
@@ -94,6 +96,94 @@ def test_build_model_is_graded_by_behaviour():
     grade = exercise.grade([cases[0].args], [outcome])
     assert grade.score == 0 and "architecture" in grade.feedback
     assert "MeanSquaredError instead of BinaryCrossentropy(from_logits=False)" in grade.feedback
+
+
+def test_keras_gradient_descent_is_graded_against_full_batch_sgd():
+    exercise = exercises.get("keras_gradient_descent")
+    case = exercise.visible_cases()[0]                     # 40 images: more than one batch
+    assert exercise.evaluate(case, exercise.run_case(answers.keras_gradient_descent,
+                                                     case)).passed
+
+    def default_batches(X, Y, weights, alpha, epochs):
+        import keras
+        model = answers.build_model()
+        model.compile(loss="binary_crossentropy",
+                      optimizer=keras.optimizers.SGD(learning_rate=alpha))
+        model.build((None, X.shape[1]))
+        model.set_weights(weights)
+        return model.fit(X, Y, epochs=epochs, shuffle=False, verbose=0).history["loss"]
+
+    result = exercise.evaluate(case, exercise.run_case(default_batches, case))
+    assert result.mistake.name == "fit's default batch size of 32"
+
+    def default_optimizer(X, Y, weights, alpha, epochs):
+        model = answers.build_model()
+        model.build((None, X.shape[1]))
+        model.set_weights(weights)
+        return model.fit(X, Y, epochs=epochs, batch_size=len(X), shuffle=False, verbose=0)
+
+    result = exercise.evaluate(case, exercise.run_case(default_optimizer, case))
+    assert result.mistake.name == "fit's default optimizer, RMSprop"
+
+
+def test_build_regression_model_is_graded_by_behaviour():
+    exercise = exercises.get("build_regression_model")
+    cases = exercise.visible_cases()
+    assert all(exercise.evaluate(c, exercise.run_case(answers.build_regression_model, c)).passed
+               for c in cases)
+
+    def slide_defaults():
+        from tensorflow.keras import Sequential
+        from tensorflow.keras.layers import Dense
+        from tensorflow.keras.losses import MeanSquaredError
+        model = Sequential([Dense(units=1, activation="sigmoid")])
+        model.compile(loss=MeanSquaredError())
+        return model
+
+    outcome = exercise.run_case(slide_defaults, cases[0])
+    grade = exercise.grade([cases[0].args], [outcome])
+    assert grade.score == 1.0, grade.feedback          # architecture and loss right
+    assert "RMSprop(learning_rate=0.001) instead of SGD(learning_rate=0.3)" in grade.feedback
+
+
+def test_train_mistakes_are_named():
+    exercise = exercises.get("train")
+    case = exercise.visible_cases()[1]
+
+    def after_the_step(X, Y, weights, alpha, epochs):
+        J_history = []
+        for _ in range(epochs):
+            weights = [w - alpha * g for w, g in zip(weights, answers.backprop(X, Y, weights))]
+            p = answers.network_forward(X, weights)
+            J_history.append(np.mean(-Y * np.log(p) - (1 - Y) * np.log(1 - p)))
+        return weights, J_history
+
+    def never_updated(X, Y, weights, alpha, epochs):
+        J_history = []
+        for _ in range(epochs):
+            p = answers.network_forward(X, weights)
+            J_history.append(np.mean(-Y * np.log(p) - (1 - Y) * np.log(1 - p)))
+            for w, g in zip(weights, answers.backprop(X, Y, weights)):
+                w = w - alpha * g           # rebinds the name only
+        return weights, J_history
+
+    for function, name in ((after_the_step, "the cost recorded after the step"),
+                           (never_updated, "updates that never reach the weights")):
+        result = exercise.evaluate(case, exercise.run_case(function, case))
+        assert not result.passed and result.mistake.name == name
+
+
+@pytest.mark.parametrize("function, name", [
+    (lambda p, Y: np.mean((p.ravel() >= 0.5) == Y),
+     "predictions of shape (m,) compared with labels of shape (m, 1)"),
+    (lambda p, Y: np.sum((p >= 0.5) == Y), "a count instead of a share"),
+    (lambda p, Y: np.mean((p > 0.5) == Y), "> 0.5 instead of >= 0.5"),
+])
+def test_accuracy_mistakes_are_named(function, name):
+    exercise = exercises.get("accuracy")
+    case = exercise.visible_cases()[0]
+    result = exercise.evaluate(case, exercise.run_case(function, case))
+    assert not result.passed and result.mistake.name == name
 
 
 def test_grading_cases_are_fresh_and_include_edge_cases():
@@ -279,6 +369,14 @@ WRITTEN_HAND_OFFS = {
                                       "    grads = model.backward(model.forward(X), Y)\n"
                                       "    return [g for pair in zip(grads['dW'], grads['db'])\n"
                                       "            for g in pair]\n",
+    "course.nn.Sequential.fit": NETWORK + "from course.nn import SGD\n"
+                                "def train(X, Y, weights, alpha, epochs):\n"
+                                "    model = _network(X, weights)\n"
+                                "    model.compile(loss=BinaryCrossentropy(),\n"
+                                "                  optimizer=SGD(learning_rate=alpha))\n"
+                                "    history = model.fit(X, Y, epochs=epochs, batch_size=len(X),\n"
+                                "                        shuffle=False)\n"
+                                "    return model.get_weights(), history.history['loss']\n",
 }
 
 

@@ -218,3 +218,29 @@ def test_regression_fit_refuses_mismatched_lengths():
 def test_labels_must_match_the_rows_of_X(draw, X):
     with pytest.raises(ValueError, match=r"`y` must have one label per row of X \(6\); got 5"):
         draw(X, SIX_Y[:5])
+
+
+# ---------------------------------------------------------------------------------------
+# Decision regions of any model
+# ---------------------------------------------------------------------------------------
+
+def test_decision_regions_draw_a_bent_boundary_and_both_classes():
+    from course.data import make_circles
+    from course.plots import plot_decision_regions
+    X, y = make_circles(m=60, seed=0)
+    inside = lambda P: (np.hypot(P[:, 0], P[:, 1]) < 0.7).astype(float)   # a circle
+    fig = plot_decision_regions(X, y, inside, title="circle")
+    ax = fig.axes[0]
+    assert ax.get_title() == "circle"
+    assert ax.get_legend_handles_labels()[1] == ["y = 0", "y = 1", "decision boundary"]
+    paths = [p for c in ax.collections if hasattr(c, "get_paths") for p in c.get_paths()]
+    assert paths   # the 0.5 contour and the shading were drawn
+
+
+def test_decision_regions_refuse_a_model_with_the_wrong_output():
+    from course.plots import plot_decision_regions
+    X, y = np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1])
+    with pytest.raises(ValueError, match="one probability per row"):
+        plot_decision_regions(X, y, lambda P: np.zeros(3))
+    with pytest.raises(TypeError, match="`predict_proba`"):
+        plot_decision_regions(X, y, "not a model")

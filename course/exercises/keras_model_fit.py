@@ -1,4 +1,9 @@
-"""Exercise of lesson 04: build_model, the slide's Keras network, graded by what it does.
+"""Exercises of lesson 04, in notebook order: accuracy, build_model, train,
+keras_gradient_descent (those two live in ``keras_training``) and build_regression_model.
+
+``accuracy(probabilities, Y)`` is plain NumPy: the share of predictions (1 where the
+probability is at least 0.5) that equal the labels. The two model factories are Keras code,
+judged by behaviour, as follows for ``build_model``.
 
 The learner's ``build_model()`` returns a compiled ``Sequential`` of Dense(25, 'sigmoid'),
 Dense(15, 'sigmoid') and Dense(1, 'sigmoid') with ``loss=BinaryCrossentropy()``. Attributes
@@ -12,7 +17,7 @@ can be spelled many ways, so the model is judged by behaviour, in the learner's 
 The expected output is the same network computed by ``course.nn`` (NumPy), so the evaluator
 never needs TensorFlow. Keras computes in float32, hence the looser tolerance.
 
->>> expected = EXERCISES[0].expected(_model_args(np.random.default_rng(0), m=2))
+>>> expected = BUILD_MODEL.expected(_model_args(np.random.default_rng(0), m=2))
 >>> str(expected["architecture"]), expected["output"].shape
 ('(64, 25) (25,) (25, 15) (15,) (15, 1) (1,)', (2, 1))
 """
@@ -25,6 +30,7 @@ from course import nn
 from course.exercises._classes import Case, Exercise, Mistake
 from course.exercises._plain import ResultError, plain_array, text
 from course.exercises.backpropagation import WEIGHT_NAMES, network_args, network_output
+from course.exercises.keras_training import KERAS_GRADIENT_DESCENT, TRAIN
 
 LESSON = "04_keras_model_fit"
 N_INPUTS = 64
@@ -128,26 +134,203 @@ def _plain_model(result) -> dict:
     return plain
 
 
-EXERCISES = [
-    Exercise(
-        id="build_model", lesson=LESSON, points=3, signature="build_model()",
-        parts=("architecture", "output", "loss"), make_cases=_cases, to_plain=_plain_model,
-        expected=_expected, call=_call_build_model, rtol=1e-4, atol=1e-5,
-        time_limit=60.0,            # the first Keras model of a session can take seconds
-        mistakes=[
-            Mistake("relu in the hidden layers", _relu_hidden_layers,
-                    "the slide's network uses activation='sigmoid' in all three Dense layers."),
-            Mistake("no sigmoid on the output layer", _linear_output_layer,
-                    "the last layer is Dense(units=1, activation='sigmoid'), so the model "
-                    "outputs a probability."),
-            Mistake("no activations at all", _no_activations,
-                    "pass activation='sigmoid' to every Dense layer (the default is linear)."),
-            Mistake("the mean squared error as the loss", _compiled_with("MeanSquaredError"),
-                    "for 0/1 labels compile with loss=BinaryCrossentropy()."),
-            Mistake("from_logits=True", _compiled_with("BinaryCrossentropy(from_logits=True)"),
-                    "the output layer already applies the sigmoid, so keep the default "
-                    "BinaryCrossentropy() (from_logits=False)."),
-            Mistake("a model that was not compiled", _compiled_with("not compiled"),
-                    "call model.compile(loss=BinaryCrossentropy()) before returning the model."),
-        ]),
-]
+BUILD_MODEL = Exercise(
+    id="build_model", lesson=LESSON, points=3, signature="build_model()",
+    parts=("architecture", "output", "loss"), make_cases=_cases, to_plain=_plain_model,
+    expected=_expected, call=_call_build_model, rtol=1e-4, atol=1e-5,
+    time_limit=60.0,            # the first Keras model of a session can take seconds
+    mistakes=[
+        Mistake("relu in the hidden layers", _relu_hidden_layers,
+                "the slide's network uses activation='sigmoid' in all three Dense layers."),
+        Mistake("no sigmoid on the output layer", _linear_output_layer,
+                "the last layer is Dense(units=1, activation='sigmoid'), so the model "
+                "outputs a probability."),
+        Mistake("no activations at all", _no_activations,
+                "pass activation='sigmoid' to every Dense layer (the default is linear)."),
+        Mistake("the mean squared error as the loss", _compiled_with("MeanSquaredError"),
+                "for 0/1 labels compile with loss=BinaryCrossentropy()."),
+        Mistake("from_logits=True", _compiled_with("BinaryCrossentropy(from_logits=True)"),
+                "the output layer already applies the sigmoid, so keep the default "
+                "BinaryCrossentropy() (from_logits=False)."),
+        Mistake("a model that was not compiled", _compiled_with("not compiled"),
+                "call model.compile(loss=BinaryCrossentropy()) before returning the model."),
+    ])
+
+
+# -- accuracy ----------------------------------------------------------------------------------------
+def _accuracy_args(rng, m, exact_half=True):
+    probabilities = rng.uniform(0.0, 1.0, (m, 1))
+    if exact_half:
+        probabilities[0, 0] = 0.5                     # exactly on the threshold: predict 1
+    Y = (rng.random((m, 1)) < 0.5).astype(np.float64)
+    Y[0, 0] = 1.0
+    return {"probabilities": probabilities, "Y": Y}
+
+
+def _accuracy_cases(rng, visible):
+    if visible:
+        return [Case({"probabilities": np.array([[0.9], [0.2], [0.5], [0.7], [0.4]]),
+                      "Y": np.array([[1.0], [0.0], [1.0], [0.0], [1.0]])},
+                     "5 images, one probability exactly 0.5, shape (5, 1)"),
+                Case(_accuracy_args(rng, 12), "12 random probabilities, shape (12, 1)")]
+    return [Case(_accuracy_args(rng, int(rng.integers(5, 80)))),
+            Case(_accuracy_args(rng, 1, exact_half=False)),
+            Case(_accuracy_args(rng, int(rng.integers(5, 80))))]
+
+
+def _predictions(args):
+    return (args["probabilities"] >= 0.5).astype(np.float64)       # (m, 1)
+
+
+def _accuracy(args):
+    return {"value": np.array(np.mean(_predictions(args) == args["Y"]))}
+
+
+def _accuracy_row_against_column(args):
+    """(m,) predictions == (m, 1) labels broadcasts to an (m, m) table of every pair."""
+    return {"value": np.array(np.mean(_predictions(args).ravel() == args["Y"]))}
+
+
+def _accuracy_count(args):
+    return {"value": np.array(float(np.sum(_predictions(args) == args["Y"])))}
+
+
+def _accuracy_percent(args):
+    return {"value": 100 * _accuracy(args)["value"]}
+
+
+def _accuracy_strict_threshold(args):
+    predictions = (args["probabilities"] > 0.5).astype(np.float64)
+    return {"value": np.array(np.mean(predictions == args["Y"]))}
+
+
+def _error_rate(args):
+    return {"value": 1 - _accuracy(args)["value"]}
+
+
+def _plain_accuracy(result):
+    return {"value": plain_array(result, "the accuracy")}
+
+
+ACCURACY = Exercise(
+    id="accuracy", lesson=LESSON, points=2, signature="accuracy(probabilities, Y)",
+    make_cases=_accuracy_cases, to_plain=_plain_accuracy, expected=_accuracy,
+    mistakes=[
+        Mistake("predictions of shape (m,) compared with labels of shape (m, 1)",
+                _accuracy_row_against_column,
+                "comparing an (m,) array with an (m, 1) array broadcasts to an (m, m) table; "
+                "keep both (m, 1): (probabilities >= 0.5) == Y."),
+        Mistake("a count instead of a share", _accuracy_count,
+                "divide by the number of images, or use np.mean of the comparison."),
+        Mistake("a percentage instead of a share", _accuracy_percent,
+                "return a number between 0 and 1; the lesson multiplies by 100 to print it."),
+        Mistake("> 0.5 instead of >= 0.5", _accuracy_strict_threshold,
+                "predict 1 when the probability is *at least* 0.5: probabilities >= 0.5."),
+        Mistake("the error rate instead of the accuracy", _error_rate,
+                "count the predictions that *equal* the labels."),
+    ])
+
+
+# -- build_regression_model ----------------------------------------------------------------------
+REGRESSION_LOSS = "MeanSquaredError"
+REGRESSION_OPTIMIZER = "SGD(learning_rate=0.3)"
+
+
+def _regression_args(rng, m):
+    return {"X": rng.uniform(0.0, 2.0, (m, 1)), "W": rng.normal(0.0, 1.0, (1, 1)),
+            "b": rng.normal(0.0, 1.0, (1,))}
+
+
+def _regression_cases(rng, visible):
+    if visible:
+        return [Case(_regression_args(rng, 5), "5 numbers x, weights copied in"),
+                Case(_regression_args(rng, 1), "a single x")]
+    return [Case(_regression_args(rng, int(rng.integers(2, 40)))), Case(_regression_args(rng, 1))]
+
+
+def _regression_expected(args, activation="linear", loss=REGRESSION_LOSS,
+                         optimizer=REGRESSION_OPTIMIZER):
+    z = args["X"] @ args["W"] + args["b"]                                    # (m, 1)
+    output = z if activation == "linear" else 1 / (1 + np.exp(-z))
+    return {"architecture": text("(1, 1) (1,)"), "output": output, "loss": text(loss),
+            "optimizer": text(optimizer)}
+
+
+def _regression_with_sigmoid(args):
+    return _regression_expected(args, activation="sigmoid")
+
+
+def _regression_with(loss=REGRESSION_LOSS, optimizer=REGRESSION_OPTIMIZER):
+    def produce(args):
+        return _regression_expected(args, loss=loss, optimizer=optimizer)
+    return produce
+
+
+def describe_optimizer(optimizer) -> str:
+    """Name a compiled Keras optimizer with its learning rate, e.g. ``SGD(learning_rate=0.3)``.
+
+    >>> describe_optimizer(None)
+    'not compiled'
+    """
+    if optimizer is None:
+        return "not compiled"
+    try:
+        rate = float(np.asarray(optimizer.learning_rate))
+    except Exception:
+        return type(optimizer).__name__
+    return f"{type(optimizer).__name__}(learning_rate={rate:.6g})"
+
+
+def _call_build_regression_model(function, args) -> dict:
+    """Runs in the learner's process: build for one input, copy weights in, predict, describe."""
+    model = function()
+    if isinstance(model, nn.Sequential):
+        raise ResultError("build_regression_model returned a course.nn.Sequential, the "
+                          "course's NumPy copy of Keras; build it with Sequential and Dense "
+                          "from tensorflow.keras.")
+    if not hasattr(model, "get_weights") or not hasattr(model, "set_weights"):
+        return {"architecture": text(f"not a Keras model but a {type(model).__name__}"),
+                "loss": text("not compiled"), "optimizer": text("not compiled")}
+    X = np.asarray(args["X"], dtype=np.float32)
+    if not model.built:
+        model.build((None, 1))
+    shapes = [np.shape(w) for w in model.get_weights()]
+    compiled = getattr(model, "compiled", True)
+    result = {"architecture": text(_shapes_text(shapes)),
+              "loss": text(describe_loss(getattr(model, "loss", None) if compiled else None)),
+              "optimizer": text(describe_optimizer(getattr(model, "optimizer", None)
+                                                   if compiled else None))}
+    if shapes == [(1, 1), (1,)]:
+        model.set_weights([np.asarray(args["W"], np.float32), np.asarray(args["b"], np.float32)])
+        result["output"] = np.asarray(model(X, training=False), dtype=np.float64)  # (m, 1)
+    return result
+
+
+def _plain_regression_model(result) -> dict:
+    plain = {key: text(result[key]) for key in ("architecture", "loss", "optimizer")}
+    if "output" in result:
+        plain["output"] = plain_array(result["output"], "the model's output")
+    return plain
+
+
+BUILD_REGRESSION_MODEL = Exercise(
+    id="build_regression_model", lesson=LESSON, points=2, signature="build_regression_model()",
+    parts=("architecture", "output", "loss", "optimizer"), make_cases=_regression_cases,
+    to_plain=_plain_regression_model, expected=_regression_expected,
+    call=_call_build_regression_model, rtol=1e-4, atol=1e-5, time_limit=60.0,
+    mistakes=[
+        Mistake("a sigmoid on the output", _regression_with_sigmoid,
+                "a regression output can be any number: Dense(units=1) with the default "
+                "linear activation."),
+        Mistake("binary cross-entropy as the loss",
+                _regression_with(loss="BinaryCrossentropy(from_logits=False)"),
+                "for numbers, compile with loss=MeanSquaredError()."),
+        Mistake("no optimizer: RMSprop with learning rate 0.001",
+                _regression_with(optimizer="RMSprop(learning_rate=0.001)"),
+                "pass optimizer=keras.optimizers.SGD(learning_rate=0.3) to compile."),
+        Mistake("SGD's default learning rate, 0.01",
+                _regression_with(optimizer="SGD(learning_rate=0.01)"),
+                "pass the learning rate: SGD(learning_rate=0.3)."),
+    ])
+
+EXERCISES = [ACCURACY, BUILD_MODEL, TRAIN, KERAS_GRADIENT_DESCENT, BUILD_REGRESSION_MODEL]

@@ -15,6 +15,7 @@ class 1 an orange-red triangle.
 The pieces, one job each:
 
 - ``classification``  ``plot_sigmoid``, ``plot_data`` and ``plot_decision_boundary``
+- ``regions``         ``plot_decision_regions``: any model's boundary, straight or bent
 - ``cost_surfaces``   ``cost_grids`` and ``plot_cost_surfaces``: J(w, b) as a surface
 - ``curves``          ``plot_cost_history``, ``plot_loss_curves`` and ``plot_regression_fit``
 - ``digits``          ``plot_digits``
@@ -30,7 +31,9 @@ from course.plots.classification import plot_data, plot_decision_boundary, plot_
 from course.plots.cost_surfaces import cost_grids, plot_cost_surfaces
 from course.plots.curves import plot_cost_history, plot_loss_curves, plot_regression_fit
 from course.plots.digits import plot_digits
+from course.plots.regions import plot_decision_regions
 
-__all__ = ["plot_sigmoid", "plot_data", "plot_decision_boundary", "plot_cost_history",
+__all__ = ["plot_sigmoid", "plot_data", "plot_decision_boundary", "plot_decision_regions",
+           "plot_cost_history",
            "plot_loss_curves", "plot_digits", "cost_grids", "plot_cost_surfaces",
            "plot_regression_fit", "CLASS_STYLE", "MISTAKE_COLOR", "LINE_STYLES", "LINE_COLORS"]

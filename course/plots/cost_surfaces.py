@@ -80,8 +80,11 @@ def plot_cost_surfaces(X=None, y=None, w_range=(-8.0, 8.0), b_range=(-15.0, 15.0
     """Draw J(w, b) of logistic regression with squared error and with the logistic loss.
 
     Left: J = 1/m · Σ (f(x) - y)² with f(x) = g(w·x + b), wavy with flat plateaus — not
-    convex, so gradient descent can stall. Right: J = 1/m · Σ logistic loss, one smooth bowl
-    — convex. The data are one feature: by default x = 0..5 with y = 0, 0, 0, 1, 1, 1.
+    convex, so gradient descent can stall. Right: J = 1/m · Σ logistic loss — convex; a red
+    dot marks its lowest point on the grid. The data are one feature: by default x = 0..5
+    with y = 0, 0, 1, 0, 1, 1, which no threshold on x separates, so the logistic cost has a
+    single lowest point (near w = 1.2, b = -3.0). On data that a threshold separates, such as
+    y = 0, 0, 0, 1, 1, 1, it has none: J keeps falling as w grows along the valley.
 
     Args:
         X: (m, 1) one feature. y: (m,) labels 0/1.
@@ -92,7 +95,7 @@ def plot_cost_surfaces(X=None, y=None, w_range=(-8.0, 8.0), b_range=(-15.0, 15.0
     ['Squared error: not convex', 'Logistic loss: convex']
     """
     if X is None and y is None:
-        X, y = np.arange(6.0).reshape(6, 1), np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+        X, y = np.arange(6.0).reshape(6, 1), np.array([0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
     X, y = _check_one_feature_data(X, y)
     w_range = _check_range(w_range, "w_range")
     b_range = _check_range(b_range, "b_range")
@@ -106,6 +109,13 @@ def plot_cost_surfaces(X=None, y=None, w_range=(-8.0, 8.0), b_range=(-15.0, 15.0
     for k, (J, title, zlabel, cmap) in enumerate(panels):
         ax = fig.add_subplot(1, 2, k + 1, projection="3d")
         ax.plot_surface(W, B, J, cmap=cmap, linewidth=0, antialiased=True, alpha=0.95)
+        if J is logistic:   # the lowest grid point, drawn above the surface so it stays visible
+            i, j = np.unravel_index(np.argmin(J), J.shape)
+            ax.computed_zorder = False
+            ax.scatter([W[i, j]], [B[i, j]], [J[i, j]], color="red", s=40, depthshade=False,
+                       edgecolors="white", zorder=10,
+                       label=f"lowest J on the grid: w = {W[i, j]:.1f}, b = {B[i, j]:.1f}")
+            ax.legend(loc="upper center", fontsize="small")
         ax.set(xlabel="w", ylabel="b", title=title)
         ax.set_zlabel(zlabel)
         ax.view_init(elev=25, azim=-60)

@@ -10,7 +10,7 @@ the answer cells the way a student would and sometimes adds a cell. ``expected.j
 per file, the expected total, the expected score of every exercise and a phrase that must
 appear in the feedback. tests/test_grading_corpus.py grades the whole folder and checks them.
 
-Most submissions are lesson 01 (quick kernels); two are lesson 04 (TensorFlow). Mistake
+Most submissions are lesson 01 (quick kernels); four are lesson 04 (TensorFlow). Mistake
 submissions start from *self-contained* answers (each function computes everything itself),
 so one wrong function costs only its own points.
 """
@@ -126,6 +126,23 @@ def trimmed(notebook: dict, last_grade_id: str) -> dict:
     cells = notebook["cells"]
     ids = [cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in cells]
     notebook["cells"] = cells[: ids.index(last_grade_id) + 1]
+    return notebook
+
+
+def exercises_only(notebook: dict, also_keep=()) -> dict:
+    """Keep the set-up cell, the exercises' answer and check cells, and the cells that contain
+    one of ``also_keep`` (helpers the exercises call); drop the demos in between.
+
+    Keeps a TensorFlow lesson quick to grade: a student who skipped the demonstrations.
+    """
+    cells = notebook["cells"]
+    first_code = next(i for i, cell in enumerate(cells) if cell["cell_type"] == "code")
+
+    def kept(index, cell):
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        return (index == first_code or "nbgrader" in cell.get("metadata", {})
+                or any(marker in source for marker in also_keep))
+    notebook["cells"] = [cell for i, cell in enumerate(cells) if kept(i, cell)]
     return notebook
 
 
@@ -343,16 +360,41 @@ threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""
     add("empty.ipynb", None, {}, error="empty")
 
     # -- lesson 04 (TensorFlow) -----------------------------------------------------------------
+    # The lesson's own helpers for `train` (its cost and backprop) stay; the demos go.
+    helpers = ("def backprop(X, Y, weights):",)
     correct04 = solution_bodies(L04)
-    add("keras_correct.ipynb", trimmed(filled(L04, correct04), "check_build_model"),
-        scores(L04_IDS))
+    add("keras_correct.ipynb", exercises_only(filled(L04, correct04), helpers), scores(L04_IDS))
+    add("keras_untouched.ipynb", exercises_only(lesson(L04), helpers), zeros(L04_IDS),
+        {exercise_id: "not attempted" for exercise_id in L04_IDS})
     relu = correct04["build_model"].replace("Dense(units=25, activation='sigmoid')",
                                             "Dense(units=25, activation='relu')").replace(
         "Dense(units=15, activation='sigmoid')", "Dense(units=15, activation='relu')")
     assert relu != correct04["build_model"]
     add("keras_mistake_relu.ipynb", trimmed(filled(L04, {"build_model": relu}),
                                             "check_build_model"),
-        scores(L04_IDS, build_model=2.0), {"build_model": "relu in the hidden layers"})
+        {**zeros(L04_IDS), "build_model": 2.0}, {"build_model": "relu in the hidden layers"})
+
+    # One common mistake in each of the other four exercises of lesson 04.
+    broadcast = "return float(np.mean((probabilities >= 0.5).ravel() == Y))"
+    after_step = correct04["train"].replace(
+        "    J_history.append(cost(X, Y, weights))\n", "").replace(
+        "return weights, J_history", "    J_history.append(cost(X, Y, weights))\n"
+        "return weights, J_history")
+    default_batches = correct04["keras_gradient_descent"].replace("batch_size=len(X), ", "")
+    no_optimizer = correct04["build_regression_model"].replace(
+        ", optimizer=keras.optimizers.SGD(learning_rate=0.3)", "")
+    assert len({after_step, default_batches, no_optimizer} & set(correct04.values())) == 0
+    single_image = share_of_cases("accuracy", lambda a: a["Y"].shape[0] == 1)  # (1,) == (1, 1)
+    add("keras_common_mistakes.ipynb", exercises_only(filled(L04, {
+        **correct04, "accuracy": broadcast, "train": after_step,
+        "keras_gradient_descent": default_batches, "build_regression_model": no_optimizer}),
+        helpers),
+        scores(L04_IDS, accuracy=round(2 * single_image, 2), train=1.5,
+               keras_gradient_descent=0.0, build_regression_model=1.5),
+        {"accuracy": "predictions of shape (m,) compared with labels of shape (m, 1)",
+         "train": "the cost recorded after the step",
+         "keras_gradient_descent": "fit's default batch size of 32",
+         "build_regression_model": "no optimizer: RMSprop with learning rate 0.001"})
 
     (HERE / "expected.json").write_text(json.dumps(expected, indent=2, sort_keys=True) + "\n",
                                         encoding="utf-8")
