@@ -151,7 +151,8 @@ def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
     rng = np.random.default_rng(secrets.randbits(128) if seed is None else seed)
     exercises = registry.for_lesson(lesson)
     cases = {exercise.id: exercise.grading_cases(rng) for exercise in exercises}
-    plan = [(e.id, cases[e.id], case_limit(run_limits, reference_seconds(e, cases[e.id])))
+    plan = [(e.id, cases[e.id], case_limit(run_limits, reference_seconds(e, cases[e.id]),
+                                          e.time_limit))
             for e in exercises]
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     run = run_submission(notebook, plan, run_limits, confinement)

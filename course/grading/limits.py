@@ -30,6 +30,8 @@ The kill shows up in the runner as a dead kernel; :attr:`Watchdog.reason` says w
 5.0
 >>> case_limit(Limits(), reference_seconds=0.2)
 20.0
+>>> case_limit(Limits(), reference_seconds=0.01, exercise_seconds=60.0)   # a Keras exercise
+60.0
 """
 
 from __future__ import annotations
@@ -68,10 +70,14 @@ class Limits:
     memory_mb: float = DEFAULT_MEMORY_MB
 
 
-def case_limit(limits: Limits, reference_seconds: float) -> float:
-    """Seconds one test of an exercise may take: ``case_seconds`` at least, else
-    :data:`REFERENCE_FACTOR` times ``reference_seconds`` (the reference's slowest case)."""
-    return max(float(limits.case_seconds), REFERENCE_FACTOR * reference_seconds)
+def case_limit(limits: Limits, reference_seconds: float, exercise_seconds: float = 0.0) -> float:
+    """Seconds one test of an exercise may take: the largest of ``case_seconds``,
+    :data:`REFERENCE_FACTOR` times ``reference_seconds`` (the reference's slowest case) and
+    ``exercise_seconds``, the exercise's own limit (``Exercise.time_limit``: 60 s where a
+    learner's answer trains a Keras model, whose first fit traces a graph)."""
+    seconds = max(float(limits.case_seconds), REFERENCE_FACTOR * reference_seconds,
+                  float(exercise_seconds))
+    return round(seconds, 1)                  # reported to the student: "23.5 s", not 23.4835
 
 
 def limit_data_segment(pid: int, memory_mb: int) -> None:
