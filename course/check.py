@@ -80,20 +80,26 @@ def exercise(exercise_id: str, function, time_limit: float | None = None):
     return nbgrader_cells.conclude(verdict, score or 0.0, max_score)
 
 
+def _a_type(value) -> str:
+    """``"a list"``, ``"an int"``: the type of ``value`` with its article."""
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
 def _argument_problem(exercise_id, function, time_limit) -> str | None:
     """The ❌ line for arguments ``exercise`` cannot work with, else ``None``."""
     if not isinstance(exercise_id, str):
         return (f'❌ check.exercise needs the exercise\'s name as text, e.g. '
-                f'check.exercise("{_example_id(function)}", {_example_id(function)}); got a '
-                f"{type(exercise_id).__name__}.")
+                f'check.exercise("{_example_id(function)}", {_example_id(function)}); got '
+                f"{_a_type(exercise_id)}.")
     try:
         _exercises.get(exercise_id)
     except KeyError as error:
         return f"❌ {error.args[0]}"
     if not callable(function):
         return (f"❌ {exercise_id}: pass your function itself, e.g. "
-                f"check.exercise({exercise_id!r}, {exercise_id}); got a "
-                f"{type(function).__name__}.")
+                f"check.exercise({exercise_id!r}, {exercise_id}); got "
+                f"{_a_type(function)}.")
     if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
             time_limit, (int, float)) or not 0 < time_limit < float("inf")):
         return (f"❌ {exercise_id}: `time_limit` must be a number of seconds greater than 0; "
@@ -157,6 +163,10 @@ def _run_cases(spec, function, cases, time_limit) -> tuple:
             return outcomes, warned, printed, (
                 f"❌ {spec.id}: " + _feedback.called_reference(f"`{watch.seen}`"))
         outcomes.append(_as_outcome(outcome, time_limit))
+        if outcome.timed_out:   # an endless loop would cost the limit again on every case
+            skipped = f"not run: an earlier case did not finish within {time_limit:g} s"
+            outcomes += [skipped] * (len(cases) - len(outcomes))
+            break
     return outcomes, warned, printed, None
 
 
