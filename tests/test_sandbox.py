@@ -320,3 +320,39 @@ def test_a_confined_kernel_gets_none_of_the_graders_environment():
                                      Path("/tmp/w"), "/tmp", None)
     assert "AWS_SECRET_ACCESS_KEY" not in env and env["HOME"] == "/tmp/w"
     assert env["PATH"] == "/usr/bin" and env["TF_CPP_MIN_LOG_LEVEL"] == "2"
+
+
+def test_the_gradescope_autograder_records_the_sandbox_it_used(tmp_path):
+    from course.grading import gradescope
+    expected = gradescope.container_confinement(tmp_path).kind
+    if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
+        assert expected != "none"
+    (tmp_path / "submission").mkdir()
+    shutil.copy(CORPUS / "correct.ipynb", tmp_path / "submission" / "ada.ipynb")
+    assert gradescope.main(["--root", str(tmp_path), "--lesson",
+                            "01_logistic_regression_numpy"]) == 0
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert results["score"] == 11
+    assert results["extra_data"]["sandbox"]["kind"] == expected
+    assert f"sandbox: {expected}" in results["output"]
+
+
+def test_a_container_without_any_sandbox_is_graded_and_says_so(tmp_path, monkeypatch):
+    """Gradescope gives each submission a container of its own: there, no sandbox is noted."""
+    from course.grading import gradescope
+    monkeypatch.setattr(sandbox, "bubblewrap_problem", lambda: "simulated: no namespaces")
+    monkeypatch.setattr(sandbox, "landlock_abi", lambda: 0)
+    confinement = gradescope.container_confinement(tmp_path)
+    assert confinement.kind == "none" and "simulated: no namespaces" in confinement.note
+    assert set(confinement.missing) == set(sandbox.PROTECTIONS)
+
+
+def test_hidden_folders_inside_readable_ones_are_covered_by_an_empty_folder(tmp_path):
+    require("bubblewrap")
+    inside = Path(sys.prefix).resolve() / "submissions"
+    argv = sandbox.bwrap_argv(["true"], tmp_path, hidden=[str(inside), str(tmp_path / "out")])
+    pairs = list(zip(argv, argv[1:]))
+    assert ("--tmpfs", str(inside)) in pairs
+    assert ("--tmpfs", str(tmp_path / "out")) not in pairs   # never mounted in the first place
+    assert ("--cap-drop", "ALL") in pairs and "--unshare-net" in argv
+    assert argv[argv.index("--") + 1:] == ["true"]
