@@ -22,7 +22,8 @@ Three kinds, strongest first:
     folder is the kernel's ``TMPDIR``), no TCP (Landlock ABI 4), no signals or abstract Unix
     sockets outside the sandbox (ABI 6), no ptrace of the grader. The grader becomes a
     *child subreaper*, so processes that double-fork come back to it, and are killed with
-    the kernel. Missing: a private view of ``/proc`` and UDP.
+    the kernel. Missing: a private view of ``/proc`` (other processes' command lines and
+    environments stay readable) and UDP.
 ``none``
     No confinement (``course grade --no-sandbox``): the kernel can do whatever the
     instructor's user can.
@@ -52,7 +53,8 @@ import course
 #: What each protection means, in the words a report shows.
 PROTECTIONS = {
     "read_only_system": "the system, Python and the course package are read-only",
-    "private_files": "writes go only to the submission's own folder and a private /tmp",
+    "private_files": "writes go only to the submission's own folder and a private temporary "
+                     "folder",
     "hidden_files": "the instructor's home, the submissions, the reports and other kernels' "
                     "folders cannot be read",
     "no_network": "no network connections",
@@ -347,8 +349,9 @@ def landlock_ruleset(workdir: Path) -> int:
                        ctypes.c_uint32(0))
     read = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR
     rules = [(folder, read) for folder in readable_folders()]
-    # /proc: the process tables Python tools read; Landlock's ptrace rule still keeps other
-    # processes' environment, memory and folders closed.
+    # /proc: the process tables psutil reads (the harness needs them). Landlock still keeps
+    # other processes' memory and folders closed, but (measured on Linux 6.18) not their
+    # command lines and environments: hence "private_process_view" is missing.
     rules += [(Path("/proc"), _FS_READ_FILE | _FS_READ_DIR), (Path("/sys"), read),
               (Path("/dev/null"), _FS_READ_FILE | _FS_WRITE_FILE),
               (Path("/dev/urandom"), _FS_READ_FILE), (workdir, handled)]
@@ -435,7 +438,8 @@ class ConfinedKernelManager(AsyncKernelManager):
             return str(course_package().parent)
         links = self.workdir / ".packages"
         links.mkdir(exist_ok=True)
-        (links / "course").symlink_to(course_package(), target_is_directory=True)
+        if not (links / "course").is_symlink():
+            (links / "course").symlink_to(course_package(), target_is_directory=True)
         return str(links)
 
     def kill_leftovers(self) -> None:
