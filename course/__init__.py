@@ -15,8 +15,10 @@ name              shape           meaning
 ``b[l]``          (n_out,)        biases of layer l
 ================  ==============  ==========================================================
 
-A wrong shape is refused at the door with a ``ValueError`` that names the argument, what was
-expected and what was received. Everything computes in float64.
+A mistake is refused at the door: a wrong shape, value, or empty data raises ``ValueError``,
+a wrong kind of thing (a string, None) ``TypeError``, each naming the argument, what was
+expected and what was received (the full contract is in ``course/_validation.py``).
+Everything computes in float64.
 
 Modules, one concept each:
 

@@ -1,5 +1,29 @@
 """Checks at the door: one wording for every argument of every public function.
 
+The contract every public function of ``course`` keeps (a test sweeps the whole API for it,
+``tests/test_bad_input_sweep.py``):
+
+* It either returns a correct result or raises ``TypeError`` (the argument is the wrong
+  kind of thing: a string, None, a list where an array of numbers is meant) or
+  ``ValueError`` (the right kind, a wrong value: a shape, a sign, a range, NaN). Never a
+  raw NumPy or Python error from deep inside, never a silent NaN or a silently ignored
+  argument.
+* The message names the argument as the caller wrote it, with its index where the
+  argument is a list (```layers[1]```, ```params[0]```), says what was expected and echoes
+  what was given: "`X` must be a 2-D array of shape (m, n); got shape (3,)."
+* Empty data (m = 0 examples) is an error: a mean over nothing has no value.
+* NaN and infinity in the inputs are an error where no sensible answer exists. Where the
+  mathematics has an answer, it is returned: the logistic cost for a huge logit z, the
+  sigmoid of +-infinity, ``relative_error([1e308], [-1e308]) = 1``. A result whose true
+  value lies beyond float64's range (about 1.8e308) is ``inf``, as in NumPy.
+* Any real number is accepted where a float is meant (``momentum=0``, ``np.float32(0.1)``);
+  ``True``/``False`` are accepted only where a flag is meant, and a flag accepts nothing
+  else (``from_logits="False"`` is refused, not read as True).
+* A call in the wrong order (``fit`` before ``compile``) is a ``RuntimeError`` that says
+  what to call first.
+* Helpers that trust their inputs (the hot loops of training) start with an underscore and
+  are not part of the public surface.
+
 Public functions validate their inputs once, here, and the code behind them then trusts
 what it receives (scikit-learn's habit). Every message names the argument, says what was
 expected and echoes what was received, so a learner can fix the call without reading our
@@ -11,6 +35,10 @@ dtype('float64')
 Traceback (most recent call last):
 ...
 ValueError: `y` must contain only finite numbers; got NaN at index (1,).
+>>> as_flag("False", "from_logits")
+Traceback (most recent call last):
+...
+TypeError: `from_logits` must be True or False; got str 'False'.
 """
 
 from __future__ import annotations
@@ -35,7 +63,8 @@ def _describe(value) -> str:
 
 
 def as_float_array(value, name: str, *, ndim: int | None = None,
-                   shape_hint: str | None = None, allow_nonfinite: bool = False) -> np.ndarray:
+                   shape_hint: str | None = None, allow_nonfinite: bool = False,
+                   allow_infinity: bool = False) -> np.ndarray:
     """Return ``value`` as a float64 array, or raise an error that names ``name``.
 
     The result may be the caller's own array (no copy when it is already float64), so
@@ -46,7 +75,9 @@ def as_float_array(value, name: str, *, ndim: int | None = None,
         name: the argument's name as the caller wrote it, e.g. ``"X"``.
         ndim: the required number of dimensions, or ``None`` for any.
         shape_hint: how to describe the expected shape, e.g. ``"(m, n)"``.
-        allow_nonfinite: accept NaN and infinity (for example logits of a saturated layer).
+        allow_nonfinite: accept NaN and infinity (for example the costs of a diverged run).
+        allow_infinity: accept +-infinity but not NaN (for example a logit z, whose sigmoid
+            is 0 or 1).
 
     Raises:
         TypeError: ``value`` is not made of real numbers (strings, objects, complex, None).
@@ -69,7 +100,12 @@ def as_float_array(value, name: str, *, ndim: int | None = None,
         hint = f" of shape {shape_hint}" if shape_hint else ""
         raise ValueError(f"`{name}` must be {what}{hint}; got shape {array.shape}.")
     array = array.astype(np.float64, copy=False)
-    if not allow_nonfinite:
+    if allow_infinity and not allow_nonfinite:
+        bad = np.isnan(array)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"`{name}` must not contain NaN; got NaN at index {index}.")
+    elif not allow_nonfinite:
         bad = ~np.isfinite(array)
         if bad.any():
             index = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -77,6 +113,34 @@ def as_float_array(value, name: str, *, ndim: int | None = None,
             raise ValueError(f"`{name}` must contain only finite numbers; "
                              f"got {kind} at index {index}.")
     return array
+
+
+def check_not_empty(array: np.ndarray, name: str, what: str = "example") -> None:
+    """Raise ``ValueError`` when ``array`` has no rows (m = 0) or no entries at all.
+
+    ``what`` names one row, e.g. "example" or "number".
+    """
+    if array.size == 0 or (array.ndim >= 1 and array.shape[0] == 0):
+        raise ValueError(f"`{name}` must hold at least one {what}; got an empty array of "
+                         f"shape {array.shape}.")
+
+
+def as_float_arrays(values, name: str, *, what: str = "array") -> list[np.ndarray]:
+    """A non-empty list or tuple of arrays as a list of float64 arrays.
+
+    Each item is checked by ``as_float_array`` under the name ``name[i]``; a bare array is
+    refused, with a hint to wrap it in a list.
+    """
+    if isinstance(values, np.ndarray):
+        raise TypeError(f"`{name}` must be a list of arrays, e.g. [W1, b1]; got "
+                        f"{_describe(values)} (wrap one array in a list: [W]).")
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"`{name}` must be a list of arrays, e.g. [W1, b1]; "
+                        f"got {_describe(values)}.")
+    if not values:
+        raise ValueError(f"`{name}` must hold at least one {what}; got an empty "
+                         f"{type(values).__name__}.")
+    return [as_float_array(value, f"{name}[{index}]") for index, value in enumerate(values)]
 
 
 def check_shape(array: np.ndarray, name: str, expected: tuple, shape_hint: str,
@@ -126,15 +190,41 @@ def as_real_number(value, name: str, *, positive: bool = False,
     return number
 
 
-def as_count(value, name: str, *, minimum: int = 1) -> int:
-    """Return ``value`` as an int of at least ``minimum`` (epochs, iterations, units)."""
+def as_count(value, name: str, *, minimum: int = 1, maximum: int | None = None,
+             why: str = "") -> int:
+    """Return ``value`` as an int from ``minimum`` to ``maximum`` (epochs, iterations, units).
+
+    ``why`` explains the maximum, e.g. "the slider's range".
+    """
     if isinstance(value, np.integer):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"`{name}` must be an integer; got {_describe(value)}.")
     if value < minimum:
         raise ValueError(f"`{name}` must be an integer of at least {minimum}; got {value}.")
+    if maximum is not None and value > maximum:
+        because = f", {why}" if why else ""
+        raise ValueError(f"`{name}` must be at most {maximum}{because}; got {value}.")
     return value
+
+
+def as_flag(value, name: str) -> bool:
+    """Return ``value`` as a bool; only True and False (NumPy's too) are accepted.
+
+    A string such as "False" is truthy in Python, so reading it as a flag would silently do
+    the opposite of what the caller meant.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"`{name}` must be True or False; got {_describe(value)}.")
+
+
+def as_text(value, name: str, *, optional: bool = False) -> str | None:
+    """Return ``value`` if it is a string (or None when ``optional``), else raise TypeError."""
+    if isinstance(value, str) or (optional and value is None):
+        return value
+    expected = "a string or None" if optional else "a string"
+    raise TypeError(f"`{name}` must be {expected}; got {_describe(value)}.")
 
 
 def as_generator(seed, name: str = "seed") -> np.random.Generator:

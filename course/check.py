@@ -10,9 +10,18 @@ result with the expected one, and prints a verdict: ``✅`` when all checks pass
 of the well-known mistakes, what it looks like and a hint. A function that still raises
 ``NotImplementedError`` gets "not finished yet" instead of a traceback.
 
+A check never hangs and never raises: each case runs under a time limit (``time_limit``
+seconds; by default the exercise's, 5 s for most), whatever your function raises becomes
+part of the verdict, and what it prints is kept short, after the verdict. Only a real
+interrupt (Ctrl-C, or "Interrupt kernel" in Jupyter) stops the cell; see
+``course.exercises._guard`` for how the two are told apart. A function that hands its work
+to the course's own implementation of the exercise (``course.logistic.sigmoid`` for
+``sigmoid``) is told so, as the grader would.
+
 ``setup_notebook()``, called in each notebook's first cell, makes a *later* cell that calls an
 unfinished exercise say which exercise to finish instead of printing a wall of traceback.
 
+>>> import numpy as np
 >>> def compute_cost(X, y, w, b):
 ...     f = 1 / (1 + np.exp(-(X @ w + b)))
 ...     return np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f))
@@ -23,59 +32,132 @@ unfinished exercise say which exercise to finish instead of printing a wall of t
 >>> exercise("sigmoid", sigmoid)
 ⏳ Exercise `sigmoid` is not finished yet: write your code in its cell
 (replace `raise NotImplementedError()`), run that cell, then run this check again.
+>>> exercise(["sigmoid"], sigmoid)
+❌ check.exercise needs the exercise's name as text, e.g.
+check.exercise("sigmoid", sigmoid); got a list.
 """
 
 from __future__ import annotations
 
+import sys
 import warnings
 
-import numpy as np
-
 from course import exercises as _exercises
-from course.exercises._plain import ResultError, describe
+from course.exercises import _feedback
+from course.exercises._guard import guarded_call
+from course.exercises._plain import ResultError
 
 __all__ = ["exercise", "report", "setup_notebook", "unfinished_exercise"]
 
-_MAX_DETAILED_CASES = 2     # show expected vs received for this many failing cases
 
-
-def exercise(exercise_id: str, function) -> None:
+def exercise(exercise_id: str, function, time_limit: float | None = None) -> None:
     """Check your function for the exercise ``exercise_id`` and print the verdict.
 
     Args:
         exercise_id: the exercise's name, e.g. ``"compute_cost"``.
         function: your function (pass the function itself, without calling it).
+        time_limit: seconds each case may take before the check gives up on it; by
+            default the exercise's own (``Exercise.time_limit``, 5 s for most).
 
-    Prints one verdict and returns ``None``; it never raises, whatever ``function`` does.
+    Prints one verdict and returns ``None``; it never raises, whatever ``function`` does,
+    except ``KeyboardInterrupt`` when you interrupt it yourself.
     """
-    print(report(exercise_id, function))
+    print(report(exercise_id, function, time_limit))
 
 
-def report(exercise_id: str, function) -> str:
-    """The verdict ``exercise`` prints, as text (the first line starts with ✅, ❌ or ⏳)."""
+def _argument_problem(exercise_id, function, time_limit) -> str | None:
+    """The ❌ line for arguments ``exercise`` cannot work with, else ``None``."""
+    if not isinstance(exercise_id, str):
+        return (f'❌ check.exercise needs the exercise\'s name as text, e.g. '
+                f'check.exercise("{_example_id(function)}", {_example_id(function)}); got a '
+                f"{type(exercise_id).__name__}.")
     try:
-        spec = _exercises.get(exercise_id)
+        _exercises.get(exercise_id)
     except KeyError as error:
         return f"❌ {error.args[0]}"
     if not callable(function):
         return (f"❌ {exercise_id}: pass your function itself, e.g. "
                 f"check.exercise({exercise_id!r}, {exercise_id}); got a "
                 f"{type(function).__name__}.")
-    results, warned = [], set()
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
+            time_limit, (int, float)) or not 0 < time_limit < float("inf")):
+        return (f"❌ {exercise_id}: `time_limit` must be a number of seconds greater than 0; "
+                f"got {time_limit!r}.")
+    return None
+
+
+def _example_id(function) -> str:
+    """The learner's function name when it is an exercise's, for the example in a message."""
+    name = getattr(function, "__name__", "")
+    return name if name in {spec.id for spec in _exercises.all_exercises()} else "compute_cost"
+
+
+def report(exercise_id: str, function, time_limit: float | None = None) -> str:
+    """The verdict ``exercise`` prints, as text (the first line starts with ✅, ❌ or ⏳)."""
+    problem = _argument_problem(exercise_id, function, time_limit)
+    if problem is not None:
+        return problem
+    spec = _exercises.get(exercise_id)
+    time_limit = spec.time_limit if time_limit is None else time_limit
+    watch = _HandOffWatch(spec)
+    results, warned, printed = [], set(), []
     for case in spec.visible_cases():
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            try:
-                outcome = spec.run_case(function, case)
-            except NotImplementedError as error:
-                return _not_finished(exercise_id, error)
-            except ResultError as error:
-                outcome = f"wrong result type: {error}"
-            except (Exception, SystemExit) as error:  # the learner's bug: report it
-                outcome = f"{type(error).__name__}: {error}"
+            with watch:
+                outcome = guarded_call(lambda: spec.run_case(function, case), time_limit)
         warned |= {str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)}
-        results.append(spec.evaluate(case, outcome))
-    return _verdict(spec, results, warned)
+        printed.append(outcome.output)
+        if isinstance(outcome.error, NotImplementedError):
+            return _not_finished(exercise_id, outcome.error)
+        if watch.seen is not None:
+            return _with_printed(f"❌ {exercise_id}: "
+                                 + _feedback.called_reference(f"`{watch.seen}`"), printed)
+        results.append(spec.evaluate(case, _as_outcome(outcome, time_limit)))
+    return _with_printed(_feedback.check_verdict(spec, results, warned), printed)
+
+
+def _as_outcome(outcome, time_limit):
+    """Plain data for ``Exercise.evaluate``, or the text of what went wrong."""
+    if outcome.timed_out:
+        return _feedback.too_slow(time_limit)
+    if isinstance(outcome.error, ResultError):
+        return f"wrong result type: {outcome.error}"
+    if outcome.error is not None:
+        return f"{type(outcome.error).__name__}: {outcome.error}"
+    return outcome.value
+
+
+def _with_printed(verdict: str, outputs) -> str:
+    """The verdict, then the first lines the function printed (if it printed anything)."""
+    total = sum(output.total for output in outputs)
+    if not total:
+        return verdict
+    lines = [line for output in outputs for line in output.lines][:_feedback.MAX_PRINTED]
+    return "\n".join([verdict] + _feedback.printed_lines(lines, total))
+
+
+class _HandOffWatch:
+    """A profile hook, for the length of one case, that notices a call into the course's own
+    implementation of the exercise (``course.exercises.forbidden_objects``)."""
+
+    def __init__(self, spec):
+        self.names = {function.__code__: f"{function.__module__}.{function.__qualname__}"
+                      for function in _exercises.forbidden_objects(spec)}
+        self.seen = None
+
+    def _profile(self, frame, event, argument):
+        if event == "call" and frame.f_code in self.names and self.seen is None:
+            self.seen = self.names[frame.f_code]
+
+    def __enter__(self):
+        self._previous = sys.getprofile()
+        sys.setprofile(self._profile if self.names else self._previous)
+        return self
+
+    def __exit__(self, *exc_info):
+        sys.setprofile(self._previous)
+        return False
 
 
 def _not_finished(exercise_id: str, error: BaseException) -> str:
@@ -86,53 +168,6 @@ def _not_finished(exercise_id: str, error: BaseException) -> str:
                 f"exercise `{needed}` first, run its cell, then run this check again.")
     return (f"⏳ Exercise `{exercise_id}` is not finished yet: write your code in its cell "
             "(replace `raise NotImplementedError()`), run that cell, then run this check again.")
-
-
-def _verdict(spec, results, warned) -> str:
-    total = len(results)
-    failed = [r for r in results if not r.passed]
-    if not failed:
-        lines = [f"✅ {spec.id}: all {total} checks passed."]
-        if warned:
-            lines.append(f"   Note: NumPy warned ({'; '.join(sorted(warned))}). The results are "
-                         "right, but a version that never warns is better: see the hint above.")
-        return "\n".join(lines)
-    lines = [f"❌ {spec.id}: {len(failed)} of {total} checks failed."]
-    for result in failed[:_MAX_DETAILED_CASES]:
-        lines.append(f"  Case: {result.case.name}")
-        if result.error:
-            lines.append(f"    your function gave an error: {result.error}")
-            continue
-        for part, reason in result.problems.items():
-            label = "result" if spec.parts == ("value",) else part
-            expected, received = result.expected[part], result.received.get(part)
-            lines.append(f"    {label}: expected {describe(expected)}")
-            shown = "nothing" if received is None else describe(received)
-            lines.append(f"    {' ' * len(label)}  received {shown}  <- {reason}"
-                         f"{_ratio(expected, received)}")
-    if len(failed) > _MAX_DETAILED_CASES:
-        lines.append(f"  ... and {len(failed) - _MAX_DETAILED_CASES} more failing case(s).")
-    hints = []
-    for result in failed:
-        if result.mistake is not None and result.mistake not in hints:
-            hints.append(result.mistake)
-    for mistake in hints:
-        lines.append(f"  Looks like {mistake.name}. Hint: {mistake.hint}")
-    if not hints and not any(r.error for r in failed):
-        lines.append("  Hint: compare your code with the formula above, one step at a time, "
-                     "on the first case.")
-    return "\n".join(lines)
-
-
-def _ratio(expected, received) -> str:
-    """', your result is 6.00× the expected' when both are single nonzero numbers."""
-    if received is None or np.asarray(received).dtype.kind != "f":
-        return ""
-    e, r = np.asarray(expected, np.float64), np.asarray(received, np.float64)
-    if e.size != 1 or r.size != 1 or not np.isfinite(r).all() or float(e.reshape(())) == 0:
-        return ""
-    ratio = float(r.reshape(())) / float(e.reshape(()))
-    return f" (your result is {ratio:.2f}× the expected)" if abs(ratio - 1) > 1e-3 else ""
 
 
 # -- friendly errors for later cells -------------------------------------------------------------
@@ -173,10 +208,7 @@ def setup_notebook() -> None:
 
     Outside IPython (a plain Python script) it does nothing.
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency of the course
-        return
+    from IPython import get_ipython
     shell = get_ipython()
     if shell is not None:
         shell.set_custom_exc((NotImplementedError,), _explain_unfinished)

@@ -27,6 +27,9 @@ from course._validation import as_count, as_generator, as_real_number
 
 __all__ = ["load_digits01", "logistic_example", "make_blobs", "make_regression"]
 
+MAX_EXAMPLES = 10_000_000
+"""The most points a synthetic set may have (10 million 2-D points take 160 MB)."""
+
 DIGITS01_FILE = "digits01.csv.gz"
 PIXEL_MAX = 16          # each pixel counts the "on" dots in a 4x4 block: 0 .. 16
 
@@ -121,7 +124,7 @@ def make_blobs(m=100, seed=0):
     most seeds, keeps bouncing between two values instead of settling.
 
     Args:
-        m: the number of points, an integer of at least 2; default 100.
+        m: the number of points, an integer from 2 to ``MAX_EXAMPLES``; default 100.
         seed: int, None or ``numpy.random.Generator``.
 
     Returns:
@@ -131,7 +134,7 @@ def make_blobs(m=100, seed=0):
     >>> X.shape, y.shape, int(y.sum())
     ((10, 2), (10,), 5)
     """
-    m = as_count(m, "m", minimum=2)
+    m = as_count(m, "m", minimum=2, maximum=MAX_EXAMPLES, why="to fit in memory")
     rng = as_generator(seed)
     m0 = m // 2
     X = np.vstack([rng.normal((1.0, 1.0), 0.8, size=(m0, 2)),        # class 0
@@ -148,7 +151,7 @@ def make_regression(m=50, seed=0):
     deviation 0.3. The shapes are Keras' layout: one feature column, one target column.
 
     Args:
-        m: the number of points, an integer of at least 1; default 50.
+        m: the number of points, an integer from 1 to ``MAX_EXAMPLES``; default 50.
         seed: int, None or ``numpy.random.Generator``.
 
     Returns:
@@ -158,7 +161,7 @@ def make_regression(m=50, seed=0):
     >>> X.shape, y.shape
     ((5, 1), (5, 1))
     """
-    m = as_count(m, "m", minimum=1)
+    m = as_count(m, "m", minimum=1, maximum=MAX_EXAMPLES, why="to fit in memory")
     rng = as_generator(seed)
     X = rng.uniform(0.0, 2.0, size=(m, 1))                  # (m, 1)
     y = 2.0 * X + 1.0 + rng.normal(0.0, 0.3, size=(m, 1))   # (m, 1)

@@ -37,16 +37,33 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from course._validation import as_float_array, as_real_number, check_shape
+import numbers
+
+from course._validation import (_describe, as_float_array, as_float_arrays, as_real_number,
+                                check_shape)
 
 TINY = 1e-300
 
 
 def _as_array_list(arrays, name: str) -> list[np.ndarray]:
-    """A list/tuple of arrays (or one array) as a list of float64 arrays."""
+    """A list/tuple of arrays (or one array) as a non-empty list of float64 arrays."""
     if isinstance(arrays, np.ndarray) or not isinstance(arrays, (list, tuple)):
-        arrays = [arrays]
-    return [as_float_array(a, f"{name}[{index}]") for index, a in enumerate(arrays)]
+        return [as_float_array(arrays, f"{name}[0]")]
+    return as_float_arrays(arrays, name)
+
+
+def _cost_value(f, params: list[np.ndarray], where: str) -> float:
+    """``f(params)`` as a finite float, or an error that says what ``f`` returned."""
+    value = f(params)
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`f` must return one real number, the cost J; got "
+                        f"{_describe(value)} {where}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"`f` must return a finite cost; got {value} {where}.")
+    return value
 
 
 def numerical_gradient(f: Callable[[list[np.ndarray]], float], params: Sequence,
@@ -63,19 +80,20 @@ def numerical_gradient(f: Callable[[list[np.ndarray]], float], params: Sequence,
     Returns:
         A list of float64 arrays, one per parameter array, with the same shapes.
     """
-    params = [p.copy() for p in _as_array_list(params, "params")]
-    eps = as_real_number(eps, "eps", positive=True)
     if not callable(f):
         raise TypeError(f"`f` must be a function of the parameter list; got {f!r}.")
+    params = [p.copy() for p in _as_array_list(params, "params")]
+    eps = as_real_number(eps, "eps", positive=True)
     gradients = []
-    for array in params:
+    for number, array in enumerate(params):
         gradient = np.zeros_like(array)
         for index in np.ndindex(array.shape):
+            where = f"for params[{number}][{', '.join(map(str, index))}] nudged by eps"
             original = array[index]
             array[index] = original + eps
-            cost_plus = float(f(params))
+            cost_plus = _cost_value(f, params, where)
             array[index] = original - eps
-            cost_minus = float(f(params))
+            cost_minus = _cost_value(f, params, where)
             array[index] = original
             gradient[index] = (cost_plus - cost_minus) / (2.0 * eps)
         gradients.append(gradient)
@@ -90,7 +108,10 @@ def relative_error(a, b) -> float:
             ``numerical_gradient``'s ``[dW1, db1, ...]``); all entries are compared together.
 
     Returns:
-        A float in [0, 1]: 0 for identical gradients, 1 when b = -a.
+        A float in [0, 1]: 0 for identical gradients, 1 when b = -a. Entries near
+        float64's limit are fine: both lists are scaled by their largest entry first
+        (the ratio does not change) when squaring them would overflow or underflow, so
+        ``relative_error([1e308], [-1e308])`` is 1.
     """
     a_list, b_list = _as_array_list(a, "a"), _as_array_list(b, "b")
     if len(a_list) != len(b_list):
@@ -100,5 +121,10 @@ def relative_error(a, b) -> float:
         check_shape(y, f"b[{index}]", x.shape, f"a[{index}].shape")
     flat_a = np.concatenate([x.ravel() for x in a_list])
     flat_b = np.concatenate([y.ravel() for y in b_list])
+    if flat_a.size == 0:
+        raise ValueError("`a` must hold at least one number; got only empty arrays.")
+    largest = max(np.abs(flat_a).max(), np.abs(flat_b).max())
+    if largest > 1e150 or 0.0 < largest < 1e-150:    # squares would overflow or underflow
+        flat_a, flat_b = flat_a / largest, flat_b / largest
     scale = max(np.linalg.norm(flat_a) + np.linalg.norm(flat_b), TINY)
     return float(np.linalg.norm(flat_a - flat_b) / scale)

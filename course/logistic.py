@@ -24,9 +24,13 @@ from __future__ import annotations
 import numpy as np
 
 from course._validation import (as_count, as_float_array, as_real_number, check_binary,
-                                check_shape)
-from course.activations import sigmoid as stable_sigmoid  # trusts its input; no checks
-from course.losses import bce_from_logits  # the loss from z, overflow-free; trusts its input
+                                check_not_empty, check_shape)
+from course.activations import _sigmoid  # trusts its input; no checks
+from course.losses import _bce_from_logits  # the loss from z, overflow-free; trusts its input
+from course.losses import _mean  # a mean that survives entries near 1e308
+
+MAX_ITERATIONS = 1_000_000
+"""``gradient_descent`` keeps every step's w in its history: more would not fit in memory."""
 
 __all__ = [
     "sigmoid", "predict_proba", "predict", "logistic_loss", "compute_cost",
@@ -38,21 +42,40 @@ __all__ = [
 # Checks at the door (one wording for every function of this module)
 # ---------------------------------------------------------------------------------------
 
+def _check_X(X):
+    """X as (m, n) with at least one example."""
+    X = as_float_array(X, "X", ndim=2, shape_hint="(m, n)")
+    check_not_empty(X, "X")
+    return X
+
+
 def _check_data(X, y):
     """X as (m, n) and y as (m,) with targets in [0, 1]."""
-    X = as_float_array(X, "X", ndim=2, shape_hint="(m, n)")
+    X = _check_X(X)
     y = as_float_array(y, "y", ndim=1, shape_hint="(m,)")
     check_shape(y, "y", (X.shape[0],), "(m,)", f"to match the {X.shape[0]} rows of X")
     check_binary(y, "y")
     return X, y
 
 
-def _check_parameters(X, w, b):
-    """w as (n,) matching the columns of X, b as a Python float."""
-    w = as_float_array(w, "w", ndim=1, shape_hint="(n,)")
-    check_shape(w, "w", (X.shape[1],), "(n,)", f"to match the {X.shape[1]} columns of X")
-    b = as_real_number(b, "b")
+def _check_parameters(X, w, b, w_name="w", b_name="b"):
+    """w as (n,) matching the columns of X, b as a Python float (named as the caller did)."""
+    w = as_float_array(w, w_name, ndim=1, shape_hint="(n,)")
+    check_shape(w, w_name, (X.shape[1],), "(n,)", f"to match the {X.shape[1]} columns of X")
+    b = as_real_number(b, b_name)
     return w, b
+
+
+def _logits(X, w, b):
+    """z = X @ w + b (m,) for checked inputs; an overflow to +-infinity is kept (the sigmoid
+    and the loss have limits there), but inf - inf = NaN has no answer and is refused."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ w + b
+    if np.isnan(z).any():
+        row = int(np.flatnonzero(np.isnan(z))[0])
+        raise ValueError(f"`X` and `w` must be small enough to combine: X @ w + b "
+                         f"overflows float64 in row {row} of X (inf - inf); rescale X or w.")
+    return z
 
 
 # ---------------------------------------------------------------------------------------
@@ -79,11 +102,8 @@ def sigmoid(z):
     >>> round(sigmoid(np.log(3)), 12)    # 1 / (1 + 1/3)
     0.75
     """
-    array = as_float_array(z, "z", allow_nonfinite=True)
-    if np.isnan(array).any():
-        index = tuple(int(i) for i in np.argwhere(np.isnan(array))[0])
-        raise ValueError(f"`z` must not contain NaN; got NaN at index {index}.")
-    result = stable_sigmoid(array)
+    array = as_float_array(z, "z", allow_infinity=True)
+    result = _sigmoid(array)
     return float(result) if result.ndim == 0 else result
 
 
@@ -101,9 +121,9 @@ def predict_proba(X, w, b):
     >>> predict_proba(np.array([[0.0], [1.0]]), np.array([2.0]), -2.0)
     array([0.11920292, 0.5       ])
     """
-    X = as_float_array(X, "X", ndim=2, shape_hint="(m, n)")
+    X = _check_X(X)
     w, b = _check_parameters(X, w, b)
-    return stable_sigmoid(X @ w + b)          # (m,)
+    return _sigmoid(_logits(X, w, b))   # (m,)
 
 
 def predict(X, w, b, threshold=0.5):
@@ -122,13 +142,13 @@ def predict(X, w, b, threshold=0.5):
     >>> predict(np.array([[1.0, 1.0], [3.0, 0.5]]), np.array([1.0, 1.0]), -3.0)
     array([0, 1])
     """
-    X = as_float_array(X, "X", ndim=2, shape_hint="(m, n)")
+    X = _check_X(X)
     w, b = _check_parameters(X, w, b)
     threshold = as_real_number(threshold, "threshold")
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"`threshold` must be a probability between 0 and 1; "
                          f"got {threshold}.")
-    return (stable_sigmoid(X @ w + b) >= threshold).astype(int)
+    return (_sigmoid(_logits(X, w, b)) >= threshold).astype(int)
 
 
 # ---------------------------------------------------------------------------------------
@@ -162,6 +182,8 @@ def logistic_loss(f, y):
     array([0., 0.])
     """
     f = as_float_array(f, "f")
+    if f.ndim > 0:
+        check_not_empty(f, "f", "prediction")
     y = as_float_array(y, "y")
     check_shape(y, "y", f.shape, "f.shape", "to match f")
     if f.size and (f.min() < 0 or f.max() > 1):
@@ -183,10 +205,11 @@ def compute_cost(X, y, w, b):
         L = y * log(1 + e^(-z)) + (1 - y) * log(1 + e^z)
           = max(z, 0) - z * y + log(1 + e^(-|z|)),
 
-    the second line being what ``course.losses.bce_from_logits`` (and Keras) compute; it
+    the second line being what Keras computes (``course.losses`` does the same); it
     never overflows.
-    The result is finite and accurate for any z. (On ordinary inputs it can differ from
-    the literal formula in the last binary digit, about 1e-16 relative.)
+    The result is finite and accurate for any z (only a cost beyond float64's largest
+    number, about 1.8e308, is ``inf``). (On ordinary inputs it can differ from the literal
+    formula in the last binary digit, about 1e-16 relative.)
 
     Args:
         X: (m, n) examples; y: (m,) targets in [0, 1]; w: (n,) weights; b: the bias.
@@ -202,8 +225,8 @@ def compute_cost(X, y, w, b):
     """
     X, y = _check_data(X, y)
     w, b = _check_parameters(X, w, b)
-    z = X @ w + b                               # (m,)
-    return float(np.mean(bce_from_logits(y, z)))
+    z = _logits(X, w, b)                        # (m,)
+    return _mean(_bce_from_logits(y, z))
 
 
 # ---------------------------------------------------------------------------------------
@@ -212,7 +235,7 @@ def compute_cost(X, y, w, b):
 
 def _gradient(X, y, w, b):
     """dJ/dw and dJ/db (internal: trusts its inputs)."""
-    error = stable_sigmoid(X @ w + b) - y       # (m,)  f(x_i) - y_i
+    error = _sigmoid(X @ w + b) - y       # (m,)  f(x_i) - y_i
     dj_dw = X.T @ error / X.shape[0]            # (n,)
     dj_db = float(np.mean(error))
     return dj_dw, dj_db
@@ -238,7 +261,9 @@ def compute_gradient(X, y, w, b):
     """
     X, y = _check_data(X, y)
     w, b = _check_parameters(X, w, b)
-    return _gradient(X, y, w, b)
+    _logits(X, w, b)                            # refuses an overflow to NaN
+    with np.errstate(over="ignore"):            # a logit beyond 1.8e308 is +-inf: fine
+        return _gradient(X, y, w, b)
 
 
 def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
@@ -255,7 +280,7 @@ def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
         X: (m, n) examples; y: (m,) targets in [0, 1].
         w_in: (n,) initial weights; b_in: initial bias.
         alpha: the learning rate, a number greater than 0.
-        num_iters: the number of steps, an integer >= 0.
+        num_iters: the number of steps, an integer from 0 to 1,000,000.
 
     Returns:
         ``(w, b, history)``: the final (n,) weights, the final bias (a float), and a dict
@@ -271,20 +296,22 @@ def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
     ((2,), (2, 1))
     """
     X, y = _check_data(X, y)
-    w, b = _check_parameters(X, w_in, b_in)
+    w, b = _check_parameters(X, w_in, b_in, "w_in", "b_in")
     alpha = as_real_number(alpha, "alpha", positive=True)
-    num_iters = as_count(num_iters, "num_iters", minimum=0)
+    num_iters = as_count(num_iters, "num_iters", minimum=0, maximum=MAX_ITERATIONS,
+                         why="so that the history fits in memory")
+    _logits(X, w, b)                            # refuses an overflow to NaN at the start
 
     w = w.copy()                                # never change the caller's w_in
     costs = np.empty(num_iters + 1)
     ws = np.empty((num_iters + 1, X.shape[1]))  # (num_iters + 1, n)
     bs = np.empty(num_iters + 1)
-    costs[0], ws[0], bs[0] = np.mean(bce_from_logits(y, X @ w + b)), w, b
+    costs[0], ws[0], bs[0] = _mean(_bce_from_logits(y, X @ w + b)), w, b
     for i in range(1, num_iters + 1):
         dj_dw, dj_db = _gradient(X, y, w, b)
         w = w - alpha * dj_dw
         b = b - alpha * dj_db
-        costs[i], ws[i], bs[i] = np.mean(bce_from_logits(y, X @ w + b)), w, b
+        costs[i], ws[i], bs[i] = _mean(_bce_from_logits(y, X @ w + b)), w, b
     return w, float(b), {"cost": costs, "w": ws, "b": bs}
 
 
@@ -312,7 +339,7 @@ def compute_cost_loop(X, y, w, b):
     total = 0.0
     for i in range(m):
         z = np.dot(w, X[i]) + b
-        f_x = stable_sigmoid(z)
+        f_x = _sigmoid(z)
         loss = -y[i] * np.log(f_x) - (1 - y[i]) * np.log(1 - f_x)
         total += loss
     return float(total / m)
@@ -336,7 +363,7 @@ def compute_gradient_loop(X, y, w, b):
     dj_db = 0.0
     for i in range(m):
         z = np.dot(w, X[i]) + b
-        err = stable_sigmoid(z) - y[i]                # f_x - y
+        err = _sigmoid(z) - y[i]                # f_x - y
         for j in range(n):
             dj_dw[j] += err * X[i, j]
         dj_db += err

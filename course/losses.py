@@ -41,17 +41,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from course._validation import as_float_array, check_binary, check_shape
-from course.activations import sigmoid
+from course._validation import as_flag, as_float_array, check_binary, check_shape
+from course.activations import _sigmoid  # trusts its input; no checks
 
 EPSILON = 1e-7
 """Keras' ``backend.epsilon()``: probabilities are clipped to [EPSILON, 1 - EPSILON]."""
 
 
-def _validated_pair(y_true, y_pred, *, binary: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Both arguments as float64 arrays of the same, non-empty shape (checked at the door)."""
+def _validated_pair(y_true, y_pred, *, binary: bool,
+                    logits: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Both arguments as float64 arrays of the same, non-empty shape (checked at the door).
+
+    With ``binary``, ``y_true`` must lie in [0, 1], and so must ``y_pred`` unless it holds
+    ``logits`` (which may also be +-infinity: a sure prediction).
+    """
     y_true = as_float_array(y_true, "y_true")
-    y_pred = as_float_array(y_pred, "y_pred")
+    y_pred = as_float_array(y_pred, "y_pred", allow_infinity=logits)
     if y_true.size == 0:
         raise ValueError(f"`y_true` must hold at least one target; got shape {y_true.shape}.")
     reason = "(the same shape as y_true)"
@@ -60,10 +65,26 @@ def _validated_pair(y_true, y_pred, *, binary: bool) -> tuple[np.ndarray, np.nda
     check_shape(y_pred, "y_pred", y_true.shape, "y_true.shape", reason)
     if binary:
         check_binary(y_true, "y_true")
+        if not logits and (y_pred.min() < 0 or y_pred.max() > 1):
+            raise ValueError(f"`y_pred` must hold probabilities between 0 and 1 (for values "
+                             f"before the sigmoid pass from_logits=True); got values from "
+                             f"{y_pred.min():g} to {y_pred.max():g}.")
     return y_true, y_pred
 
 
-def bce_from_probabilities(y_true: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+def _mean(values: np.ndarray) -> float:
+    """The mean of the entries, also when their sum would overflow float64 (entries ~1e308).
+
+    Trusts its input (float64, at least one entry).
+    """
+    with np.errstate(over="ignore"):
+        mean = float(np.mean(values))
+    if np.isinf(mean) and np.isfinite(values).all():      # the sum overflowed, not an entry
+        mean = float(np.sum(values / values.size))
+    return mean
+
+
+def _bce_from_probabilities(y_true: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
     """Per-entry binary cross-entropy of probabilities clipped to [1e-7, 1 - 1e-7].
 
     Trusts its inputs (same shape, float64); returns an array of that shape.
@@ -72,13 +93,20 @@ def bce_from_probabilities(y_true: np.ndarray, probabilities: np.ndarray) -> np.
     return -(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p))
 
 
-def bce_from_logits(y_true: np.ndarray, logits: np.ndarray) -> np.ndarray:
+def _bce_from_logits(y_true: np.ndarray, logits: np.ndarray) -> np.ndarray:
     """Per-entry binary cross-entropy of logits z, stable form ``max(z,0) - z*y + log1p(e^-|z|)``.
 
     Equal to ``-y log(s) - (1-y) log(1-s)`` with ``s = sigmoid(z)``, but never overflows and
-    never takes the log of 0. Trusts its inputs; returns an array of their shape.
+    never takes the log of 0. For z = +-infinity (a logit that overflowed) it gives the
+    limit: 0 when the sure prediction is right, infinity when it is wrong. Trusts its
+    inputs; returns an array of their shape.
     """
-    return np.maximum(logits, 0.0) - logits * y_true + np.log1p(np.exp(-np.abs(logits)))
+    with np.errstate(invalid="ignore"):                 # inf - inf, fixed just below
+        loss = np.maximum(logits, 0.0) - logits * y_true + np.log1p(np.exp(-np.abs(logits)))
+    if not np.isfinite(logits).all():
+        wrong = np.where(logits > 0, 1.0 - y_true, y_true)   # weight of the growing term
+        loss = np.where(np.isinf(logits), np.where(wrong == 0, 0.0, np.inf), loss)
+    return loss
 
 
 def binary_crossentropy(y_true, y_pred, from_logits: bool = False) -> float:
@@ -106,10 +134,11 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False) -> float:
     ValueError: `y_pred` must have shape y_true.shape = (2,) (the same shape as y_true); \
 use y.reshape(-1, 1) to turn shape (m,) into (m, 1); got shape (2, 1).
     """
-    y_true, y_pred = _validated_pair(y_true, y_pred, binary=True)
+    from_logits = as_flag(from_logits, "from_logits")
+    y_true, y_pred = _validated_pair(y_true, y_pred, binary=True, logits=from_logits)
     if from_logits:
-        return float(np.mean(bce_from_logits(y_true, y_pred)))
-    return float(np.mean(bce_from_probabilities(y_true, y_pred)))
+        return _mean(_bce_from_logits(y_true, y_pred))
+    return _mean(_bce_from_probabilities(y_true, y_pred))
 
 
 def mean_squared_error(y_true, y_pred) -> float:
@@ -126,7 +155,8 @@ def mean_squared_error(y_true, y_pred) -> float:
     2.5
     """
     y_true, y_pred = _validated_pair(y_true, y_pred, binary=False)
-    return float(np.mean((y_pred - y_true) ** 2))
+    with np.errstate(over="ignore"):             # a squared error beyond 1.8e308 is inf
+        return _mean((y_pred - y_true) ** 2)
 
 
 class BinaryCrossentropy:
@@ -146,9 +176,7 @@ class BinaryCrossentropy:
     name = "binary_crossentropy"
 
     def __init__(self, from_logits: bool = False):
-        if not isinstance(from_logits, (bool, np.bool_)):
-            raise TypeError(f"`from_logits` must be True or False; got {from_logits!r}.")
-        self.from_logits = bool(from_logits)
+        self.from_logits = as_flag(from_logits, "from_logits")
 
     def __call__(self, y_true, y_pred) -> float:
         return binary_crossentropy(y_true, y_pred, from_logits=self.from_logits)
@@ -156,13 +184,13 @@ class BinaryCrossentropy:
     def __repr__(self) -> str:
         return f"BinaryCrossentropy(from_logits={self.from_logits})"
 
-    def per_entry(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    def _per_entry(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         """The loss of every entry (no mean, no validation); used by ``course.nn``."""
         if self.from_logits:
-            return bce_from_logits(y_true, y_pred)
-        return bce_from_probabilities(y_true, y_pred)
+            return _bce_from_logits(y_true, y_pred)
+        return _bce_from_probabilities(y_true, y_pred)
 
-    def gradient(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    def _gradient(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         """dJ/dy_pred for the cost J (mean over N entries); no validation.
 
         From probabilities: (1/N) (-y/p + (1-y)/(1-p)) where p lies inside the clip range
@@ -170,7 +198,7 @@ class BinaryCrossentropy:
         """
         n = y_true.size
         if self.from_logits:
-            return (sigmoid(y_pred) - y_true) / n
+            return (_sigmoid(y_pred) - y_true) / n
         inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
         p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         return np.where(inside, (-y_true / p + (1.0 - y_true) / (1.0 - p)) / n, 0.0)
@@ -194,10 +222,10 @@ class MeanSquaredError:
     def __repr__(self) -> str:
         return "MeanSquaredError()"
 
-    def per_entry(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    def _per_entry(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         """The squared error of every entry (no mean, no validation)."""
         return (y_pred - y_true) ** 2
 
-    def gradient(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    def _gradient(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         """dJ/dy_pred = (2/N) (y_pred - y_true) for J the mean over N entries."""
         return 2.0 * (y_pred - y_true) / y_true.size

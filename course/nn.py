@@ -36,10 +36,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from course._validation import (as_count, as_float_array, as_generator, check_binary,
-                                check_shape)
+from course._validation import (_describe, as_count, as_flag, as_float_array, as_generator,
+                                check_binary, check_not_empty, check_shape)
 from course.layers import Dense, Input
-from course.losses import BinaryCrossentropy, MeanSquaredError, bce_from_logits
+from course.losses import BinaryCrossentropy, MeanSquaredError
+from course.losses import _bce_from_logits  # trusts its input
+from course.losses import _mean  # a mean that survives entries near 1e308
 from course.optimizers import SGD, RMSprop, get as get_optimizer
 
 __all__ = ["Input", "Dense", "Sequential", "History", "SGD", "RMSprop"]
@@ -48,15 +50,46 @@ _LOSS_NAMES = {"binary_crossentropy": BinaryCrossentropy, "mse": MeanSquaredErro
                "mean_squared_error": MeanSquaredError}
 
 
+def _check_verbose(verbose) -> int:
+    """Keras' ``verbose``: 0 (silent), 1 or 2 (one line per epoch here), "auto" (= 1)."""
+    if verbose == "auto":
+        return 1
+    if isinstance(verbose, (bool, np.bool_)):
+        return int(verbose)
+    if isinstance(verbose, (int, np.integer)) and 0 <= verbose <= 2:
+        return int(verbose)
+    raise (ValueError if isinstance(verbose, (int, np.integer)) else TypeError)(
+        f'`verbose` must be 0, 1, 2 or "auto"; got {_describe(verbose)}.')
+
+
+def _check_batch_size(batch_size) -> int | None:
+    """``predict``/``evaluate`` compute in one batch; Keras' ``batch_size`` is checked, unused."""
+    return None if batch_size is None else as_count(batch_size, "batch_size")
+
+
 class History:
-    """What ``fit`` returns: ``history["loss"]`` holds one float per epoch."""
+    """What ``fit`` returns: ``history["loss"]`` holds one float per epoch.
+
+    Args:
+        losses: one loss per epoch (a diverged run may hold inf or NaN).
+        params: what the run was, e.g. ``{"epochs": 3, "steps": 1}``.
+
+    >>> History([0.7, 0.5], {"epochs": 2, "steps": 1})
+    History(epochs=2, final loss=0.500000)
+    """
 
     def __init__(self, losses: list[float], params: dict):
-        self.history = {"loss": losses}
-        self.epoch = list(range(len(losses)))
+        values = as_float_array(losses, "losses", ndim=1, shape_hint="(epochs,)",
+                                allow_nonfinite=True)
+        if not isinstance(params, dict):
+            raise TypeError(f"`params` must be a dict; got {_describe(params)}.")
+        self.history = {"loss": [float(value) for value in values]}
+        self.epoch = list(range(len(values)))
         self.params = params
 
     def __repr__(self) -> str:
+        if not self.epoch:
+            return "History(epochs=0)"
         return f"History(epochs={len(self.epoch)}, final loss={self.history['loss'][-1]:.6f})"
 
 
@@ -70,33 +103,53 @@ class Sequential:
     """
 
     def __init__(self, layers=None, seed=None):
-        layers = list(layers or [])
+        if layers is None:
+            layers = []
+        if not isinstance(layers, (list, tuple)):
+            raise TypeError(f"`layers` must be a list of layers, e.g. [Input(shape=(n,)), "
+                            f"Dense(1)]; got {_describe(layers)}.")
         self._rng = as_generator(seed)
         self.input_size: int | None = None
         self.loss = None
         self.optimizer = None
-        if layers and isinstance(layers[0], Input):
-            self.input_size = layers.pop(0).shape[0]
-        for position, layer in enumerate(layers):
+        first = 1 if layers and isinstance(layers[0], Input) else 0
+        for position, layer in enumerate(layers[first:], start=first):
             if not isinstance(layer, Dense):
                 raise TypeError(f"`layers[{position}]` must be a Dense layer (Input may only "
                                 f"come first); got {layer!r}.")
-        if not layers:
+        if len(layers) == first:
             raise ValueError("`layers` must contain at least one Dense layer; got none.")
-        self.layers = layers
+        if first:
+            self.input_size = layers[0].shape[0]
+        self.layers = list(layers[first:])
         if self.input_size is not None:
-            self.build((None, self.input_size))
+            self._build(self.input_size)
 
     @property
     def built(self) -> bool:
         return self.layers[0].W is not None
 
     def build(self, input_shape) -> None:
-        """Create every layer's weights for inputs of shape ``(None, n)`` or ``(n,)``."""
+        """Create every layer's weights for inputs of shape ``(None, n)`` or ``(n,)``.
+
+        A model that already has weights keeps them (as in Keras); asking it for another
+        number of inputs is an error: build a new model for that.
+        """
         shape = (input_shape,) if isinstance(input_shape, (int, np.integer)) else input_shape
-        if not isinstance(shape, (tuple, list)) or len(shape) not in (1, 2):
+        if not isinstance(shape, (tuple, list)):
+            raise TypeError(f"`input_shape` must be (None, n) or (n,); got {input_shape!r}.")
+        if len(shape) not in (1, 2):
             raise ValueError(f"`input_shape` must be (None, n) or (n,); got {input_shape!r}.")
         n_in = as_count(shape[-1], "input_shape[-1]")
+        if self.built:
+            if n_in != self.input_size:
+                raise ValueError(f"`input_shape` must be (None, {self.input_size}), the inputs "
+                                 f"this model was built for; got {input_shape!r} (build a new "
+                                 f"model for {n_in} inputs).")
+            return
+        self._build(n_in)
+
+    def _build(self, n_in: int) -> None:
         self.input_size = n_in
         for layer in self.layers:
             layer.build(n_in, self._rng)
@@ -127,7 +180,7 @@ class Sequential:
         cache = {"X": X, "z": [], "a": []}
         a = X
         for layer in self.layers:
-            z, a = layer.forward(a)                        # (m, units) each
+            z, a = layer._forward(a)                       # (m, units) each
             cache["z"].append(z)
             cache["a"].append(a)
         return cache
@@ -139,15 +192,15 @@ class Sequential:
 
     def _loss(self, cache: dict, y: np.ndarray) -> float:
         if self._uses_logits():
-            return float(np.mean(bce_from_logits(y, cache["z"][-1])))
-        return float(np.mean(self.loss.per_entry(y, cache["a"][-1])))
+            return _mean(_bce_from_logits(y, cache["z"][-1]))
+        return _mean(self.loss._per_entry(y, cache["a"][-1]))
 
     def _backward(self, cache: dict, y: np.ndarray) -> dict:
         z, a, last = cache["z"], cache["a"], self.layers[-1]
         if self._uses_logits():
             dz = (a[-1] - y) / y.size                                      # (m, 1)
         else:
-            dz = self.loss.gradient(y, a[-1]) * last.activation.derivative(z[-1], a[-1])
+            dz = self.loss._gradient(y, a[-1]) * last.activation.derivative(z[-1], a[-1])
         dWs, dbs = [], []
         for index in reversed(range(len(self.layers))):              # last layer first
             a_in = cache["X"] if index == 0 else a[index - 1]              # (m, n_in)
@@ -162,6 +215,7 @@ class Sequential:
 
     def _check_X(self, X) -> np.ndarray:
         X = as_float_array(X, "X", ndim=2, shape_hint="(m, n)")
+        check_not_empty(X, "X")
         if not self.built:
             self.build((None, X.shape[1]))
         check_shape(X, "X", (X.shape[0], self.input_size), "(m, n_in)",
@@ -180,26 +234,52 @@ class Sequential:
 
     def _check_compiled(self, method: str) -> None:
         if self.loss is None:
-            raise RuntimeError(f"Call model.compile(loss=...) before model.{method}().")
+            raise RuntimeError(f"Call `model.compile(loss=...)` before `model.{method}()`.")
 
     def forward(self, X) -> dict:
         """Run the network on X (m, n); returns the cache ``{"X": X, "z": [z1, ...],
         "a": [a1, ...]}`` with one (m, units) array per layer; ``a[-1]`` is the output."""
         return self._forward(self._check_X(X))
 
+    def _check_cache(self, cache) -> dict:
+        """A cache as ``forward`` returns it, for this model's layers and weights."""
+        if not isinstance(cache, dict) or not {"X", "z", "a"} <= set(cache):
+            raise TypeError('`cache` must be the dict model.forward(X) returns, with keys '
+                            f'"X", "z" and "a"; got {_describe(cache)}.')
+        X = self._check_X(cache["X"])
+        for key in ("z", "a"):
+            values = cache[key]
+            if not isinstance(values, (list, tuple)) or len(values) != len(self.layers):
+                raise ValueError(f'`cache["{key}"]` must hold one array per layer '
+                                 f'({len(self.layers)}); got {_describe(values)}.')
+            for index, (value, layer) in enumerate(zip(values, self.layers)):
+                name = f'cache["{key}"][{index}]'
+                array = as_float_array(value, name, allow_nonfinite=True)
+                check_shape(array, name, (X.shape[0], layer.units), "(m, units)")
+        return cache
+
     def backward(self, cache: dict, y) -> dict:
         """Backpropagation: ``{"dW": [dW1, ...], "db": [db1, ...]}``, the gradient of the cost
         J on the cached batch, each the shape of its W[l] or b[l]. ``y`` is (m, units)."""
         self._check_compiled("backward")
+        cache = self._check_cache(cache)
         return self._backward(cache, self._check_y(y, cache["X"].shape[0]))
 
     def predict(self, X, batch_size=None, verbose=0) -> np.ndarray:
-        """The network's output ``a[L]`` for X (m, n): shape (m, units of the last layer)."""
+        """The network's output ``a[L]`` for X (m, n): shape (m, units of the last layer).
+
+        ``batch_size`` and ``verbose`` are Keras' arguments: checked, but everything is
+        computed in one batch, silently.
+        """
+        _check_batch_size(batch_size)
+        _check_verbose(verbose)
         return self._forward(self._check_X(X))["a"][-1]
 
     def evaluate(self, X, y, batch_size=None, verbose=0) -> float:
         """The cost J on (X, y) with the current weights (as ``model.evaluate`` returns)."""
         self._check_compiled("evaluate")
+        _check_batch_size(batch_size)
+        _check_verbose(verbose)
         X = self._check_X(X)
         return self._loss(self._forward(X), self._check_y(y, X.shape[0]))
 
@@ -218,6 +298,8 @@ class Sequential:
         y = self._check_y(y, X.shape[0])
         epochs = as_count(epochs, "epochs")
         batch_size = as_count(batch_size, "batch_size")
+        shuffle = as_flag(shuffle, "shuffle")
+        verbose = _check_verbose(verbose)
         rng = self._rng if seed is None else as_generator(seed)
         params = self.get_weights(copy=False)
         m, losses = X.shape[0], []
@@ -232,7 +314,7 @@ class Sequential:
                 total += self._loss(cache, y_batch) * X_batch.shape[0]
                 grads = self._backward(cache, y_batch)
                 # [dW1, db1, dW2, db2, ...]: the order of get_weights
-                self.optimizer.apply(params, [g for pair in zip(grads["dW"], grads["db"])
+                self.optimizer._apply(params, [g for pair in zip(grads["dW"], grads["db"])
                                               for g in pair])
             losses.append(total / m)
             if verbose:
@@ -243,19 +325,22 @@ class Sequential:
 
     def get_weights(self, copy: bool = True) -> list[np.ndarray]:
         """``[W1, b1, W2, b2, ...]``, W (n_in, n_out), b (n_out,), as Keras orders them."""
+        copy = as_flag(copy, "copy")
         if not self.built:
             raise RuntimeError("The model has no weights yet: start the layers with "
-                               "Input(shape=(n,)) or call model.build((None, n)).")
+                               "`Input(shape=(n,))` or call `model.build((None, n))`.")
         pairs = [(layer.W, layer.b) for layer in self.layers]
         return [p.copy() if copy else p for pair in pairs for p in pair]
 
     def set_weights(self, weights) -> None:
         """Replace the weights with ``[W1, b1, W2, b2, ...]`` (copied, as float64)."""
         current = self.get_weights(copy=False)
-        if not isinstance(weights, (list, tuple)) or len(weights) != len(current):
-            got = len(weights) if isinstance(weights, (list, tuple)) else repr(weights)
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f"`weights` must be a list of {len(current)} arrays "
+                            f"[W1, b1, ...]; got {_describe(weights)}.")
+        if len(weights) != len(current):
             raise ValueError(f"`weights` must be a list of {len(current)} arrays "
-                             f"[W1, b1, ...]; got {got}.")
+                             f"[W1, b1, ...]; got {len(weights)}.")
         new = []
         for index, (value, old) in enumerate(zip(weights, current)):
             name = f"weights[{index}]"

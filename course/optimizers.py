@@ -29,19 +29,43 @@ from __future__ import annotations
 
 import numpy as np
 
-from course._validation import as_real_number
+from course._validation import _describe, as_float_arrays, as_real_number
 
 
-def _check_gradients(params: list[np.ndarray], grads: list[np.ndarray]) -> None:
-    """One gradient per parameter, each of its parameter's shape (NumPy would otherwise
-    broadcast a (n_out,) gradient over a (n_in, n_out) W without a word)."""
+def _check_params(params) -> list[np.ndarray]:
+    """A non-empty list of float NumPy arrays that can be updated in place."""
+    if isinstance(params, np.ndarray) or not isinstance(params, (list, tuple)):
+        hint = " (wrap one array in a list: [W])" if isinstance(params, np.ndarray) else ""
+        raise TypeError(f"`params` must be a list of NumPy arrays [W1, b1, ...], updated in "
+                        f"place; got {_describe(params)}{hint}.")
+    if not params:
+        raise ValueError("`params` must hold at least one array; got an empty "
+                         f"{type(params).__name__}.")
+    for i, param in enumerate(params):
+        if not isinstance(param, np.ndarray) or not np.issubdtype(param.dtype, np.floating):
+            raise TypeError(f"`params[{i}]` must be a NumPy array of floats, so that it can be "
+                            f"updated in place (e.g. np.array(W, dtype=float)); "
+                            f"got {_describe(param)}.")
+        if not param.flags.writeable:
+            raise ValueError(f"`params[{i}]` must be a writeable array (it is updated in "
+                             f"place); got a read-only array of shape {param.shape}.")
+    return list(params)
+
+
+def _check_gradients(params, grads) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The parameters (see ``_check_params``) and one finite gradient per parameter, each of
+    its parameter's shape (NumPy would otherwise broadcast a (n_out,) gradient over a
+    (n_in, n_out) W without a word)."""
+    params = _check_params(params)
+    grads = as_float_arrays(grads, "grads", what="gradient")
     if len(grads) != len(params):
         raise ValueError(f"`grads` must hold one gradient per parameter ({len(params)}); "
                          f"got {len(grads)}.")
     for i, (param, grad) in enumerate(zip(params, grads)):
-        if np.shape(grad) != param.shape:
+        if grad.shape != param.shape:
             raise ValueError(f"`grads[{i}]` must have the shape of its parameter "
-                             f"{param.shape}; got shape {np.shape(grad)}.")
+                             f"{param.shape}; got shape {grad.shape}.")
+    return params, grads
 
 
 class SGD:
@@ -60,8 +84,15 @@ class SGD:
         return f"SGD(learning_rate={self.learning_rate!r})"
 
     def apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
-        """Update every array of ``params`` in place with its gradient in ``grads``."""
-        _check_gradients(params, grads)
+        """Update every array of ``params`` in place with its gradient in ``grads``.
+
+        ``params`` is a list of float arrays (changed in place, as Keras changes its
+        variables); ``grads`` a list of arrays of the same shapes.
+        """
+        self._apply(*_check_gradients(params, grads))
+
+    def _apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """The update without checks (``Sequential.fit`` calls this at every step)."""
         for param, grad in zip(params, grads):
             param -= self.learning_rate * grad
 
@@ -97,8 +128,23 @@ class RMSprop:
         self.velocities = None
 
     def apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
-        """Update every array of ``params`` in place with its gradient in ``grads``."""
-        _check_gradients(params, grads)
+        """Update every array of ``params`` in place with its gradient in ``grads``.
+
+        ``params`` is a list of float arrays (changed in place); ``grads`` a list of arrays
+        of the same shapes. The running averages belong to these parameters: after
+        ``apply`` on other shapes, ``reset()`` first.
+        """
+        params, grads = _check_gradients(params, grads)
+        if self.velocities is not None:
+            shapes = [v.shape for v in self.velocities]
+            if shapes != [p.shape for p in params]:
+                raise ValueError(f"`params` must have the shapes of the earlier steps "
+                                 f"{shapes} (call reset() to start on new parameters); "
+                                 f"got {[p.shape for p in params]}.")
+        self._apply(params, grads)
+
+    def _apply(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """The update without checks (``Sequential.fit`` calls this at every step)."""
         if self.velocities is None:
             self.velocities = [np.zeros_like(param) for param in params]
         for param, grad, velocity in zip(params, grads, self.velocities):
@@ -121,5 +167,6 @@ def get(optimizer) -> SGD | RMSprop:
         return optimizer
     if isinstance(optimizer, str) and optimizer.lower() in ("sgd", "rmsprop"):
         return SGD() if optimizer.lower() == "sgd" else RMSprop()
-    raise ValueError('`optimizer` must be "sgd", "rmsprop", SGD(...) or RMSprop(...); '
-                     f"got {optimizer!r}.")
+    error = ValueError if isinstance(optimizer, str) else TypeError
+    raise error('`optimizer` must be "sgd", "rmsprop", SGD(...) or RMSprop(...); '
+                f"got {optimizer!r}.")

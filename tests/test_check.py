@@ -157,3 +157,164 @@ def test_a_function_that_exits_is_reported_not_raised():
 
     verdict = check.report("sigmoid", sigmoid)
     assert verdict.startswith("❌") and "SystemExit: bye" in verdict
+
+
+# -- never hangs, never raises (issue 11) ---------------------------------------------------------
+def endless(*args):
+    while True:
+        pass
+
+
+def stubborn(*args):
+    """Swallows the first interruption, then loops again."""
+    try:
+        while True:
+            pass
+    except BaseException:
+        pass
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("function", [endless, stubborn])
+def test_an_endless_loop_gets_a_verdict_within_the_time_limit(function):
+    text = check.report("compute_cost", function, time_limit=0.3)
+    assert text.startswith("❌ compute_cost: 4 of 4 checks failed.")
+    assert "your function did not finish within 0.3 s — an endless loop?" in text
+
+
+class Custom(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt("mine"), GeneratorExit("gen"),
+                                   SystemExit(2), Custom("odd"), MemoryError()])
+def test_whatever_the_function_raises_becomes_part_of_the_verdict(error):
+    def sigmoid(z):
+        raise error
+
+    text = check.report("sigmoid", sigmoid)
+    assert text.startswith("❌ sigmoid: 5 of 5 checks failed.")
+    assert f"your function gave an error: {type(error).__name__}" in text
+
+
+def test_a_real_interrupt_still_stops_the_check():
+    import os
+    import signal
+    import threading
+    import time
+
+    def slow_sigmoid(z):
+        time.sleep(20)
+
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        check.report("sigmoid", slow_sigmoid, time_limit=30)
+    assert time.monotonic() - started < 10
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_interrupt_the_function_swallows_still_stops_the_check():
+    import os
+    import signal
+    import threading
+    import time
+
+    def sigmoid(z):
+        try:
+            time.sleep(20)
+        except KeyboardInterrupt:
+            return z
+
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        check.report("sigmoid", sigmoid, time_limit=30)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ((["compute_cost"], answers.compute_cost),
+     '❌ check.exercise needs the exercise\'s name as text, e.g. '
+     'check.exercise("compute_cost", compute_cost); got a list.'),
+    (("compute_costs", answers.compute_cost), "❌ no exercise 'compute_costs'; known exercises:"),
+    (("compute_cost", None), "❌ compute_cost: pass your function itself"),
+    (("compute_cost", answers.compute_cost, -1),
+     "❌ compute_cost: `time_limit` must be a number of seconds greater than 0; got -1."),
+    (("compute_cost", answers.compute_cost, "5"),
+     "❌ compute_cost: `time_limit` must be a number of seconds greater than 0; got '5'."),
+])
+def test_wrong_arguments_get_a_clear_message(arguments, message):
+    assert check.report(*arguments).startswith(message)
+
+
+def test_thousands_of_printed_lines_do_not_bury_the_verdict(capsys):
+    def compute_cost(X, y, w, b):
+        for i in range(5000):
+            print("debugging", i)
+        return answers.compute_cost(X, y, w, b)
+
+    check.exercise("compute_cost", compute_cost)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "✅ compute_cost: all 4 checks passed."
+    assert lines[1] == ("   Your function printed 20000 lines while it was checked; "
+                        "the first 10:")
+    assert lines[2] == "   | debugging 0" and lines[-1] == "   ... (19990 more not shown)"
+    assert len(lines) == 13
+
+
+def test_a_course_nn_model_gets_a_clear_verdict():
+    def build_model():
+        from course.nn import Dense, Sequential
+        from course.losses import BinaryCrossentropy
+        model = Sequential([Dense(25, "sigmoid"), Dense(15, "sigmoid"), Dense(1, "sigmoid")])
+        model.compile(loss=BinaryCrossentropy())
+        return model
+
+    text = check.report("build_model", build_model)
+    assert text.startswith("❌ build_model: 2 of 2 checks failed.")
+    assert "build_model returned a course.nn.Sequential, the course's NumPy copy of Keras" in text
+    assert "not callable" not in text
+
+
+@pytest.mark.parametrize("exercise_id, function, reference", [
+    ("sigmoid", lambda z: __import__("course.activations").activations.sigmoid(z),
+     "course.activations.sigmoid"),
+    ("compute_cost", lambda X, y, w, b: __import__("course.logistic").logistic
+     .compute_cost_loop(X, y, w, b), "course.logistic.compute_cost_loop"),
+])
+def test_a_hand_off_to_the_course_is_named(exercise_id, function, reference):
+    assert check.report(exercise_id, function) == (
+        f"❌ {exercise_id}: Your function calls the course's reference implementation "
+        f"`{reference}` (or the grader's answer key) instead of computing the result itself; "
+        "write the computation yourself.")
+
+
+def test_in_a_real_kernel_a_loop_times_out_and_interrupt_kernel_stops_the_cell():
+    import time
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    outputs = []
+    try:
+        reply = client.execute_interactive(
+            "from course import check\n"
+            "def sigmoid(z):\n    while True:\n        pass\n"
+            "check.exercise('sigmoid', sigmoid, time_limit=0.5)", timeout=60,
+            output_hook=lambda message: outputs.append(message))
+        text = "".join(m["content"].get("text", "") for m in outputs)
+        assert reply["content"]["status"] == "ok"
+        assert "did not finish within 0.5 s — an endless loop?" in text
+        outputs.clear()
+        message_id = client.execute("import time\n"
+                                    "check.exercise('sigmoid', lambda z: time.sleep(60), "
+                                    "time_limit=120)")
+        time.sleep(2)
+        manager.interrupt_kernel()
+        reply = client.get_shell_msg(timeout=30)
+        assert reply["parent_header"]["msg_id"] == message_id
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+

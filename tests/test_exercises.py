@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from course import exercises
-from course.exercises import Case, ResultError, decode_args, encode_args
+from course.exercises import Case, ResultError
 
 sys.path.insert(0, str(Path(__file__).parent))
 import _exercise_solutions as answers  # noqa: E402
@@ -58,10 +58,8 @@ def test_correct_answers_pass_visible_and_hidden_cases(exercise_id):
     for seed in (1, 2):
         cases = exercise.grading_cases(seed)
         with np.errstate(over="ignore"):
-            outcomes = [exercise.run_case(function, npz_roundtrip(encode_args(c)))
-                        for c in cases]
-        grade = exercise.grade([npz_roundtrip(encode_args(c)) for c in cases],
-                               [npz_roundtrip(o) for o in outcomes])
+            outcomes = [exercise.run_case(function, c) for c in cases]
+        grade = exercise.grade(cases, [npz_roundtrip(o) for o in outcomes])
         assert grade.score == exercise.points, grade.feedback
         assert "all" in grade.feedback and "passed" in grade.feedback
 
@@ -109,15 +107,8 @@ def test_grading_cases_are_fresh_and_include_edge_cases():
     for exercise in exercises.all_exercises():
         for case in exercise.grading_cases(0):
             assert all(isinstance(v, (np.ndarray, float, int, str)) for v in case.values())
-            assert npz_roundtrip(encode_args(case)).keys() == case.keys()
-
-
-def test_encode_and_decode_restore_python_scalars():
-    args = decode_args(npz_roundtrip(encode_args({"X": np.ones((2, 2)), "b": -3.0,
-                                                  "num_iters": 4, "activation": "relu"})))
-    assert args["b"] == -3.0 and isinstance(args["b"], float)
-    assert args["num_iters"] == 4 and isinstance(args["num_iters"], int)
-    assert args["activation"] == "relu" and args["X"].dtype == np.float64
+            assert all(v.dtype == np.float64 for v in case.values()
+                       if isinstance(v, np.ndarray))
 
 
 @pytest.mark.parametrize("exercise", exercises.all_exercises(), ids=lambda e: e.id)
@@ -259,14 +250,138 @@ def test_the_learners_arguments_are_copies():
     np.testing.assert_array_equal(case.args["w_in"], before)
 
 
-def test_references_agree_with_the_course_package():
+# -- hand-offs to the course's own implementations (issue 12) -----------------------------------
+NETWORK = ("from course.nn import Dense, Input, Sequential\n"
+           "from course.losses import BinaryCrossentropy\n"
+           "def _network(X, weights):\n"
+           "    model = Sequential([Input((X.shape[1],))]\n"
+           "                       + [Dense(W.shape[1], 'sigmoid') for W in weights[0::2]])\n"
+           "    model.set_weights(list(weights))\n"
+           "    return model\n")
+#: Hand-offs written out: to each method the registry names as a reference, and to a function
+#: whose result needs unpacking (the others get one generically).
+WRITTEN_HAND_OFFS = {
+    "course.logistic.gradient_descent":
+        "from course import logistic\n"
+        "def gradient_descent(X, y, w_in, b_in, alpha, num_iters):\n"
+        "    w, b, history = logistic.gradient_descent(X, y, w_in, b_in, alpha, num_iters)\n"
+        "    return w, b, history['cost']\n",
+    "course.layers.Dense.forward": "from course.nn import Dense\n"
+                     "def dense_forward(a_in, W, b, activation):\n"
+                     "    layer = Dense(W.shape[1], activation)\n"
+                     "    layer.W, layer.b = W, b\n"
+                     "    return layer.forward(a_in)[1]\n",
+    "course.nn.Sequential._forward": NETWORK + "def network_forward(X, weights):\n"
+                                     "    return _network(X, weights).predict(X)\n",
+    "course.nn.Sequential._backward": NETWORK + "def backprop(X, Y, weights):\n"
+                                      "    model = _network(X, weights)\n"
+                                      "    model.compile(loss=BinaryCrossentropy())\n"
+                                      "    grads = model.backward(model.forward(X), Y)\n"
+                                      "    return [g for pair in zip(grads['dW'], grads['db'])\n"
+                                      "            for g in pair]\n",
+}
+
+
+def hand_off_source(exercise, reference) -> str:
+    """A learner's function that returns what ``reference`` computes, as notebook code."""
+    module, qualname = reference.__module__, reference.__qualname__
+    if f"{module}.{qualname}" in WRITTEN_HAND_OFFS:
+        return WRITTEN_HAND_OFFS[f"{module}.{qualname}"]
+    owner, _, method = qualname.partition(".")
+    if method == "__call__":
+        return (f"from {module} import {owner}\n"
+                f"def {exercise.id}(*args):\n    return {owner}()(*args)\n")
+    assert not method, f"write a hand-off to {module}.{qualname} in WRITTEN_HAND_OFFS"
+    return f"import {module}\ndef {exercise.id}(*args):\n    return {module}.{qualname}(*args)\n"
+
+
+def ran_forbidden_code(exercise, function, case) -> bool:
+    """Run one case under a profile hook, as the grader's harness does."""
+    codes, seen = exercises.forbidden_codes(exercise), []
+
+    def profile(frame, event, argument):
+        if event == "call" and frame.f_code in codes:
+            seen.append(frame.f_code)
+
+    sys.setprofile(profile)
+    try:
+        outcome = exercise.run_case(function, case)
+    finally:
+        sys.setprofile(None)
+    # the hand-off gives the right answer: only the watch can stop it
+    assert exercise.evaluate(case, outcome).passed
+    return bool(seen)
+
+
+HAND_OFFS = [(exercise, reference) for exercise in exercises.all_exercises()
+             for reference in exercises.forbidden_objects(exercise)]
+
+
+@pytest.mark.parametrize("exercise, reference", HAND_OFFS,
+                         ids=[f"{e.id}-{r.__qualname__}" for e, r in HAND_OFFS])
+def test_a_hand_off_to_any_course_implementation_is_caught(exercise, reference):
+    """Caught twice: in the code (the static check) and at run time (the harness's watch)."""
+    from course.grading import static_checks
+    source = hand_off_source(exercise, reference)
+    namespace = {}
+    exec(source, namespace)
+    forbidden = exercises.forbidden_objects(exercise)
+    assert static_checks.calls_reference([source], exercise.id, forbidden) is not None
+    assert ran_forbidden_code(exercise, namespace[exercise.id], exercise.visible_cases()[0])
+
+
+def test_every_exercise_with_a_reference_forbids_it_and_the_known_holes_are_closed():
+    for exercise in exercises.all_exercises():
+        forbidden = exercises.forbidden_objects(exercise)
+        assert (exercise.reference is None) == (not forbidden)
+        assert exercise.reference is None or forbidden[0] is exercise.reference
+    names = {e.id: {f"{f.__module__}.{f.__qualname__}" for f in exercises.forbidden_objects(e)}
+             for e in exercises.all_exercises()}
+    assert "course.activations.sigmoid" in names["sigmoid"]
+    assert "course.losses.BinaryCrossentropy.__call__" in names["binary_crossentropy"]
+    assert names["backprop"] == {"course.nn.Sequential._backward"}
+
+
+@pytest.mark.parametrize("exercise_id", NUMPY_IDS)
+def test_honest_answers_never_run_forbidden_code(exercise_id):
+    exercise = exercises.get(exercise_id)
+    for case in exercise.visible_cases():
+        with np.errstate(all="ignore"):
+            assert not ran_forbidden_code(exercise, answers.CORRECT[exercise_id], case)
+
+
+def test_later_lessons_may_use_what_earlier_ones_taught():
     from course import logistic
-    exercise = exercises.get("gradient_descent")
-    for args in exercise.grading_cases(7):
-        w, b, history = logistic.gradient_descent(**args)
-        expected = exercise.expected(args)
-        np.testing.assert_allclose(expected["w"], w, rtol=1e-12)
-        np.testing.assert_allclose(expected["J_history"], history["cost"], rtol=1e-12)
+    dense = exercises.get("dense_forward")
+
+    def dense_forward(a_in, W, b, activation):
+        z = a_in @ W + b
+        return {"sigmoid": logistic.sigmoid, "relu": lambda v: np.maximum(v, 0),
+                "linear": lambda v: v}[activation](z)
+
+    assert not any(ran_forbidden_code(dense, dense_forward, c) for c in dense.visible_cases())
+    descent = exercises.get("gradient_descent")
+
+    def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
+        w, b, costs = w_in, b_in, [logistic.compute_cost(X, y, w_in, b_in)]
+        for _ in range(num_iters):
+            dj_dw, dj_db = logistic.compute_gradient(X, y, w, b)
+            w, b = w - alpha * dj_dw, b - alpha * dj_db
+            costs.append(logistic.compute_cost(X, y, w, b))
+        return w, b, costs
+
+    assert not ran_forbidden_code(descent, gradient_descent, descent.visible_cases()[0])
+
+
+def test_the_solution_notebooks_hand_nothing_off():
+    import nbformat
+    from course.grading import static_checks
+    for path in sorted((Path(__file__).parents[1] / "solutions").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+        for exercise in exercises.for_lesson(path.stem):
+            assert static_checks.calls_reference(
+                sources, exercise.id, exercises.forbidden_objects(exercise)) is None
 
 
 def test_backprop_reference_matches_finite_differences():

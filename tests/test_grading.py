@@ -76,34 +76,6 @@ def test_a_notebook_of_no_known_lesson_is_refused():
         identify_lesson(notebook_with("x = 1"), LESSONS)
 
 
-# -- static detection of calls to the reference ---------------------------------------------------
-REF = ("course.logistic", "sigmoid")
-
-
-@pytest.mark.parametrize("sources", [
-    ["from course import logistic", "def sigmoid(z):\n    return logistic.sigmoid(z)"],
-    ["import course.logistic as L\ndef sigmoid(z):\n    return L.sigmoid(z)"],
-    ["import course\ndef sigmoid(z):\n    return course.logistic.sigmoid(z)"],
-    ["from course.logistic import sigmoid as s", "%matplotlib inline\ndef sigmoid(z):\n    y = s(z)\n    return y"],
-    ["def sigmoid(z):\n    from course.logistic import sigmoid\n    return sigmoid(z)"],
-    ["from course.logistic import sigmoid"],                  # no definition at all
-    ["def sigmoid(z, f=__import__('course').logistic.sigmoid):\n    return f(z)"],
-])
-def test_calls_to_the_reference_are_found_in_the_code(sources):
-    assert static_checks.calls_reference(sources, "sigmoid", *REF)
-
-
-@pytest.mark.parametrize("sources", [
-    ["from course import logistic", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))"],
-    ["from course.logistic import sigmoid", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))"],
-    ["def sigmoid(z):\n    return 1 / (1 + np.exp(-z))", "print(logistic.sigmoid(0))"],
-    ["from course.logistic import compute_cost\ndef sigmoid(z):\n    return compute_cost(z)"],
-    ["def sigmoid(z:\n    broken"],                           # not Python: nothing to see
-])
-def test_own_code_is_not_mistaken_for_the_reference(sources):
-    assert not static_checks.calls_reference(sources, "sigmoid", *REF)
-
-
 # -- the harness (run here on trusted test code) --------------------------------------------------
 def test_cases_survive_the_npz_round_trip_without_pickle(tmp_path):
     cases = [{"X": np.arange(6.0).reshape(2, 3), "b": -1.5, "n": 3, "g": "relu", "ok": True}]
@@ -542,9 +514,3 @@ def test_a_notebook_that_kills_the_grading_process_harms_nobody_else(tmp_path, j
     assert "stopped the grading process" in by_name["eve.ipynb"]["error"]
     rows = (out / "grades.csv").read_text().splitlines()
     assert [row.split(",")[0] for row in rows[1:]] == ["ada.ipynb", "eve.ipynb", "bob.ipynb"]
-
-
-def test_code_that_breaks_the_parser_is_read_as_nothing_not_a_crash():
-    too_deep = "x = " + "+".join(["1"] * 200_000) + "\n"
-    assert static_checks.calls_reference([too_deep, "def sigmoid(z):\n    return z\n"],
-                                         "sigmoid", "course.logistic", "sigmoid") is False

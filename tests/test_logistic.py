@@ -362,8 +362,8 @@ def test_cost_and_gradient_refuse_bad_input(function, args, error, message):
     ({"num_iters": 10.0}, TypeError, "`num_iters` must be an integer; got float 10.0."),
     ({"num_iters": -1}, ValueError, "`num_iters` must be an integer of at least 0; got -1."),
     ({"num_iters": True}, TypeError, "`num_iters` must be an integer; got bool True."),
-    ({"w_in": np.zeros(3)}, ValueError, "`w` must have shape (n,) = (2,) to match the 2 columns of X; got shape (3,)."),
-    ({"b_in": None}, TypeError, "`b` must be a real number; got NoneType None."),
+    ({"w_in": np.zeros(3)}, ValueError, "`w_in` must have shape (n,) = (2,) to match the 2 columns of X; got shape (3,)."),
+    ({"b_in": None}, TypeError, "`b_in` must be a real number; got NoneType None."),
     ({"y": Y6 - 1}, ValueError, "`y` must hold targets between 0 and 1; got values from -1 to 0."),
 ])
 def test_gradient_descent_refuses_bad_input(kwargs, error, message):

@@ -324,9 +324,9 @@ def test_rows_of_X_and_y_must_match(compiled, digits):
 
 def test_fit_and_evaluate_before_compile(digits):
     X, y = digits
-    with pytest.raises(RuntimeError, match=r"compile\(loss=...\) before model\.fit\(\)"):
+    with pytest.raises(RuntimeError, match=r"compile\(loss=...\)` before `model\.fit\(\)`"):
         digits_network().fit(X, y)
-    with pytest.raises(RuntimeError, match=r"before model\.evaluate\(\)"):
+    with pytest.raises(RuntimeError, match=r"before `model\.evaluate\(\)`"):
         digits_network().evaluate(X, y)
 
 

@@ -134,7 +134,7 @@ def test_controls_refuse_bad_values_by_their_bounds(explorer):
     ({"alpha": 0.0}, "`alpha` must be greater than 0"),
     ({"alpha": 100.0}, "`alpha` must lie between 0.0001 and 10"),
     ({"num_iters": 0}, "`num_iters` must be an integer of at least 1"),
-    ({"num_iters": 10**6}, "`iterations` must be at most 5000"),
+    ({"num_iters": 10**6}, "`num_iters` must be at most 5000"),
 ])
 def test_explorer_refuses_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):

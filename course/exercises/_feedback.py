@@ -18,13 +18,24 @@ Reasons for a score of 0 that the grader decides before looking at any result:
 >>> called_reference("`course.logistic.sigmoid`")[:38]
 "Your function calls the course's refer"
 
-For hidden cases (``reveal=False``) the per-case lines name what is wrong without giving
-away the inputs: no values, and shapes only as "a 1-D result where a 0-D one was expected".
+Two views of the same per-case results:
+
+* ``grader_feedback`` (hidden cases, for ``course grade``, Gradescope and nbgrader) names what
+  is wrong without giving away the inputs: no values, and shapes only as "a 1-D result where a
+  0-D one was expected";
+* ``check_verdict`` (visible cases, for ``course.check``) shows each failing case with the
+  expected and the received values.
+
+Both end with the same lines for a recognised mistake ("Looks like ... Hint: ...").
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from course.exercises._plain import describe
+
+MAX_DETAILED_CASES = 2     # the check shows expected vs received for this many failing cases
 
 
 # -- whole-exercise sentences -------------------------------------------------------------------
@@ -70,36 +81,47 @@ def missing_function(exercise_id: str) -> str:
             "without errors?).")
 
 
-# -- per-case lines --------------------------------------------------------------------------
-def summarise_failures(exercise, results, reveal: bool) -> list:
-    """Lines of feedback for the failed results: errors, wrong parts, mistake hints.
+# -- lines both views share ----------------------------------------------------------------------
+def _label(exercise, part: str) -> str:
+    return "the result" if exercise.parts == ("value",) else f"`{part}`"
 
-    With ``reveal=False`` (hidden cases) no input and no expected value is printed.
+
+def mistake_lines(results) -> list:
+    """One "Looks like <mistake>. Hint: <hint>" line per distinct recognised mistake.
+
+    When nothing failed for a known reason and no case raised an error, one line invites
+    the learner to compare their code with the formula instead.
     """
     failed = [r for r in results if not r.passed]
-    lines = []
-    errors = sorted({r.error for r in failed if r.error})
-    for error in errors:
+    mistakes = []
+    for result in failed:
+        if result.mistake is not None and result.mistake not in mistakes:
+            mistakes.append(result.mistake)
+    lines = [f"  Looks like {m.name}. Hint: {m.hint}" for m in mistakes]
+    if failed and not mistakes and not any(r.error for r in failed):
+        lines.append("  This does not look like any common mistake; compare your code with "
+                     "the formula above, one step at a time.")
+    return lines
+
+
+# -- the grader's view: hidden cases -----------------------------------------------------------
+def grader_feedback(exercise, results, score: float) -> str:
+    """The feedback of ``Exercise.grade``: a score line, then what went wrong, never an input."""
+    if results and all(r.passed for r in results):
+        return all_passed(exercise.id, len(results), "tests")
+    lines = [score_line(exercise.id, score, exercise.points)]
+    failed = [r for r in results if not r.passed]
+    for error in sorted({r.error for r in failed if r.error}):
         count = sum(r.error == error for r in failed)
         lines.append(f"  - on {count} of {len(results)} tests your function gave an error: "
                      f"{error}")
     for part in exercise.parts:
         wrong = [r for r in failed if part in r.problems and r.error is None]
         if wrong:
-            reasons = sorted({r.problems[part] if reveal else _hidden_reason(r, part)
-                              for r in wrong})
-            label = "the result" if exercise.parts == ("value",) else f"`{part}`"
-            lines.append(f"  - {label} is wrong on {len(wrong)} of {len(results)} tests "
-                         f"({'; '.join(reasons)}).")
-    seen = []
-    for r in failed:
-        if r.mistake is not None and r.mistake not in seen:
-            seen.append(r.mistake)
-            lines.append(f"  Looks like {r.mistake.name}. Hint: {r.mistake.hint}")
-    if failed and not seen and not errors:
-        lines.append("  This does not look like any common mistake; compare your code with "
-                     "the formula above, one step at a time.")
-    return lines
+            reasons = "; ".join(sorted({_hidden_reason(r, part) for r in wrong}))
+            lines.append(f"  - {_label(exercise, part)} is wrong on {len(wrong)} of "
+                         f"{len(results)} tests ({reasons}).")
+    return "\n".join(lines + mistake_lines(results))
 
 
 def _hidden_reason(result, part) -> str:
@@ -111,3 +133,70 @@ def _hidden_reason(result, part) -> str:
     if expected == received:
         return "wrong shape"
     return f"a {received}-D result where a {expected}-D one was expected"
+
+
+# -- the learner's view: visible cases ---------------------------------------------------------
+def check_verdict(exercise, results, warnings=()) -> str:
+    """What ``course.check`` prints: ✅ or ❌, the failing cases in detail, then the hints.
+
+    ``warnings`` are NumPy's RuntimeWarnings the function raised on the way (noted under a
+    ✅: right, but better without).
+    """
+    total, failed = len(results), [r for r in results if not r.passed]
+    if not failed:
+        lines = [f"✅ {all_passed(exercise.id, total, 'checks')}"]
+        if warnings:
+            lines.append(f"   Note: NumPy warned ({'; '.join(sorted(warnings))}). The results "
+                         "are right, but a version that never warns is better: see the hint "
+                         "above.")
+        return "\n".join(lines)
+    lines = [f"❌ {exercise.id}: {len(failed)} of {total} checks failed."]
+    for result in failed[:MAX_DETAILED_CASES]:
+        lines += _case_lines(exercise, result)
+    if len(failed) > MAX_DETAILED_CASES:
+        lines.append(f"  ... and {len(failed) - MAX_DETAILED_CASES} more failing case(s).")
+    return "\n".join(lines + mistake_lines(results))
+
+
+def _case_lines(exercise, result) -> list:
+    """One failing visible case: its name, then the error or expected vs received per part."""
+    lines = [f"  Case: {result.case.name}"]
+    if result.error:
+        return lines + [f"    your function gave an error: {result.error}"]
+    for part, reason in result.problems.items():
+        label = "result" if exercise.parts == ("value",) else part
+        expected, received = result.expected[part], result.received.get(part)
+        shown = "nothing" if received is None else describe(received)
+        lines.append(f"    {label}: expected {describe(expected)}")
+        lines.append(f"    {' ' * len(label)}  received {shown}  <- {reason}"
+                     f"{_ratio(expected, received)}")
+    return lines
+
+
+def _ratio(expected, received) -> str:
+    """' (your result is 6.00× the expected)' when both are single nonzero numbers."""
+    if received is None or np.asarray(received).dtype.kind != "f":
+        return ""
+    e, r = np.asarray(expected, np.float64), np.asarray(received, np.float64)
+    if e.size != 1 or r.size != 1 or not np.isfinite(r).all() or float(e.reshape(())) == 0:
+        return ""
+    ratio = float(r.reshape(())) / float(e.reshape(()))
+    return f" (your result is {ratio:.2f}× the expected)" if abs(ratio - 1) > 1e-3 else ""
+
+
+# -- what the check adds after its verdict -----------------------------------------------------
+MAX_PRINTED = 10           # lines of the function's own printing shown after a verdict
+
+
+def too_slow(seconds: float) -> str:
+    """The error text of a case that ran out of time."""
+    return f"your function did not finish within {seconds:g} s — an endless loop?"
+
+
+def printed_lines(lines, total: int) -> list:
+    """The function's printed output under a verdict: the first ``lines`` of ``total``."""
+    header = (f"   Your function printed {total} line{'s' if total != 1 else ''} while it was "
+              "checked" + (f"; the first {len(lines)}:" if total > len(lines) else ":"))
+    shown = [f"   | {line}" for line in lines]
+    more = [f"   ... ({total - len(lines)} more not shown)"] if total > len(lines) else []
+    return [header] + shown + more

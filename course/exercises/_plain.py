@@ -6,9 +6,9 @@ object whose ``__eq__`` always says yes. Before anything is compared, the result
 class name). Plain data survives ``numpy.savez`` / ``numpy.load(allow_pickle=False)``, and
 comparing it never calls the learner's code.
 
->>> plain_number(0.25, "cost")
+>>> plain_array(0.25, "cost")
 array(0.25)
->>> plain_number("0.25", "cost")
+>>> plain_array("0.25", "cost")
 Traceback (most recent call last):
 ...
 course.exercises._plain.ResultError: `cost` should be a number, but your function returned a str.
@@ -35,7 +35,8 @@ def _type_name(value) -> str:
 def plain_array(value, name: str) -> np.ndarray:
     """Return ``value`` as a float64 array (any shape), or raise ``ResultError`` naming ``name``.
 
-    Accepts Python numbers, NumPy scalars and arrays, lists of numbers and tensors that
+    A number becomes a 0-d array; ``compare`` decides whether the shape is right. Accepts
+    Python numbers, NumPy scalars and arrays, lists of numbers and tensors that
     NumPy understands. Refuses text, ``None``, objects and ragged lists.
     """
     if value is None or isinstance(value, (str, bytes, dict, set)):
@@ -50,11 +51,6 @@ def plain_array(value, name: str) -> np.ndarray:
         raise ResultError(f"`{name}` should be made of real numbers, but your function returned "
                           f"a {_type_name(value)} (NumPy sees dtype {array.dtype}).")
     return np.array(array, dtype=np.float64)  # a copy the learner's code no longer touches
-
-
-def plain_number(value, name: str) -> np.ndarray:
-    """Return a number as a float64 array; ``compare`` decides whether its shape is right."""
-    return plain_array(value, name)
 
 
 def plain_sequence(value, length: int, what: str) -> list:
@@ -111,26 +107,18 @@ def compare(expected: np.ndarray, received, rtol: float = 1e-6, atol: float = 1e
     return "different values"
 
 
-def encode_args(args: dict) -> dict:
-    """Arguments as a dict of NumPy arrays (0-d arrays for numbers and text), for ``.npz``."""
-    return {name: np.asarray(value) for name, value in args.items()}
+def value_of(result) -> dict:
+    """A trusted result with one part, ``"value"``, as float64 (an expected answer's form)."""
+    return {"value": np.asarray(result, np.float64)}
 
 
-def decode_args(arrays: dict) -> dict:
-    """Undo ``encode_args``: 0-d arrays become Python floats, ints and strings again.
+def scaled(plain: dict, factor: float) -> dict:
+    """Every part of ``plain`` times ``factor``: what a missing 1/m or a wrong sign gives.
 
-    >>> decode_args(encode_args({"b": 1.5, "n": 3, "g": "relu"}))
-    {'b': 1.5, 'n': 3, 'g': 'relu'}
+    >>> scaled({"dj_dw": np.array([1.0, -2.0]), "dj_db": np.array(0.5)}, -1)
+    {'dj_dw': array([-1.,  2.]), 'dj_db': array(-0.5)}
     """
-    args = {}
-    for name, value in arrays.items():
-        value = np.asarray(value)
-        if value.ndim == 0:
-            args[name] = {"U": str, "i": int, "u": int, "b": bool}.get(value.dtype.kind,
-                                                                     float)(value.item())
-        else:
-            args[name] = np.array(value, dtype=np.float64)
-    return args
+    return {part: np.asarray(factor * value) for part, value in plain.items()}
 
 
 def describe(value: np.ndarray, digits: int = 6) -> str:

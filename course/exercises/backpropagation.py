@@ -2,7 +2,9 @@
 
 Keras' layout throughout: a layer computes ``a_out = g(a_in @ W + b)`` with a_in (m, n_in),
 W (n_in, n_out), b (n_out,). The network has three sigmoid layers (25, 15 and 1 units in the
-lesson) and its cost is the mean binary cross-entropy J = (1/m) sum_i L(a3_i, y_i).
+lesson) and its cost is the mean binary cross-entropy J = (1/m) sum_i L(a3_i, y_i). Expected
+answers come from ``course.layers.Dense`` and ``course.nn.Sequential`` holding the case's
+weights; every mistake is a small function next to its hint.
 
 Backpropagation, with the sigmoid-and-cross-entropy shortcut dJ/dz3 = (a3 - Y) / m:
 
@@ -12,7 +14,7 @@ Backpropagation, with the sigmoid-and-cross-entropy shortcut dJ/dz3 = (a3 - Y) /
 
 >>> [exercise.id for exercise in EXERCISES]
 ['dense_forward', 'network_forward', 'backprop']
->>> args = _network_args(np.random.default_rng(0), m=2, sizes=(3, 4, 2, 1))
+>>> args = network_args(np.random.default_rng(0), m=2, sizes=(3, 4, 2, 1))
 >>> [g.shape for g in _backprop(args).values()]
 [(3, 4), (4,), (4, 2), (2,), (2, 1), (1,)]
 """
@@ -21,34 +23,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.exercises import Case, Exercise, Mistake
-from course.exercises._plain import plain_array, plain_sequence
-from course import activations
-from course.layers import Dense
+from course.exercises._classes import Case, Exercise, Mistake
+from course.exercises._plain import plain_array, plain_sequence, scaled
+from course.layers import Dense, Input
+from course.losses import BinaryCrossentropy, MeanSquaredError
 from course.nn import Sequential
 
 LESSON = "03_backpropagation"
-ACTIVATIONS = {name: activations.get(name).function for name in ("sigmoid", "relu", "linear")}
 WEIGHT_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 GRADIENT_NAMES = tuple("d" + name for name in WEIGHT_NAMES)
 
 
 # -- inputs -------------------------------------------------------------------------------------
-def _layer(rng, n_in, n_out):
+def _random_weights(rng, n_in, n_out):
     return rng.normal(0.0, 1.0 / np.sqrt(n_in), (n_in, n_out)), rng.normal(0.0, 0.5, n_out)
 
 
 def _dense_args(rng, m, n_in, n_out, activation):
-    W, b = _layer(rng, n_in, n_out)
+    W, b = _random_weights(rng, n_in, n_out)
     return {"a_in": rng.uniform(-2.0, 2.0, (m, n_in)), "W": W, "b": b, "activation": activation}
 
 
-def _network_args(rng, m, sizes=(64, 25, 15, 1)):
+def network_args(rng, m, sizes=(64, 25, 15, 1)):
     """X (m, n) in [0, 1] like the digits, Y (m, 1) labels, and weights W1..b3 by name."""
     args = {"X": rng.uniform(0.0, 1.0, (m, sizes[0])),
             "Y": (rng.random((m, 1)) < 0.5).astype(np.float64)}
     for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        args[f"W{layer}"], args[f"b{layer}"] = _layer(rng, n_in, n_out)
+        args[f"W{layer}"], args[f"b{layer}"] = _random_weights(rng, n_in, n_out)
     return args
 
 
@@ -74,61 +75,13 @@ def _dense_cases(rng, visible):
 
 def _network_cases(rng, visible):
     if visible:
-        return [Case(_network_args(rng, 3, (2, 3, 2, 1)), "3 examples, a 2-3-2-1 network"),
-                Case(_network_args(rng, 5), "5 digit-like examples, the 64-25-15-1 network"),
-                Case(_network_args(rng, 1, (4, 25, 15, 1)), "a single example, 4-25-15-1")]
-    return [Case(_network_args(rng, int(rng.integers(5, 40)), (int(rng.integers(2, 65)), 25,
+        return [Case(network_args(rng, 3, (2, 3, 2, 1)), "3 examples, a 2-3-2-1 network"),
+                Case(network_args(rng, 5), "5 digit-like examples, the 64-25-15-1 network"),
+                Case(network_args(rng, 1, (4, 25, 15, 1)), "a single example, 4-25-15-1")]
+    return [Case(network_args(rng, int(rng.integers(5, 40)), (int(rng.integers(2, 65)), 25,
                                                                15, 1))) for _ in range(2)] + [
-        Case(_network_args(rng, 1, (int(rng.integers(2, 10)), 25, 15, 1))),
-        Case(_network_args(rng, int(rng.integers(2, 10)), (1, 25, 15, 1)))]
-
-
-# -- the computations, with the knobs the mistakes turn ----------------------------------------
-def _dense(args, bias=True, activation=None, transpose=False, squeeze=False):
-    W = args["W"].T if transpose else args["W"]
-    if transpose and W.shape != args["W"].shape:
-        return None                         # a transposed W only fits when it is square
-    if squeeze and W.shape[1] != 1:
-        return None
-    z = args["a_in"] @ W + (args["b"] if bias else 0.0)                  # (m, n_out)
-    a = ACTIVATIONS[activation or args["activation"]](z)
-    return {"value": a.reshape(-1) if squeeze else a}
-
-
-def _layers(args):
-    return [(args[f"W{i}"], args[f"b{i}"]) for i in (1, 2, 3)]
-
-
-def _forward(args, bias=True, output="sigmoid", hidden="sigmoid"):
-    """The activations [X, A1, A2, A3] of the three-layer network."""
-    activations = [args["X"]]
-    for i, (W, b) in enumerate(_layers(args), start=1):
-        g = ACTIVATIONS[output if i == 3 else hidden]
-        activations.append(g(activations[-1] @ W + (b if bias else 0.0)))  # (m, n_out)
-    return activations
-
-
-def _network_output(args, squeeze=False, **knobs):
-    a3 = _forward(args, **knobs)[-1]                                     # (m, 1)
-    return {"value": a3.reshape(-1) if squeeze else a3}
-
-
-def _backprop(args, per_m=True, sign=1.0, derivative=True, keepdims=False, transpose=False,
-              squared_error=False):
-    A = _forward(args)
-    m = args["X"].shape[0] if per_m else 1
-    dZ = (A[3] - args["Y"]) / m                                          # (m, 1)
-    if squared_error:
-        dZ = dZ * A[3] * (1 - A[3])
-    gradients = {}
-    for layer in (3, 2, 1):
-        W = args[f"W{layer}"]
-        dW, db = sign * A[layer - 1].T @ dZ, sign * dZ.sum(axis=0)       # (n_in, n_out), (n_out,)
-        gradients[f"dW{layer}"] = dW.T if transpose else dW
-        gradients[f"db{layer}"] = db[None, :] if keepdims else db
-        dA = dZ @ W.T                                                    # (m, n_in)
-        dZ = dA * A[layer - 1] * (1 - A[layer - 1]) if derivative else dA
-    return {name: gradients[name] for name in GRADIENT_NAMES}
+        Case(network_args(rng, 1, (int(rng.integers(2, 10)), 25, 15, 1))),
+        Case(network_args(rng, int(rng.integers(2, 10)), (1, 25, 15, 1)))]
 
 
 # -- calling the learner's function and reading its result -------------------------------------
@@ -153,66 +106,183 @@ def _plain_gradients(result):
     return {name: plain_array(item, name) for name, item in zip(GRADIENT_NAMES, items)}
 
 
+# -- the course's network with the case's weights -----------------------------------------------
+def _layer(W, b, activation) -> Dense:
+    """A ``course.layers.Dense`` holding the given W (n_in, n_out) and b (n_out,)."""
+    layer = Dense(W.shape[1], activation)
+    layer.W, layer.b = W, b
+    return layer
+
+
+def network(args, hidden="sigmoid", output="sigmoid", loss=None) -> Sequential:
+    """The three-layer ``course.nn.Sequential`` with the weights W1..b3 of ``args``.
+
+    ``loss`` (a ``course.losses`` object) compiles it, for ``backward``.
+    """
+    layers = [Dense(args[f"W{i}"].shape[1], hidden if i < 3 else output) for i in (1, 2, 3)]
+    model = Sequential([Input((args["W1"].shape[0],))] + layers)
+    model.set_weights([args[name] for name in WEIGHT_NAMES])
+    if loss is not None:
+        model.compile(optimizer="sgd", loss=loss)
+    return model
+
+
+# -- dense_forward ---------------------------------------------------------------------------------
+def _dense(args):
+    return {"value": _layer(args["W"], args["b"], args["activation"]).forward(args["a_in"])[1]}
+
+
+def _dense_without_bias(args):
+    return _dense({**args, "b": np.zeros_like(args["b"])})
+
+
+def _dense_without_activation(args):
+    return _dense({**args, "activation": "linear"})
+
+
+def _dense_always_sigmoid(args):
+    return _dense({**args, "activation": "sigmoid"})
+
+
+def _dense_with_W_transposed(args):
+    """a_in @ W.T: only fits (and only shows) when W is square."""
+    W = args["W"]
+    return _dense({**args, "W": W.T}) if W.shape[0] == W.shape[1] else None
+
+
+def _dense_squeezed(args):
+    """An (m,) output where (m, 1) is expected: only possible with one unit."""
+    return {"value": _dense(args)["value"].reshape(-1)} if args["W"].shape[1] == 1 else None
+
+
 SQUEEZE_HINT = ("keep the output 2-D, shape (m, n_out), even with one unit; Keras does the "
                 "same, and targets Y have shape (m, 1).")
 
-EXERCISES = [
-    Exercise(
-        id="dense_forward", lesson=LESSON, points=2,
-        signature="dense_forward(a_in, W, b, activation)",
-        make_cases=_dense_cases, to_plain=_plain_output, expected=_dense,
-        reference=Dense.forward,
-        mistakes=[
-            Mistake("a missing bias", lambda a: _dense(a, bias=False), "z = a_in @ W + b."),
-            Mistake("no activation applied", lambda a: _dense(a, activation="linear"),
-                    "apply g to z: 'sigmoid' is 1 / (1 + exp(-z)), 'relu' is np.maximum(z, 0), "
-                    "'linear' leaves z unchanged."),
-            Mistake("the sigmoid whatever the activation", lambda a: _dense(a,
-                                                                             activation="sigmoid"),
-                    "use the `activation` argument: 'relu' and 'linear' are not the sigmoid."),
-            Mistake("a transposed W", lambda a: _dense(a, transpose=True),
-                    "W has shape (n_in, n_out) as in Keras: z = a_in @ W, not a_in @ W.T."),
-            Mistake("an output of shape (m,) instead of (m, 1)", lambda a: _dense(a, squeeze=True),
-                    SQUEEZE_HINT),
-        ]),
-    Exercise(
-        id="network_forward", lesson=LESSON, points=2, signature="network_forward(X, weights)",
-        make_cases=_network_cases, to_plain=_plain_output, expected=_network_output,
-        call=_call_network, reference=Sequential._forward,
-        mistakes=[
-            Mistake("missing biases", lambda a: _network_output(a, bias=False),
-                    "every layer adds its bias: a = sigmoid(a_in @ W + b)."),
-            Mistake("no sigmoid on the output layer", lambda a: _network_output(a,
-                                                                                output="linear"),
-                    "the last layer is a sigmoid too, so the output is a probability."),
-            Mistake("hidden layers without the sigmoid",
-                    lambda a: _network_output(a, hidden="linear"),
-                    "apply the sigmoid in every layer, the hidden ones included."),
-            Mistake("an output of shape (m,) instead of (m, 1)",
-                    lambda a: _network_output(a, squeeze=True), SQUEEZE_HINT),
-        ]),
-    Exercise(
-        id="backprop", lesson=LESSON, points=4, signature="backprop(X, Y, weights)",
-        parts=GRADIENT_NAMES, make_cases=_network_cases, to_plain=_plain_gradients,
-        expected=_backprop, call=_call_backprop, rtol=1e-6, atol=1e-10,
-        reference=Sequential._backward,
-        mistakes=[
-            Mistake("the gradient without the 1/m factor", lambda a: _backprop(a, per_m=False),
-                    "J is a mean over the m examples, so dZ3 = (A3 - Y) / m."),
-            Mistake("the wrong sign", lambda a: _backprop(a, sign=-1.0),
-                    "dZ3 = A3 - Y (prediction minus target), divided by m."),
-            Mistake("a missing sigmoid derivative",
-                    lambda a: _backprop(a, derivative=False),
-                    "going back through a sigmoid layer multiplies by its derivative: "
-                    "dZ = (dZ_next @ W_next.T) * A * (1 - A)."),
-            Mistake("biases' gradients of shape (1, n) instead of (n,)",
-                    lambda a: _backprop(a, keepdims=True),
-                    "b has shape (n_out,), so db must too: dZ.sum(axis=0) without keepdims."),
-            Mistake("transposed weight gradients", lambda a: _backprop(a, transpose=True),
-                    "dW has the shape of W, (n_in, n_out): dW = A_prev.T @ dZ."),
-            Mistake("the squared-error delta at the output",
-                    lambda a: _backprop(a, squared_error=True),
-                    "with a sigmoid output and binary cross-entropy, the sigmoid's derivative "
-                    "cancels: dZ3 = (A3 - Y) / m, with no extra A3 * (1 - A3)."),
-        ]),
-]
+DENSE_FORWARD = Exercise(
+    id="dense_forward", lesson=LESSON, points=2,
+    signature="dense_forward(a_in, W, b, activation)",
+    make_cases=_dense_cases, to_plain=_plain_output, expected=_dense,
+    reference=Dense.forward,
+    mistakes=[
+        Mistake("a missing bias", _dense_without_bias, "z = a_in @ W + b."),
+        Mistake("no activation applied", _dense_without_activation,
+                "apply g to z: 'sigmoid' is 1 / (1 + exp(-z)), 'relu' is np.maximum(z, 0), "
+                "'linear' leaves z unchanged."),
+        Mistake("the sigmoid whatever the activation", _dense_always_sigmoid,
+                "use the `activation` argument: 'relu' and 'linear' are not the sigmoid."),
+        Mistake("a transposed W", _dense_with_W_transposed,
+                "W has shape (n_in, n_out) as in Keras: z = a_in @ W, not a_in @ W.T."),
+        Mistake("an output of shape (m,) instead of (m, 1)", _dense_squeezed, SQUEEZE_HINT),
+    ])
+
+
+# -- network_forward -------------------------------------------------------------------------------
+def network_output(args, hidden="sigmoid", output="sigmoid") -> np.ndarray:
+    """The output A3 (m, 1) of the network with these activations."""
+    return network(args, hidden, output).predict(args["X"])
+
+
+def _network_forward(args):
+    return {"value": network_output(args)}
+
+
+def _network_without_biases(args):
+    zero_biases = {f"b{i}": np.zeros_like(args[f"b{i}"]) for i in (1, 2, 3)}
+    return _network_forward({**args, **zero_biases})
+
+
+def _network_with_linear_output(args):
+    return {"value": network_output(args, output="linear")}
+
+
+def _network_with_linear_hidden_layers(args):
+    return {"value": network_output(args, hidden="linear")}
+
+
+def _network_squeezed(args):
+    return {"value": network_output(args).reshape(-1)}
+
+
+NETWORK_FORWARD = Exercise(
+    id="network_forward", lesson=LESSON, points=2, signature="network_forward(X, weights)",
+    make_cases=_network_cases, to_plain=_plain_output, expected=_network_forward,
+    call=_call_network, reference=Sequential._forward,
+    mistakes=[
+        Mistake("missing biases", _network_without_biases,
+                "every layer adds its bias: a = sigmoid(a_in @ W + b)."),
+        Mistake("no sigmoid on the output layer", _network_with_linear_output,
+                "the last layer is a sigmoid too, so the output is a probability."),
+        Mistake("hidden layers without the sigmoid", _network_with_linear_hidden_layers,
+                "apply the sigmoid in every layer, the hidden ones included."),
+        Mistake("an output of shape (m,) instead of (m, 1)", _network_squeezed, SQUEEZE_HINT),
+    ])
+
+
+# -- backprop --------------------------------------------------------------------------------------
+def _gradients(model, cache, Y) -> dict:
+    """``model.backward`` as the exercise's parts: dW1, db1, ..., db3."""
+    gradient = model.backward(cache, Y)
+    values = [value for pair in zip(gradient["dW"], gradient["db"]) for value in pair]
+    return dict(zip(GRADIENT_NAMES, values))
+
+
+def _backprop(args):
+    model = network(args, loss=BinaryCrossentropy())
+    return _gradients(model, model.forward(args["X"]), args["Y"])
+
+
+def _backprop_without_one_over_m(args):
+    return scaled(_backprop(args), args["X"].shape[0])
+
+
+def _backprop_with_wrong_sign(args):
+    return scaled(_backprop(args), -1)
+
+
+def _backprop_without_sigmoid_derivative(args):
+    """The sigmoid network's activations, sent back through hidden layers whose derivative
+    is 1 (linear): dZ = dZ_next @ W_next.T, with no A * (1 - A)."""
+    forward = network(args).forward(args["X"])
+    backward = network(args, hidden="linear", loss=BinaryCrossentropy())
+    return _gradients(backward, forward, args["Y"])
+
+
+def _backprop_with_2d_db(args):
+    return {name: value[None, :] if name.startswith("db") else value
+            for name, value in _backprop(args).items()}
+
+
+def _backprop_with_dW_transposed(args):
+    return {name: value.T if name.startswith("dW") else value
+            for name, value in _backprop(args).items()}
+
+
+def _backprop_with_squared_error_delta(args):
+    """dZ3 = (A3 - Y) / m * A3 * (1 - A3): the mean squared error's delta without its 2."""
+    model = network(args, loss=MeanSquaredError())
+    return scaled(_gradients(model, model.forward(args["X"]), args["Y"]), 1 / 2)
+
+
+BACKPROP = Exercise(
+    id="backprop", lesson=LESSON, points=4, signature="backprop(X, Y, weights)",
+    parts=GRADIENT_NAMES, make_cases=_network_cases, to_plain=_plain_gradients,
+    expected=_backprop, call=_call_backprop, rtol=1e-6, atol=1e-10,
+    reference=Sequential._backward,
+    mistakes=[
+        Mistake("the gradient without the 1/m factor", _backprop_without_one_over_m,
+                "J is a mean over the m examples, so dZ3 = (A3 - Y) / m."),
+        Mistake("the wrong sign", _backprop_with_wrong_sign,
+                "dZ3 = A3 - Y (prediction minus target), divided by m."),
+        Mistake("a missing sigmoid derivative", _backprop_without_sigmoid_derivative,
+                "going back through a sigmoid layer multiplies by its derivative: "
+                "dZ = (dZ_next @ W_next.T) * A * (1 - A)."),
+        Mistake("biases' gradients of shape (1, n) instead of (n,)", _backprop_with_2d_db,
+                "b has shape (n_out,), so db must too: dZ.sum(axis=0) without keepdims."),
+        Mistake("transposed weight gradients", _backprop_with_dW_transposed,
+                "dW has the shape of W, (n_in, n_out): dW = A_prev.T @ dZ."),
+        Mistake("the squared-error delta at the output", _backprop_with_squared_error_delta,
+                "with a sigmoid output and binary cross-entropy, the sigmoid's derivative "
+                "cancels: dZ3 = (A3 - Y) / m, with no extra A3 * (1 - A3)."),
+    ])
+
+EXERCISES = [DENSE_FORWARD, NETWORK_FORWARD, BACKPROP]

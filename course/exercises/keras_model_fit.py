@@ -9,8 +9,8 @@ can be spelled many ways, so the model is judged by behaviour, in the learner's 
    (part "output": a relu or a missing sigmoid shows here);
 3. describe the compiled loss, e.g. ``BinaryCrossentropy(from_logits=False)`` (part "loss").
 
-The expected output is the same network computed in NumPy, so the evaluator never needs
-TensorFlow. Keras computes in float32, hence the looser tolerance.
+The expected output is the same network computed by ``course.nn`` (NumPy), so the evaluator
+never needs TensorFlow. Keras computes in float32, hence the looser tolerance.
 
 >>> expected = EXERCISES[0].expected(_model_args(np.random.default_rng(0), m=2))
 >>> str(expected["architecture"]), expected["output"].shape
@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.exercises import Case, Exercise, Mistake
-from course.exercises._plain import plain_array, text
-from course.exercises.backpropagation import WEIGHT_NAMES, _forward, _network_args
+from course import nn
+from course.exercises._classes import Case, Exercise, Mistake
+from course.exercises._plain import ResultError, plain_array, text
+from course.exercises.backpropagation import WEIGHT_NAMES, network_args, network_output
 
 LESSON = "04_keras_model_fit"
 N_INPUTS = 64
@@ -33,7 +34,7 @@ _LOSS_NAMES = {"binary_crossentropy": "BinaryCrossentropy",
 
 
 def _model_args(rng, m):
-    args = _network_args(rng, m, (N_INPUTS, 25, 15, 1))
+    args = network_args(rng, m, (N_INPUTS, 25, 15, 1))
     del args["Y"]
     args["X"] = rng.uniform(0.0, 1.0, (m, N_INPUTS))
     return args
@@ -50,11 +51,30 @@ def _shapes_text(shapes) -> str:
     return " ".join(str(tuple(int(d) for d in shape)) for shape in shapes)
 
 
-def _expected(args, hidden="sigmoid", output="sigmoid", loss=BCE):
+def _expected(args):
     shapes = [np.shape(args[name]) for name in WEIGHT_NAMES]
     return {"architecture": text(_shapes_text(shapes)),
-            "output": _forward(args, hidden=hidden, output=output)[-1],    # (m, 1)
-            "loss": text(loss)}
+            "output": network_output(args),                                  # (m, 1)
+            "loss": text(BCE)}
+
+
+def _relu_hidden_layers(args):
+    return {**_expected(args), "output": network_output(args, hidden="relu")}
+
+
+def _linear_output_layer(args):
+    return {**_expected(args), "output": network_output(args, output="linear")}
+
+
+def _no_activations(args):
+    return {**_expected(args), "output": network_output(args, "linear", "linear")}
+
+
+def _compiled_with(loss: str):
+    """The mistake of a model compiled with ``loss`` (described as ``describe_loss`` does)."""
+    def produce(args):
+        return {**_expected(args), "loss": text(loss)}
+    return produce
 
 
 def describe_loss(loss) -> str:
@@ -80,6 +100,10 @@ def describe_loss(loss) -> str:
 def _call_build_model(function, args) -> dict:
     """Runs in the learner's process: build, copy weights in, predict, describe the loss."""
     model = function()
+    if isinstance(model, nn.Sequential):
+        raise ResultError("build_model returned a course.nn.Sequential, the course's NumPy copy "
+                          "of Keras; this exercise asks for the Keras model itself: build it "
+                          "with Sequential and Dense from tensorflow.keras.")
     if not hasattr(model, "get_weights") or not hasattr(model, "set_weights"):
         return {"architecture": text(f"not a Keras model but a {type(model).__name__}"),
                 "loss": text("not compiled")}
@@ -109,24 +133,21 @@ EXERCISES = [
         id="build_model", lesson=LESSON, points=3, signature="build_model()",
         parts=("architecture", "output", "loss"), make_cases=_cases, to_plain=_plain_model,
         expected=_expected, call=_call_build_model, rtol=1e-4, atol=1e-5,
+        time_limit=60.0,            # the first Keras model of a session can take seconds
         mistakes=[
-            Mistake("relu in the hidden layers", lambda a: _expected(a, hidden="relu"),
+            Mistake("relu in the hidden layers", _relu_hidden_layers,
                     "the slide's network uses activation='sigmoid' in all three Dense layers."),
-            Mistake("no sigmoid on the output layer", lambda a: _expected(a, output="linear"),
+            Mistake("no sigmoid on the output layer", _linear_output_layer,
                     "the last layer is Dense(units=1, activation='sigmoid'), so the model "
                     "outputs a probability."),
-            Mistake("no activations at all",
-                    lambda a: _expected(a, hidden="linear", output="linear"),
+            Mistake("no activations at all", _no_activations,
                     "pass activation='sigmoid' to every Dense layer (the default is linear)."),
-            Mistake("the mean squared error as the loss",
-                    lambda a: _expected(a, loss="MeanSquaredError"),
+            Mistake("the mean squared error as the loss", _compiled_with("MeanSquaredError"),
                     "for 0/1 labels compile with loss=BinaryCrossentropy()."),
-            Mistake("from_logits=True",
-                    lambda a: _expected(a, loss="BinaryCrossentropy(from_logits=True)"),
+            Mistake("from_logits=True", _compiled_with("BinaryCrossentropy(from_logits=True)"),
                     "the output layer already applies the sigmoid, so keep the default "
                     "BinaryCrossentropy() (from_logits=False)."),
-            Mistake("a model that was not compiled",
-                    lambda a: _expected(a, loss="not compiled"),
+            Mistake("a model that was not compiled", _compiled_with("not compiled"),
                     "call model.compile(loss=BinaryCrossentropy()) before returning the model."),
         ]),
 ]

@@ -1,7 +1,8 @@
 """Exercises of lesson 01: sigmoid, compute_cost, compute_gradient, gradient_descent.
 
 Shapes: X (m, n), y (m,), w (n,), b a float. Every expected answer comes from
-``course.logistic``; every mistake is the reference computation with one thing changed.
+``course.logistic``; every mistake is a small function next to its hint, computing what that
+mistake gives (most of them from the reference too, with one thing changed).
 
 >>> [exercise.id for exercise in EXERCISES]
 ['sigmoid', 'compute_cost', 'compute_gradient', 'gradient_descent']
@@ -11,14 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import logistic
-from course.exercises import Case, Exercise, Mistake
-from course.exercises._plain import plain_array, plain_number, plain_sequence
+from course import logistic, losses
+from course.data import logistic_example
+from course.exercises._classes import Case, Exercise, Mistake
+from course.exercises._plain import plain_array, plain_sequence, scaled, value_of
 
 LESSON = "01_logistic_regression_numpy"
-
-SIX_POINTS_X = np.array([[0.5, 1.5], [1, 1], [1.5, 0.5], [3, 0.5], [2, 2], [1, 2.5]])
-SIX_POINTS_Y = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -30,14 +29,18 @@ def _data(rng, m, n, scale=1.0):
     return {"X": X, "y": y, "w": w, "b": float(rng.normal(0.0, scale))}
 
 
+def _six_points(w, b):
+    """The slide's six examples (``course.data.logistic_example``) with parameters w, b."""
+    X, y = logistic_example()
+    return {"X": X, "y": y, "w": np.asarray(w, np.float64), "b": b}
+
+
 def _model_cases(rng, visible):
     """Cases for compute_cost and compute_gradient: the slide's data, random ones, edges."""
     if visible:
         return [
-            Case({"X": SIX_POINTS_X, "y": SIX_POINTS_Y, "w": np.array([1.0, 1.0]), "b": -3.0},
-                 "the six-point data set, w = [1, 1], b = -3"),
-            Case({"X": SIX_POINTS_X, "y": SIX_POINTS_Y, "w": np.array([1.0, 1.0]), "b": -4.0},
-                 "the six-point data set, w = [1, 1], b = -4"),
+            Case(_six_points([1.0, 1.0], -3.0), "the six-point data set, w = [1, 1], b = -3"),
+            Case(_six_points([1.0, 1.0], -4.0), "the six-point data set, w = [1, 1], b = -4"),
             Case(_data(rng, 8, 3), "8 random examples with 3 features"),
             Case(_data(rng, 1, 1), "a single example with one feature"),
         ]
@@ -66,86 +69,47 @@ def _sigmoid_cases(rng, visible):
             Case({"z": np.array([-1000.0, 1000.0]) * rng.uniform(1.0, 1.5)})]
 
 
+def _descent_case(data, alpha, iters, name=""):
+    args = {"X": data["X"], "y": data["y"], "w_in": data["w"], "b_in": data["b"],
+            "alpha": alpha, "num_iters": iters}
+    return Case(args, name)
+
+
 def _descent_cases(rng, visible):
     """Gradient descent runs: short, so a learner's loop is fast even in pure Python."""
-    def case(data, alpha, iters, name=""):
-        args = {"X": data["X"], "y": data["y"], "w_in": data["w"], "b_in": data["b"],
-                "alpha": alpha, "num_iters": iters}
-        return Case(args, name)
     if visible:
-        six = {"X": SIX_POINTS_X, "y": SIX_POINTS_Y, "w": np.zeros(2), "b": 0.0}
-        return [case(six, 0.1, 10, "the six-point data set from w = 0, b = 0, alpha = 0.1, "
-                                   "10 iterations"),
-                case(_data(rng, 12, 3), 0.5, 20, "12 random examples, alpha = 0.5, 20 iterations"),
-                case(_data(rng, 1, 1), 1.0, 3, "a single example, alpha = 1, 3 iterations")]
-    return [case(_data(rng, int(rng.integers(5, 30)), int(rng.integers(1, 5))),
-                 float(rng.uniform(0.01, 1.0)), int(rng.integers(2, 25))) for _ in range(3)] + [
-        case(_data(rng, 1, 2), float(rng.uniform(0.1, 1.0)), 5),
-        case(_data(rng, 8, 1), float(rng.uniform(0.1, 1.0)), 1)]
+        return [_descent_case(_six_points(np.zeros(2), 0.0), 0.1, 10,
+                              "the six-point data set from w = 0, b = 0, alpha = 0.1, "
+                              "10 iterations"),
+                _descent_case(_data(rng, 12, 3), 0.5, 20,
+                              "12 random examples, alpha = 0.5, 20 iterations"),
+                _descent_case(_data(rng, 1, 1), 1.0, 3,
+                              "a single example, alpha = 1, 3 iterations")]
+    return [_descent_case(_data(rng, int(rng.integers(5, 30)), int(rng.integers(1, 5))),
+                          float(rng.uniform(0.01, 1.0)), int(rng.integers(2, 25)))
+            for _ in range(3)] + [
+        _descent_case(_data(rng, 1, 2), float(rng.uniform(0.1, 1.0)), 5),
+        _descent_case(_data(rng, 8, 1), float(rng.uniform(0.1, 1.0)), 1)]
 
 
-# -- the computations, with the knobs the mistakes turn ----------------------------------------
-def _sigmoid_value(args, sign=1.0):
-    return {"value": np.asarray(logistic.sigmoid(sign * np.asarray(args["z"])), np.float64)}
+# -- plain data ----------------------------------------------------------------------------------
+
+def _gradient_parts(dj_dw, dj_db) -> dict:
+    return {"dj_dw": np.asarray(dj_dw, np.float64), "dj_db": np.asarray(dj_db, np.float64)}
 
 
-def _naive(formula):
-    """A sigmoid written without care for overflow (NumPy's warnings silenced)."""
-    def produce(args):
-        with np.errstate(all="ignore"):
-            return {"value": np.asarray(formula(np.asarray(args["z"], np.float64)))}
-    return produce
+def _descent_parts(w, b, costs) -> dict:
+    return {"w": np.asarray(w, np.float64), "b": np.array(float(b)),
+            "J_history": np.asarray(costs, np.float64)}
 
 
-def _cost(args, scale=None, sign=1.0, bias=True, vector=False, squared=False):
-    X, y, w = args["X"], args["y"], args["w"]
-    b = args["b"] if bias else 0.0
-    f = logistic.sigmoid(X @ w + b)                     # (m,)
-    with np.errstate(all="ignore"):
-        loss = (f - y) ** 2 if squared else logistic.logistic_loss(f, y)
-    if vector:
-        return {"value": sign * loss}
-    total = loss.sum() / (X.shape[0] if scale is None else scale(X.shape[0]))
-    return {"value": np.array(sign * total)}
-
-
-def _gradient(args, per_m=True, sign=1.0, bias=True, shape=None):
-    X, y, w = args["X"], args["y"], args["w"]
-    m = X.shape[0] if per_m else 1
-    error = sign * (logistic.sigmoid(X @ w + (args["b"] if bias else 0.0)) - y)   # (m,)
-    dj_dw = X.T @ error / m                                                        # (n,)
-    if shape == "column":
-        dj_dw = dj_dw[:, None]                                                     # (n, 1)
-    elif shape == "rows":
-        dj_dw = (error[:, None] * X).sum(axis=1) / m                               # (m,)
-    dj_db = error / m if shape == "db vector" else np.array(error.sum() / m)
-    return {"dj_dw": dj_dw, "dj_db": dj_db}
-
-
-def _descent(args, sign=1.0, history="both", sequential=False, update_b=True, alpha=None):
-    X, y, w, b = args["X"], args["y"], np.array(args["w_in"], np.float64), float(args["b_in"])
-    alpha = args["alpha"] if alpha is None else alpha
-    costs = [logistic.compute_cost(X, y, w, b)]
-    for _ in range(int(args["num_iters"])):
-        dj_dw, dj_db = logistic.compute_gradient(X, y, w, b)
-        w = w - sign * alpha * dj_dw
-        if sequential:
-            dj_db = logistic.compute_gradient(X, y, w, b)[1]
-        if update_b:
-            b = b - sign * alpha * dj_db
-        costs.append(logistic.compute_cost(X, y, w, b) if np.all(np.isfinite(w)) else np.nan)
-    costs = {"both": costs, "no first": costs[1:], "no last": costs[:-1]}[history]
-    return {"w": w, "b": np.array(b), "J_history": np.array(costs, np.float64)}
-
-
-# -- turning results into plain data ------------------------------------------------------------
 def _plain_value(result):
-    return {"value": plain_number(result, "the result")}
+    return {"value": plain_array(result, "the result")}
 
 
 def _plain_gradient(result):
     dj_dw, dj_db = plain_sequence(result, 2, "the pair (dj_dw, dj_db)")
-    return {"dj_dw": plain_array(dj_dw, "dj_dw"), "dj_db": plain_number(dj_db, "dj_db")}
+    return {"dj_dw": plain_array(dj_dw, "dj_dw"), "dj_db": plain_array(dj_db, "dj_db")}
 
 
 def _plain_descent(result):
@@ -153,97 +117,253 @@ def _plain_descent(result):
     costs = plain_array(costs, "J_history")
     if costs.ndim == 2 and costs.shape[1] == 1:    # a list of one-element arrays
         costs = costs[:, 0]
-    return {"w": plain_array(w, "w"), "b": plain_number(b, "b"), "J_history": costs}
+    return {"w": plain_array(w, "w"), "b": plain_array(b, "b"), "J_history": costs}
 
 
-SIGN_HINT = ("the sigmoid is 1 / (1 + np.exp(-z)), with a minus sign in the exponent, so "
-             "sigmoid(2) is about 0.88, not 0.12.")
-ONE_OVER_M = ("J is the *mean* of the losses: divide the sum by m (or use np.mean).")
+# -- sigmoid --------------------------------------------------------------------------------------
+def _sigmoid(args):
+    return value_of(logistic.sigmoid(args["z"]))
 
-EXERCISES = [
-    Exercise(
-        id="sigmoid", lesson=LESSON, points=2, signature="sigmoid(z)",
-        make_cases=_sigmoid_cases, to_plain=_plain_value, expected=_sigmoid_value,
-        reference=logistic.sigmoid,
-        mistakes=[
-            Mistake("the wrong sign in the exponent", lambda a: _sigmoid_value(a, -1.0),
-                    SIGN_HINT),
-            Mistake("an overflow for large |z|",
-                    _naive(lambda z: np.exp(z) / (1 + np.exp(z))),
-                    "np.exp(1000) is infinity and inf / inf is NaN. Never give np.exp a large "
-                    "positive number: with e = np.exp(-np.abs(z)), the sigmoid is 1 / (1 + e) "
-                    "where z >= 0 and e / (1 + e) where z < 0."),
-            Mistake("a missing `1 +` in the denominator", _naive(lambda z: 1 / np.exp(-z)),
-                    "the denominator is 1 + np.exp(-z), so that the result stays in (0, 1)."),
-        ]),
-    Exercise(
-        id="compute_cost", lesson=LESSON, points=3, signature="compute_cost(X, y, w, b)",
-        make_cases=_model_cases, to_plain=_plain_value, expected=_cost,
-        reference=logistic.compute_cost,
-        mistakes=[
-            Mistake("a missing 1/m", lambda a: _cost(a, scale=lambda m: 1), ONE_OVER_M),
-            Mistake("the loss instead of the cost", lambda a: _cost(a, vector=True),
-                    "you returned one loss per example, shape (m,). The cost is a single "
-                    "number, the mean of those losses: np.mean(loss)."),
-            Mistake("the wrong sign", lambda a: _cost(a, sign=-1.0),
-                    "the loss is -y*log(f) - (1-y)*log(1-f); with the minus signs the cost "
-                    "is positive, because log of a probability is negative."),
-            Mistake("a missing bias b", lambda a: _cost(a, bias=False),
-                    "the model is f = sigmoid(X @ w + b): don't forget to add b."),
-            Mistake("a factor 1/(2m)", lambda a: _cost(a, scale=lambda m: 2 * m),
-                    "the ½ belongs to the squared-error cost of linear regression; the "
-                    "logistic cost is (1/m) * sum of the losses."),
-            Mistake("the squared error instead of the logistic loss",
-                    lambda a: _cost(a, squared=True),
-                    "use the logistic loss -y*log(f) - (1-y)*log(1-f), not (f - y)**2."),
-        ]),
-    Exercise(
-        id="compute_gradient", lesson=LESSON, points=3,
-        signature="compute_gradient(X, y, w, b)", parts=("dj_dw", "dj_db"),
-        make_cases=_model_cases, to_plain=_plain_gradient, expected=_gradient,
-        reference=logistic.compute_gradient,
-        mistakes=[
-            Mistake("the gradient without the 1/m factor", lambda a: _gradient(a, per_m=False),
-                    "both derivatives are means over the m examples: divide the sums by m."),
-            Mistake("the wrong sign", lambda a: _gradient(a, sign=-1.0),
-                    "the error is f(x) - y (prediction minus target), not y - f(x)."),
-            Mistake("a missing bias b", lambda a: _gradient(a, bias=False),
-                    "compute f with the bias: f = sigmoid(X @ w + b)."),
-            Mistake("dj_dw of shape (n, 1) instead of (n,)",
-                    lambda a: _gradient(a, shape="column"),
-                    "w has shape (n,), so dj_dw must too: use X.T @ err with err of shape "
-                    "(m,), not (m, 1)."),
-            Mistake("a sum over the wrong axis",
-                    lambda a: _gradient(a, shape="rows"),
-                    "dj_dw[j] sums over the examples i (axis 0, the rows of X), giving one "
-                    "number per feature: shape (n,)."),
-            Mistake("dj_db without the sum", lambda a: _gradient(a, shape="db vector"),
-                    "dj_db is one number: the mean of the errors f(x_i) - y_i."),
-        ]),
-    Exercise(
-        id="gradient_descent", lesson=LESSON, points=3,
-        signature="gradient_descent(X, y, w_in, b_in, alpha, num_iters)",
-        parts=("w", "b", "J_history"),
-        make_cases=_descent_cases, to_plain=_plain_descent, expected=_descent,
-        reference=logistic.gradient_descent, rtol=1e-5, atol=1e-8,
-        mistakes=[
-            Mistake("gradient ascent (a + instead of a -)", lambda a: _descent(a, sign=-1.0),
-                    "step *against* the gradient: w = w - alpha * dj_dw, b = b - alpha * dj_db."),
-            Mistake("J_history without the starting cost",
-                    lambda a: _descent(a, history="no first"),
-                    "J_history starts with the cost at (w_in, b_in), then one cost after each "
-                    "update: num_iters + 1 numbers."),
-            Mistake("J_history without the final cost",
-                    lambda a: _descent(a, history="no last"),
-                    "append the cost after every update too, the last one included: "
-                    "num_iters + 1 numbers."),
-            Mistake("b's gradient taken after w was updated",
-                    lambda a: _descent(a, sequential=True),
-                    "compute dj_dw and dj_db once, at the current (w, b), and only then update "
-                    "both."),
-            Mistake("b never updated", lambda a: _descent(a, update_b=False),
-                    "update the bias too: b = b - alpha * dj_db."),
-            Mistake("a missing learning rate", lambda a: _descent(a, alpha=1.0),
-                    "multiply the gradient by alpha before subtracting it."),
-        ]),
-]
+
+def _sigmoid_of_minus_z(args):
+    return value_of(logistic.sigmoid(-np.asarray(args["z"])))
+
+
+def _sigmoid_that_overflows(args):
+    """e^z / (1 + e^z) for every z: inf / inf = NaN once e^z overflows (warnings silenced)."""
+    with np.errstate(all="ignore"):
+        e = np.exp(np.asarray(args["z"], np.float64))
+        return value_of(e / (1 + e))
+
+
+def _sigmoid_without_one_plus(args):
+    with np.errstate(all="ignore"):
+        return value_of(1 / np.exp(-np.asarray(args["z"], np.float64)))
+
+
+SIGMOID = Exercise(
+    id="sigmoid", lesson=LESSON, points=2, signature="sigmoid(z)",
+    make_cases=_sigmoid_cases, to_plain=_plain_value, expected=_sigmoid,
+    reference=logistic.sigmoid,
+    mistakes=[
+        Mistake("the wrong sign in the exponent", _sigmoid_of_minus_z,
+                "the sigmoid is 1 / (1 + np.exp(-z)), with a minus sign in the exponent, so "
+                "sigmoid(2) is about 0.88, not 0.12."),
+        Mistake("an overflow for large |z|", _sigmoid_that_overflows,
+                "np.exp(1000) is infinity and inf / inf is NaN. Never give np.exp a large "
+                "positive number: with e = np.exp(-np.abs(z)), the sigmoid is 1 / (1 + e) "
+                "where z >= 0 and e / (1 + e) where z < 0."),
+        Mistake("a missing `1 +` in the denominator", _sigmoid_without_one_plus,
+                "the denominator is 1 + np.exp(-z), so that the result stays in (0, 1)."),
+    ])
+
+
+# -- compute_cost ----------------------------------------------------------------------------------
+def _losses(args):
+    """The slide's loss of every example, -y log f - (1-y) log(1-f) with f = sigmoid(Xw + b).
+
+    Literally as the learner writes it (``logistic.logistic_loss`` of the probabilities), not
+    from z as ``logistic.compute_cost`` does: for |z| above about 30 the two differ by more
+    than the tolerance, and the learner is graded on the formula the lesson teaches.
+    """
+    probabilities = logistic.predict_proba(args["X"], args["w"], args["b"])     # (m,)
+    return logistic.logistic_loss(probabilities, args["y"])                     # (m,)
+
+
+def _cost(args):
+    return value_of(np.mean(_losses(args)))
+
+
+def _cost_without_one_over_m(args):
+    return scaled(_cost(args), args["X"].shape[0])
+
+
+def _cost_per_example(args):
+    return value_of(_losses(args))
+
+
+def _cost_with_wrong_sign(args):
+    return scaled(_cost(args), -1)
+
+
+def _cost_without_bias(args):
+    return _cost({**args, "b": 0.0})
+
+
+def _cost_over_2m(args):
+    return scaled(_cost(args), 1 / 2)
+
+
+def _squared_error_cost(args):
+    probabilities = logistic.predict_proba(args["X"], args["w"], args["b"])
+    return value_of(losses.mean_squared_error(args["y"], probabilities))
+
+
+COMPUTE_COST = Exercise(
+    id="compute_cost", lesson=LESSON, points=3, signature="compute_cost(X, y, w, b)",
+    make_cases=_model_cases, to_plain=_plain_value, expected=_cost,
+    reference=logistic.compute_cost,
+    mistakes=[
+        Mistake("a missing 1/m", _cost_without_one_over_m,
+                "J is the *mean* of the losses: divide the sum by m (or use np.mean)."),
+        Mistake("the loss instead of the cost", _cost_per_example,
+                "you returned one loss per example, shape (m,). The cost is a single number, "
+                "the mean of those losses: np.mean(loss)."),
+        Mistake("the wrong sign", _cost_with_wrong_sign,
+                "the loss is -y*log(f) - (1-y)*log(1-f); with the minus signs the cost is "
+                "positive, because log of a probability is negative."),
+        Mistake("a missing bias b", _cost_without_bias,
+                "the model is f = sigmoid(X @ w + b): don't forget to add b."),
+        Mistake("a factor 1/(2m)", _cost_over_2m,
+                "the ½ belongs to the squared-error cost of linear regression; the logistic "
+                "cost is (1/m) * sum of the losses."),
+        Mistake("the squared error instead of the logistic loss", _squared_error_cost,
+                "use the logistic loss -y*log(f) - (1-y)*log(1-f), not (f - y)**2."),
+    ])
+
+
+# -- compute_gradient ------------------------------------------------------------------------------
+def _gradient(args):
+    return _gradient_parts(*logistic.compute_gradient(args["X"], args["y"], args["w"], args["b"]))
+
+
+def _errors(args):
+    """f(x_i) - y_i for every example, shape (m,)."""
+    return logistic.predict_proba(args["X"], args["w"], args["b"]) - args["y"]
+
+
+def _gradient_without_one_over_m(args):
+    return scaled(_gradient(args), args["X"].shape[0])
+
+
+def _gradient_with_wrong_sign(args):
+    return scaled(_gradient(args), -1)
+
+
+def _gradient_without_bias(args):
+    return _gradient({**args, "b": 0.0})
+
+
+def _gradient_as_column(args):
+    gradient = _gradient(args)
+    return {**gradient, "dj_dw": gradient["dj_dw"][:, None]}                  # (n, 1)
+
+
+def _gradient_summed_over_features(args):
+    rows = (_errors(args)[:, None] * args["X"]).sum(axis=1) / args["X"].shape[0]   # (m,)
+    return {**_gradient(args), "dj_dw": rows}
+
+
+def _gradient_with_vector_db(args):
+    return {**_gradient(args), "dj_db": _errors(args) / args["X"].shape[0]}       # (m,)
+
+
+COMPUTE_GRADIENT = Exercise(
+    id="compute_gradient", lesson=LESSON, points=3,
+    signature="compute_gradient(X, y, w, b)", parts=("dj_dw", "dj_db"),
+    make_cases=_model_cases, to_plain=_plain_gradient, expected=_gradient,
+    reference=logistic.compute_gradient,
+    mistakes=[
+        Mistake("the gradient without the 1/m factor", _gradient_without_one_over_m,
+                "both derivatives are means over the m examples: divide the sums by m."),
+        Mistake("the wrong sign", _gradient_with_wrong_sign,
+                "the error is f(x) - y (prediction minus target), not y - f(x)."),
+        Mistake("a missing bias b", _gradient_without_bias,
+                "compute f with the bias: f = sigmoid(X @ w + b)."),
+        Mistake("dj_dw of shape (n, 1) instead of (n,)", _gradient_as_column,
+                "w has shape (n,), so dj_dw must too: use X.T @ err with err of shape (m,), "
+                "not (m, 1)."),
+        Mistake("a sum over the wrong axis", _gradient_summed_over_features,
+                "dj_dw[j] sums over the examples i (axis 0, the rows of X), giving one number "
+                "per feature: shape (n,)."),
+        Mistake("dj_db without the sum", _gradient_with_vector_db,
+                "dj_db is one number: the mean of the errors f(x_i) - y_i."),
+    ])
+
+
+# -- gradient_descent ------------------------------------------------------------------------------
+def _descent(args):
+    w, b, history = logistic.gradient_descent(**args)
+    return _descent_parts(w, b, history["cost"])
+
+
+def _descent_with(args, step):
+    """Gradient descent whose update is ``step(X, y, w, b, alpha) -> (w, b)``: a wrong one.
+
+    The costs are recorded as the reference does (before the first step and after every
+    step), NaN once the weights are no longer finite.
+    """
+    X, y, alpha = args["X"], args["y"], args["alpha"]
+    w, b = np.array(args["w_in"], np.float64), float(args["b_in"])
+    costs = [logistic.compute_cost(X, y, w, b)]
+    for _ in range(int(args["num_iters"])):
+        w, b = step(X, y, w, b, alpha)
+        costs.append(logistic.compute_cost(X, y, w, b) if np.all(np.isfinite(w)) else np.nan)
+    return _descent_parts(w, b, costs)
+
+
+def _ascent_step(X, y, w, b, alpha):
+    dj_dw, dj_db = logistic.compute_gradient(X, y, w, b)
+    return w + alpha * dj_dw, b + alpha * dj_db
+
+
+def _sequential_step(X, y, w, b, alpha):
+    w = w - alpha * logistic.compute_gradient(X, y, w, b)[0]
+    return w, b - alpha * logistic.compute_gradient(X, y, w, b)[1]
+
+
+def _w_only_step(X, y, w, b, alpha):
+    return w - alpha * logistic.compute_gradient(X, y, w, b)[0], b
+
+
+def _gradient_ascent(args):
+    return _descent_with(args, _ascent_step)
+
+
+def _history_without_first_cost(args):
+    expected = _descent(args)
+    return {**expected, "J_history": expected["J_history"][1:]}
+
+
+def _history_without_last_cost(args):
+    expected = _descent(args)
+    return {**expected, "J_history": expected["J_history"][:-1]}
+
+
+def _b_updated_after_w(args):
+    return _descent_with(args, _sequential_step)
+
+
+def _b_never_updated(args):
+    return _descent_with(args, _w_only_step)
+
+
+def _descent_without_learning_rate(args):
+    return _descent({**args, "alpha": 1.0})
+
+
+GRADIENT_DESCENT = Exercise(
+    id="gradient_descent", lesson=LESSON, points=3,
+    signature="gradient_descent(X, y, w_in, b_in, alpha, num_iters)",
+    parts=("w", "b", "J_history"),
+    make_cases=_descent_cases, to_plain=_plain_descent, expected=_descent,
+    reference=logistic.gradient_descent, rtol=1e-5, atol=1e-8,
+    mistakes=[
+        Mistake("gradient ascent (a + instead of a -)", _gradient_ascent,
+                "step *against* the gradient: w = w - alpha * dj_dw, b = b - alpha * dj_db."),
+        Mistake("J_history without the starting cost", _history_without_first_cost,
+                "J_history starts with the cost at (w_in, b_in), then one cost after each "
+                "update: num_iters + 1 numbers."),
+        Mistake("J_history without the final cost", _history_without_last_cost,
+                "append the cost after every update too, the last one included: "
+                "num_iters + 1 numbers."),
+        Mistake("b's gradient taken after w was updated", _b_updated_after_w,
+                "compute dj_dw and dj_db once, at the current (w, b), and only then update "
+                "both."),
+        Mistake("b never updated", _b_never_updated,
+                "update the bias too: b = b - alpha * dj_db."),
+        Mistake("a missing learning rate", _descent_without_learning_rate,
+                "multiply the gradient by alpha before subtracting it."),
+    ])
+
+EXERCISES = [SIGMOID, COMPUTE_COST, COMPUTE_GRADIENT, GRADIENT_DESCENT]

@@ -2,7 +2,7 @@
 
 Both return one number, the *cost*: the mean of the per-entry losses over every entry of
 ``y_true`` (shape (m,) or (m, 1); ``y_pred`` has the same shape). Expected answers come from
-``course.losses``.
+``course.losses``; every mistake is a small function next to its hint.
 
 >>> [exercise.id for exercise in EXERCISES]
 ['binary_crossentropy', 'mean_squared_error']
@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import losses
-from course.exercises import Case, Exercise, Mistake
-from course.exercises._plain import plain_number
+from course import logistic, losses
+from course.exercises._classes import Case, Exercise, Mistake
+from course.exercises._plain import plain_array, scaled, value_of
 
 LESSON = "02_loss_and_cost"
-EPSILON = losses.EPSILON      # Keras clips probabilities to [EPSILON, 1 - EPSILON]
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -67,45 +66,53 @@ def _mse_cases(rng, visible):
             Case(_regression_targets(rng, (1, 1)))]
 
 
-# -- the computations, with the knobs the mistakes turn ----------------------------------------
-def _bce(args, clip=True, reduce=np.mean, sign=1.0, log=np.log, swap=False):
-    y, p = args["y_true"], args["y_pred"]
-    if swap:
-        y, p = p, y
-    if clip:
-        p = np.clip(p, EPSILON, 1 - EPSILON)
-    with np.errstate(all="ignore"):
-        loss = sign * (-y * log(p) - (1 - y) * log(1 - p))
-    return {"value": np.asarray(reduce(loss), np.float64)}
-
-
-def _bce_expected(args):
-    return {"value": np.array(losses.binary_crossentropy(args["y_true"], args["y_pred"]))}
-
-
-def _mse(args, factor=1.0, reduce=np.mean, root=False, absolute=False):
-    error = args["y_pred"] - args["y_true"]
-    loss = np.abs(error) if absolute else factor * error ** 2
-    value = np.asarray(reduce(loss), np.float64)
-    return {"value": np.sqrt(value) if root else value}
-
-
-def _mse_expected(args):
-    return {"value": np.array(losses.mean_squared_error(args["y_true"], args["y_pred"]))}
-
-
-def _unclipped_infinite(args):
-    """The unclipped cost when the code turns 0 * log(0) into 0 but log(0) stays -inf."""
-    value = _bce(args, clip=False)["value"]
-    return {"value": np.array(np.inf)} if np.isnan(value) else {"value": value}
-
+# -- plain data ----------------------------------------------------------------------------------
 
 def _plain_value(result):
-    return {"value": plain_number(result, "the cost")}
+    return {"value": plain_array(result, "the cost")}
 
 
-def _identity(x):
-    return x
+# -- binary_crossentropy ---------------------------------------------------------------------------
+def _bce(args):
+    return value_of(losses.binary_crossentropy(args["y_true"], args["y_pred"]))
+
+
+def _bce_per_entry(args):
+    """Keras' clipped loss of every entry (``losses._bce_from_probabilities``)."""
+    return losses._bce_from_probabilities(args["y_true"], args["y_pred"])
+
+
+def _bce_unclipped(args):
+    """The formula without clipping, as NumPy computes it: 0 * log(0) is NaN."""
+    y, p = args["y_true"], args["y_pred"]
+    with np.errstate(all="ignore"):
+        return value_of(np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p)))
+
+
+def _bce_unclipped_without_nan(args):
+    """Without clipping, but 0 * log(0) taken as 0 (``logistic.logistic_loss``): log(0) is -inf."""
+    return value_of(np.mean(logistic.logistic_loss(args["y_pred"], args["y_true"])))
+
+
+def _bce_summed(args):
+    return scaled(_bce(args), np.size(args["y_true"]))
+
+
+def _bce_not_averaged(args):
+    return value_of(_bce_per_entry(args))
+
+
+def _bce_with_wrong_sign(args):
+    return scaled(_bce(args), -1)
+
+
+def _bce_in_log10(args):
+    """log10 p = ln p / ln 10, so every loss, and the cost, shrinks by ln 10."""
+    return scaled(_bce(args), 1 / np.log(10))
+
+
+def _bce_with_arguments_swapped(args):
+    return value_of(np.mean(losses._bce_from_probabilities(args["y_pred"], args["y_true"])))
 
 
 CLIP_HINT = ("a prediction of exactly 0 or 1 makes log(0) = -inf. Clip the predictions "
@@ -114,43 +121,70 @@ MEAN_HINT = "the cost is the *mean* of the losses over all entries: use np.mean,
 VECTOR_HINT = ("you returned one loss per entry. The cost is a single number: their mean "
                "(np.mean(loss)).")
 
-EXERCISES = [
-    Exercise(
-        id="binary_crossentropy", lesson=LESSON, points=2,
-        signature="binary_crossentropy(y_true, y_pred)",
-        make_cases=_bce_cases, to_plain=_plain_value, expected=_bce_expected,
-        reference=losses.binary_crossentropy,
-        mistakes=[
-            Mistake("predictions that were not clipped", lambda a: _bce(a, clip=False),
-                    CLIP_HINT),
-            Mistake("predictions that were not clipped", _unclipped_infinite, CLIP_HINT),
-            Mistake("the sum instead of the mean", lambda a: _bce(a, reduce=np.sum), MEAN_HINT),
-            Mistake("the loss instead of the cost", lambda a: _bce(a, reduce=_identity),
-                    VECTOR_HINT),
-            Mistake("the wrong sign", lambda a: _bce(a, sign=-1.0),
-                    "L = -y*log(p) - (1-y)*log(1-p): the minus signs make the cost positive."),
-            Mistake("log10 instead of the natural log", lambda a: _bce(a, log=np.log10),
-                    "use np.log (the natural logarithm), not np.log10."),
-            Mistake("y_true and y_pred swapped", lambda a: _bce(a, swap=True),
-                    "the logarithms apply to the predictions y_pred; the labels y_true weight "
-                    "them."),
-        ]),
-    Exercise(
-        id="mean_squared_error", lesson=LESSON, points=2,
-        signature="mean_squared_error(y_true, y_pred)",
-        make_cases=_mse_cases, to_plain=_plain_value, expected=_mse_expected,
-        reference=losses.mean_squared_error,
-        mistakes=[
-            Mistake("a factor ½", lambda a: _mse(a, factor=0.5),
-                    "Keras' MeanSquaredError has no ½ (that is a convention of some course "
-                    "notes to simplify the derivative): J = mean((y_pred - y_true)**2)."),
-            Mistake("the sum instead of the mean", lambda a: _mse(a, reduce=np.sum), MEAN_HINT),
-            Mistake("the loss instead of the cost", lambda a: _mse(a, reduce=_identity),
-                    VECTOR_HINT),
-            Mistake("the root of the mean squared error", lambda a: _mse(a, root=True),
-                    "no square root: the mean squared error is the mean of the squares."),
-            Mistake("the absolute error instead of the squared error",
-                    lambda a: _mse(a, absolute=True),
-                    "square the differences: (y_pred - y_true)**2."),
-        ]),
-]
+BINARY_CROSSENTROPY = Exercise(
+    id="binary_crossentropy", lesson=LESSON, points=2,
+    signature="binary_crossentropy(y_true, y_pred)",
+    make_cases=_bce_cases, to_plain=_plain_value, expected=_bce,
+    reference=losses.binary_crossentropy,
+    mistakes=[
+        Mistake("predictions that were not clipped", _bce_unclipped, CLIP_HINT),
+        Mistake("predictions that were not clipped", _bce_unclipped_without_nan, CLIP_HINT),
+        Mistake("the sum instead of the mean", _bce_summed, MEAN_HINT),
+        Mistake("the loss instead of the cost", _bce_not_averaged, VECTOR_HINT),
+        Mistake("the wrong sign", _bce_with_wrong_sign,
+                "L = -y*log(p) - (1-y)*log(1-p): the minus signs make the cost positive."),
+        Mistake("log10 instead of the natural log", _bce_in_log10,
+                "use np.log (the natural logarithm), not np.log10."),
+        Mistake("y_true and y_pred swapped", _bce_with_arguments_swapped,
+                "the logarithms apply to the predictions y_pred; the labels y_true weight "
+                "them."),
+    ])
+
+
+# -- mean_squared_error ----------------------------------------------------------------------------
+def _mse(args):
+    return value_of(losses.mean_squared_error(args["y_true"], args["y_pred"]))
+
+
+def _squared_errors(args):
+    return losses.MeanSquaredError()._per_entry(args["y_true"], args["y_pred"])
+
+
+def _mse_halved(args):
+    return scaled(_mse(args), 1 / 2)
+
+
+def _mse_summed(args):
+    return scaled(_mse(args), np.size(args["y_true"]))
+
+
+def _mse_not_averaged(args):
+    return value_of(_squared_errors(args))
+
+
+def _mse_root(args):
+    return value_of(np.sqrt(np.mean(_squared_errors(args))))
+
+
+def _mean_absolute_error(args):
+    return value_of(np.mean(np.abs(args["y_pred"] - args["y_true"])))
+
+
+MEAN_SQUARED_ERROR = Exercise(
+    id="mean_squared_error", lesson=LESSON, points=2,
+    signature="mean_squared_error(y_true, y_pred)",
+    make_cases=_mse_cases, to_plain=_plain_value, expected=_mse,
+    reference=losses.mean_squared_error,
+    mistakes=[
+        Mistake("a factor ½", _mse_halved,
+                "Keras' MeanSquaredError has no ½ (that is a convention of some course notes "
+                "to simplify the derivative): J = mean((y_pred - y_true)**2)."),
+        Mistake("the sum instead of the mean", _mse_summed, MEAN_HINT),
+        Mistake("the loss instead of the cost", _mse_not_averaged, VECTOR_HINT),
+        Mistake("the root of the mean squared error", _mse_root,
+                "no square root: the mean squared error is the mean of the squares."),
+        Mistake("the absolute error instead of the squared error", _mean_absolute_error,
+                "square the differences: (y_pred - y_true)**2."),
+    ])
+
+EXERCISES = [BINARY_CROSSENTROPY, MEAN_SQUARED_ERROR]

@@ -35,7 +35,7 @@ Time limits (the defaults grade a function that never returns in well under a mi
   course's own implementation takes on it if that is longer; after a test that did not
   finish, the exercise's other tests are not run and it scores 0. Each cell of the notebook may take
   --timeout seconds, all its cells together --cells-timeout seconds (later cells are then
-  skipped, except those that define a graded function), the whole submission
+  skipped, except those that define a function or a class), the whole submission
   --total-timeout seconds.
 """
 

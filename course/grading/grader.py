@@ -133,9 +133,10 @@ def _lesson_index() -> dict[str, list[str]]:
 
 
 def _static_reference(exercise, sources: list[str]) -> bool:
-    """True when the notebook's code visibly calls the exercise's reference implementation."""
-    reference = _reference_path(exercise)
-    return bool(reference) and static_checks.calls_reference(sources, exercise.id, *reference)
+    """True when the notebook's code visibly uses one of the exercise's forbidden
+    implementations (:func:`course.exercises.forbidden_objects`)."""
+    return static_checks.calls_reference(
+        sources, exercise.id, registry.forbidden_objects(exercise)) is not None
 
 
 def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,

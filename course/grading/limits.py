@@ -9,7 +9,7 @@ per-cell timeout, which interrupts the kernel; :class:`Watchdog` the last):
   the exercise's remaining tests are not run, and it scores 0;
 * **a cell** of the student's notebook may take ``cell_seconds``;
 * **all the student's cells** together may take ``cells_seconds``; after that, the remaining
-  cells are skipped, except those that define a graded function (they run for at most
+  cells are skipped, except those that define a function or a class (they run for at most
   :data:`LATE_CELL_SECONDS` each), so that every exercise is still graded;
 * **the whole submission** may take ``total_seconds``; past it the watchdog kills the kernel.
 
@@ -48,7 +48,7 @@ DEFAULT_MEMORY_MB = 2048
 #: A test may take this many times what the course's own implementation takes on it. The
 #: slide's loop versions are 3 to 30 times slower than the vectorized reference.
 REFERENCE_FACTOR = 100
-#: Seconds a cell that defines a graded function gets once the cells' budget is spent.
+#: Seconds a cell that defines a function or class gets once the cells' budget is spent.
 LATE_CELL_SECONDS = 5
 
 
@@ -58,10 +58,10 @@ class Limits:
 
     The defaults grade a notebook whose graded function never returns in well under a
     minute, and leave correct but slow code (the loop versions, the lessons' training runs)
-    ten times the time it needs on a laptop.
+    several times the time it needs on a laptop.
     """
 
-    cell_seconds: float = 20
+    cell_seconds: float = 30
     cells_seconds: float = 30
     case_seconds: float = 5
     total_seconds: float = 600

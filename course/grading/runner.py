@@ -46,8 +46,9 @@ from course.grading.protocol import Outcome, Status
 
 #: Output kept from a whole notebook run, in bytes of text (the rest is dropped).
 MAX_OUTPUT_BYTES = 16 * 2**20
-#: Seconds a kernel gets to answer after a time-limit interrupt before it is killed.
-INTERRUPT_GRACE_SECONDS = 5
+#: Seconds a kernel gets to answer after a time-limit interrupt before it is killed (an
+#: interrupt lands only when a long TensorFlow operation returns to Python).
+INTERRUPT_GRACE_SECONDS = 10
 #: The ``ename`` nbclient reports for a cell stopped by its time limit.
 TIMEOUT_ENAME = "CellTimeLimit"
 
@@ -217,11 +218,8 @@ class _Kernel:
 
 
 # -- the student's cells ----------------------------------------------------------------------
-def _defines_a_graded_function(source: str, exercise_ids) -> bool:
-    """True when ``source`` defines one of ``exercise_ids`` at its top level."""
-    names = "|".join(re.escape(name) for name in exercise_ids)
-    return bool(names) and re.search(rf"^(?:async\s+)?def\s+(?:{names})\s*\(", source,
-                                     re.MULTILINE) is not None
+#: A line that defines a function or a class at the top level of a cell.
+_DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s", re.MULTILINE)
 
 
 def _cell_limit(run_limits: Limits, budget_left: float) -> tuple[float, str]:
@@ -237,19 +235,19 @@ def _cell_limit(run_limits: Limits, budget_left: float) -> tuple[float, str]:
 
 
 def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limits,
-                       exercise_ids) -> list[str]:
-    """Run the notebook's ``code_cells`` (indices) within their time budget; return lines
-    for the report.
+                       lines: list[str]) -> None:
+    """Run the notebook's ``code_cells`` (indices) within their time limits.
 
     Once the cells together have used ``cells_seconds``, the remaining ones are skipped,
-    except those that define a graded function, which get ``LATE_CELL_SECONDS`` each.
+    except those that define a function or a class (a graded function, or a helper it
+    calls), which get ``LATE_CELL_SECONDS`` each. ``lines`` receives the report's lines as
+    they happen (the kernel may die half-way).
     """
-    lines, skipped = [], []
+    skipped = []
     budget_ends = time.monotonic() + run_limits.cells_seconds
     for number, index in enumerate(code_cells, start=1):
         budget_left = budget_ends - time.monotonic()
-        if budget_left <= 0 and not _defines_a_graded_function(
-                kernel.notebook.cells[index].source, exercise_ids):
+        if budget_left <= 0 and not _DEFINITION.search(kernel.notebook.cells[index].source):
             skipped.append(str(number))
             continue
         seconds, named = _cell_limit(run_limits, budget_left)
@@ -262,11 +260,10 @@ def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limit
     if skipped:
         lines.append(f"code cells {', '.join(skipped)} were not run: the notebook's cells had "
                      f"used up their time budget of {run_limits.cells_seconds:g} s "
-                     f"(--cells-timeout); cells that define a graded function still ran")
+                     f"(--cells-timeout); cells that define a function or a class still ran")
     if kernel.client.output_bytes > MAX_OUTPUT_BYTES:
         lines.append(f"the notebook printed more than {MAX_OUTPUT_BYTES // 2**20} MB; the rest "
                      f"of its output was ignored")
-    return lines
 
 
 # -- the exercises ------------------------------------------------------------------------------
@@ -313,8 +310,7 @@ def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
     if kernel.execute(kernel.append_cell(harness.preamble_source(harness_name)),
                       run_limits.cell_seconds):
         raise RuntimeError("the grading preamble failed")
-    result.cell_errors = _run_student_cells(kernel, code_cells, run_limits,
-                                            [exercise_id for exercise_id, _, _ in plan])
+    _run_student_cells(kernel, code_cells, run_limits, result.cell_errors)
     for exercise_id, cases, case_seconds in plan:
         run = _run_exercise(kernel, workdir, harness_name, exercise_id, cases, case_seconds)
         result.exercises[exercise_id] = run

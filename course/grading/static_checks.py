@@ -1,29 +1,49 @@
-"""Reading (never running) a submission's code to spot a function that calls the reference.
+"""Reading (never running) a submission's code to spot a function that hands its work off.
 
 The course ships the reference implementation of every exercise (``course.logistic.sigmoid``
-and friends) because later lessons build on it. A graded function that merely calls it
-earns nothing, so we look, with :mod:`ast`, at the body of the student's last definition of
-the function for a use of the reference: a name imported from its module
-(``from course.logistic import sigmoid as s``), or an attribute path that ends in it
-(``course.logistic.sigmoid``, ``logistic.sigmoid``, ``L.sigmoid`` after
-``import course.logistic as L``). The harness also watches at run time
-(:mod:`course.grading.harness`); this static check catches it even when the call is on a
-path the hidden cases do not reach.
+and friends) because later lessons build on them; ``course.exercises.forbidden_objects(exercise)``
+lists, per exercise, the implementations a graded function may not use (the rule is written
+in ``course.exercises._references``). This module looks, with :mod:`ast`, at the body of the
+student's last definition of the function for a use of any of them:
 
+* a name or an attribute path that *resolves* to one, whatever the spelling:
+  ``from course.logistic import sigmoid as s`` then ``s(z)``; ``course.activations.sigmoid``;
+  ``L.sigmoid`` after ``import course.logistic as L``; ``helper`` after ``helper =
+  course.losses.binary_crossentropy`` in another cell. Names are resolved by importing the
+  ``course`` modules the notebook imports, here in the trusted process, and following the
+  attributes, so a re-export (``course.nn.Dense`` is ``course.layers.Dense``) is the same
+  object;
+* for a method (``Sequential._backward``): its class used in the function, or the method's
+  name used as an attribute (``model._backward``) in a notebook that uses the class.
+
+"In the function" includes the notebook's other functions that it calls (a helper that
+builds a ``course.nn.Sequential``). What no reading sees, such as a public method reaching the
+forbidden one (``model.predict`` on a model built in another cell runs
+``Sequential._forward``), the run-time watch catches.
+
+The harness also watches at run time (the code objects of ``forbidden_codes``); this static
+check catches a hand-off even on a path the hidden cases do not reach, while the run-time
+watch catches what no reading can (``importlib``, ``getattr`` with built strings).
+
+>>> from course import logistic
 >>> code = "from course.logistic import sigmoid as s\\ndef sigmoid(z):\\n    return s(z)\\n"
->>> calls_reference([code], "sigmoid", "course.logistic", "sigmoid")
-True
->>> calls_reference(["def sigmoid(z):\\n    return 1 / (1 + np.exp(-z))\\n"], "sigmoid",
-...                 "course.logistic", "sigmoid")
-False
+>>> calls_reference([code], "sigmoid", [logistic.sigmoid])
+'course.logistic.sigmoid'
+>>> print(calls_reference(["def sigmoid(z):\\n    return 1 / (1 + np.exp(-z))\\n"], "sigmoid",
+...                       [logistic.sigmoid]))
+None
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
+import sys
 
 # IPython syntax that is not Python: lines starting with these are blanked before parsing.
 _MAGIC_PREFIXES = ("%", "!", "?")
+_PACKAGE = "course"
 
 
 def _parse(source: str):
@@ -40,67 +60,151 @@ def _parse(source: str):
         return None
 
 
-def _dotted(node) -> str | None:
-    """``a.b.c`` for an attribute chain on a name, else ``None``."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
+def _course_module(name: str):
+    """The module ``name`` if it is part of ``course`` and imports cleanly, else ``None``."""
+    if name != _PACKAGE and not name.startswith(_PACKAGE + "."):
+        return None
+    try:
+        return importlib.import_module(name)
+    except Exception:
+        return None
+
+
+def _attribute(owner, name: str):
+    """``owner.name`` for a course module or class (a submodule is imported); else ``None``."""
+    value = inspect.getattr_static(owner, name, None) if inspect.isclass(owner) else \
+        vars(owner).get(name) if inspect.ismodule(owner) else None
+    if value is None and inspect.ismodule(owner):
+        value = _course_module(f"{owner.__name__}.{name}")
+    return value
+
+
+_IMPORT_CALLS = ("__import__", "import_module")
+
+
+def _resolve(node, bindings: dict):
+    """The course object an expression stands for, or ``None`` if it is not one we know.
+
+    Understands names, attribute chains, and ``__import__("course...")`` /
+    ``importlib.import_module("course...")`` with a constant name.
+    """
     if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
+        return bindings.get(node.id)
+    if isinstance(node, ast.Attribute):
+        owner = _resolve(node.value, bindings)
+        return None if owner is None else _attribute(owner, node.attr)
+    if isinstance(node, ast.Call) and len(node.args) == 1 and \
+            isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        function = node.func
+        name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
+        if name == "__import__":
+            return _course_module(node.args[0].value.split(".")[0]) \
+                if _course_module(node.args[0].value) else None
+        if name == "import_module":
+            return _course_module(node.args[0].value)
     return None
 
 
-def _aliases(trees, module: str, name: str) -> tuple[set[str], set[str]]:
-    """Names bound to the reference itself, and names bound to its module, by imports."""
-    package = module.rpartition(".")[0]
-    function_names, module_names = set(), {module}
+def _bindings(trees) -> dict:
+    """Names bound, anywhere in the notebook, to ``course`` objects: by imports, and by plain
+    assignments of a resolvable dotted name (``s = course.logistic.sigmoid``)."""
+    bindings = {}
     for tree in trees:
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module:
+            if isinstance(node, ast.Import):
                 for alias in node.names:
-                    bound = alias.asname or alias.name
-                    if node.module == module and alias.name == name:
-                        function_names.add(bound)
-                    elif node.module == package and f"{package}.{alias.name}" == module:
-                        module_names.add(bound)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name == module and alias.asname:
-                        module_names.add(alias.asname)
-    return function_names, module_names
+                    module = _course_module(alias.name)
+                    if module is not None and alias.asname:
+                        bindings[alias.asname] = module
+                    elif module is not None:
+                        bindings[alias.name.split(".")[0]] = _course_module(_PACKAGE)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                module = _course_module(node.module)
+                for alias in node.names if module is not None else ():
+                    value = _attribute(module, alias.name)
+                    if value is not None:
+                        bindings[alias.asname or alias.name] = value
+    for tree in trees:               # after the imports, whatever the order of the cells
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                    isinstance(node.targets[0], ast.Name):
+                value = _resolve(node.value, bindings)
+                if value is not None:
+                    bindings[node.targets[0].id] = value
+    return bindings
 
 
-def calls_reference(sources: list[str], function_name: str, module: str, name: str) -> bool:
-    """Whether the last ``def function_name`` in ``sources`` uses ``module.name``.
+def _used_objects(node, bindings) -> list:
+    """Every course object a name or attribute chain inside ``node`` resolves to."""
+    used = [_resolve(child, bindings) for child in ast.walk(node)
+            if isinstance(child, (ast.Name, ast.Attribute, ast.Call))]
+    return [value for value in used if value is not None]
+
+
+def _attribute_names(node) -> set:
+    return {child.attr for child in ast.walk(node) if isinstance(child, ast.Attribute)}
+
+
+def _owner(method):
+    """The class that defines ``method`` (a function whose qualname is ``Class.name``)."""
+    module = sys.modules.get(method.__module__)
+    return vars(module).get(method.__qualname__.split(".")[0]) if module else None
+
+
+def _reached(definitions: dict, name: str) -> list:
+    """The definition of ``name`` and of every notebook function it calls, transitively."""
+    reached, todo = {}, [name]
+    while todo:
+        current = todo.pop()
+        if current in reached or current not in definitions:
+            continue
+        reached[current] = definitions[current]
+        todo += [node.id for node in ast.walk(definitions[current]) if isinstance(node, ast.Name)]
+    return list(reached.values())
+
+
+def _name(function) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def calls_reference(sources: list[str], function_name: str, forbidden) -> str | None:
+    """Which forbidden implementation the last ``def function_name`` in ``sources`` uses,
+    itself or through the notebook's other functions that it calls.
 
     Args:
         sources: the code cells of the notebook, in order.
         function_name: the student's function (the exercise id).
-        module, name: where the reference lives, e.g. ``"course.logistic"``, ``"sigmoid"``.
+        forbidden: functions and methods it may not use (``forbidden_objects(exercise)``).
 
-    Also true when ``function_name`` is not defined but imported from ``module``.
+    Returns:
+        The first one found, as ``"module.qualname"`` (``"course.nn.Sequential._backward"``),
+        or ``None``. Also found when ``function_name`` is not defined but bound to one.
     """
     trees = [tree for tree in map(_parse, sources) if tree is not None]
-    function_names, module_names = _aliases(trees, module, name)
-    definition = None
+    bindings = _bindings(trees)
+    definitions = {}                       # the last definition of each notebook function
     for tree in trees:
         for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                    node.name == function_name:
-                definition = node
-    if definition is None:
-        return function_name in function_names
-    for node in ast.walk(definition):
-        if isinstance(node, ast.Name) and node.id in function_names:
-            return True
-        if isinstance(node, ast.Attribute) and node.attr == name:
-            owner = node.value
-            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", None)
-            if _dotted(owner) in module_names or owner_name == module.split(".")[-1]:
-                return True
-        if isinstance(node, ast.ImportFrom) and node.module == module and \
-                any(alias.name == name for alias in node.names):
-            return True
-    return False
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                definitions[node.name] = node
+    if function_name not in definitions:
+        bound = bindings.get(function_name)
+        return next((_name(f) for f in forbidden if bound is f), None)
+    for name in definitions:                # the notebook's own functions shadow imports...
+        bindings.pop(name, None)
+    body = ast.Module(body=_reached(definitions, function_name), type_ignores=[])
+    bindings.update(_bindings([body]))      # ...except imports inside the functions read
+    used = _used_objects(body, bindings)
+    in_notebook = list(bindings.values())
+    in_notebook += [value for tree in trees for value in _used_objects(tree, bindings)]
+    attributes = _attribute_names(body)
+    for function in forbidden:
+        if any(value is function for value in used):
+            return _name(function)
+        owner = _owner(function) if "." in function.__qualname__ else None
+        if owner is None:
+            continue
+        if any(value is owner for value in used) or (
+                function.__name__ in attributes and any(value is owner for value in in_notebook)):
+            return _name(function)
+    return None

@@ -6,7 +6,8 @@ import numpy as np
 
 from course._validation import as_float_array, as_real_number
 from course.logistic import sigmoid
-from course.plots._base import CLASS_STYLE, LINE_COLORS, _finish, _images_and_labels, _new_axes
+from course.plots._base import (CLASS_STYLE, LINE_COLORS, _check_drawable, _finish,
+                                _images_and_labels, _new_axes, _title)
 
 
 def plot_sigmoid(ax=None):
@@ -56,9 +57,10 @@ def plot_data(X, y, title=None, ax=None):
     ['y = 0', 'y = 1']
     """
     X, labels = _check_2d_data(X, y)
+    title = _title(title, "Data")
     fig, ax, made_here = _new_axes(ax)
     _scatter_classes(ax, X, labels)
-    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title if title is not None else "Data")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
     ax.legend(loc="best", framealpha=0.9)
     return _finish(fig, made_here)
 
@@ -97,7 +99,10 @@ def plot_decision_boundary(X, y, w, b, title=None, ax=None):
     w = as_float_array(w, "w", ndim=1, shape_hint="(2,)")
     if w.shape != (2,):
         raise ValueError(f"`w` must have shape (2,) to match the 2 columns of X; got {w.shape}.")
+    _check_drawable(w, "w")
     b = as_real_number(b, "b")
+    _check_drawable(np.array(b), "b")
+    title = _title(title, "Decision boundary")
 
     fig, ax, made_here = _new_axes(ax)
     pad = 0.1 * (X.max(axis=0) - X.min(axis=0) + 1e-9)
@@ -120,6 +125,6 @@ def plot_decision_boundary(X, y, w, b, title=None, ax=None):
         ax.axvline(-b / w[0], color="black", lw=1.5, label="decision boundary")
 
     ax.set(xlim=(x1_lo, x1_hi), ylim=(x2_lo, x2_hi), xlabel="$x_1$", ylabel="$x_2$",
-           title=title if title is not None else "Decision boundary")
+           title=title)
     ax.legend(loc="upper center", ncol=3, framealpha=0.9, fontsize="small")
     return _finish(fig, made_here)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course._validation import as_count, as_generator
+from course._validation import as_count, as_generator, as_text
 from course.plots._base import MISTAKE_COLOR, _as_labels, _images_and_labels
 
 
@@ -26,6 +26,9 @@ def plot_digits(X, y, predictions=None, n=24, seed=0, title=None):
     4
     """
     X, labels = _images_and_labels(X, y, 64, "(one 8×8 image per row)")
+    if X.min() < 0 or X.max() > 1:
+        raise ValueError(f"`X` must hold pixel values between 0 and 1 (divide counts 0..16 "
+                         f"by 16); got values from {X.min():g} to {X.max():g}.")
     predicted = None
     if predictions is not None:
         predicted = _as_labels(predictions, "predictions")
@@ -34,6 +37,7 @@ def plot_digits(X, y, predictions=None, n=24, seed=0, title=None):
                              f"got {predicted.shape[0]}.")
     n = min(as_count(n, "n"), X.shape[0])
     rng = as_generator(seed)
+    title = as_text(title, "title", optional=True)
     misclassified = (np.flatnonzero(predicted != labels) if predicted is not None
                      else np.array([], dtype=int))
     # The mistakes come first (the interesting ones), then random others fill the grid.

@@ -19,6 +19,8 @@ import numpy as np
 from matplotlib import rcParams
 from matplotlib.figure import Figure
 
+from course._validation import as_float_array, as_text, check_not_empty
+
 DPI = 80
 
 
@@ -35,7 +37,10 @@ def divergence_message(costs, what: str = "cost") -> str | None:
     >>> divergence_message([0.69, 40.0, float("inf")])
     'α too large: the cost grew from 0.69 to infinity (it overflowed at step 2)'
     """
-    costs = np.asarray(costs, dtype=np.float64)
+    costs = as_float_array(costs, "costs", ndim=1, shape_hint="(steps + 1,)",
+                           allow_nonfinite=True)
+    check_not_empty(costs, "costs", "cost")
+    what = as_text(what, "what")
     finite = np.isfinite(costs)
     if not finite.all():
         first_bad = int(np.argmin(finite))
@@ -79,11 +84,15 @@ def _write_message(ax, message: str, where: tuple = (0.5, 0.5)) -> None:
             bbox={"boxstyle": "round", "facecolor": "#fde7dc", "edgecolor": "#D55E00"})
 
 
-def _alpha_slider(alpha: float, bounds: tuple, description: str = "α") -> widgets.FloatLogSlider:
-    """A logarithmic slider for α: each arrow key press multiplies α by 10^0.1 ≈ 1.26."""
+def _alpha_slider(alpha: float, bounds: tuple, description: str = "α",
+                  name: str = "alpha") -> widgets.FloatLogSlider:
+    """A logarithmic slider for α: each arrow key press multiplies α by 10^0.1 ≈ 1.26.
+
+    ``name`` is the caller's argument, named if ``alpha`` lies outside ``bounds``.
+    """
     low, high = bounds
     if not low <= alpha <= high:
-        raise ValueError(f"`alpha` must lie between {low:g} and {high:g}, the slider's range; "
+        raise ValueError(f"`{name}` must lie between {low:g} and {high:g}, the slider's range; "
                          f"got {alpha!r}.")
     slider = widgets.FloatLogSlider(value=alpha, base=10, min=np.log10(low), max=np.log10(high),
                                     step=0.1, description=description, readout_format=".3g",
@@ -93,10 +102,14 @@ def _alpha_slider(alpha: float, bounds: tuple, description: str = "α") -> widge
     return slider
 
 
-def _count_slider(value: int, maximum: int, description: str) -> widgets.IntSlider:
-    """An integer slider from 1 to ``maximum`` (0 iterations would train nothing)."""
+def _count_slider(value: int, maximum: int, description: str,
+                  name: str) -> widgets.IntSlider:
+    """An integer slider from 1 to ``maximum`` (0 iterations would train nothing).
+
+    ``name`` is the caller's argument, named if ``value`` exceeds ``maximum``.
+    """
     if value > maximum:
-        raise ValueError(f"`{description}` must be at most {maximum}, the slider's range; "
+        raise ValueError(f"`{name}` must be at most {maximum}, the slider's range; "
                          f"got {value}.")
     slider = widgets.IntSlider(value=value, min=1, max=maximum, step=1, description=description,
                                continuous_update=False, style={"description_width": "initial"})

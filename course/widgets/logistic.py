@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from course import plots
-from course._validation import as_count, as_float_array, as_real_number, check_binary
+from course._validation import (_describe, as_count, as_float_array, as_real_number,
+                                check_binary, check_not_empty)
 from course.data import make_blobs
 from course.logistic import gradient_descent, predict
+from course.plots._base import MAX_DRAWN, _check_drawable
 from course.widgets._base import (_alpha_slider, _count_slider, _Explorer, _rises,
                                   _write_message, divergence_message)
 
@@ -25,14 +27,26 @@ MAX_ITERATIONS = 5000
 # ---------------------------------------------------------------------------------------
 
 class LogisticRegressionExplorer(_Explorer):
-    """Gradient descent on 2-D data; shows the cost curve and the decision boundary."""
+    """Gradient descent on 2-D data; shows the cost curve and the decision boundary.
+
+    Takes the arguments of ``logistic_regression_explorer`` (which see), positionally in
+    the order X, y, w_in, b_in, alpha, num_iters.
+    """
 
     css_class = "course-logistic-explorer"
 
-    def __init__(self, X, y, w_in, b_in, alpha, num_iters):
+    def __init__(self, X=None, y=None, w_in=None, b_in=0.0, alpha=0.1, num_iters=1000):
+        X, y = _check_logistic_data(X, y)
+        alpha = as_real_number(alpha, "alpha", positive=True)
+        num_iters = as_count(num_iters, "num_iters", minimum=1)
+        w_in = np.zeros(2) if w_in is None else as_float_array(w_in, "w_in", ndim=1)
+        if w_in.shape != (2,):
+            raise ValueError(f"`w_in` must have shape (2,) to match X; got shape {w_in.shape}.")
+        b_in = as_real_number(b_in, "b_in")
         self.X, self.y, self.w_in, self.b_in = X, y, w_in, b_in
         self.alpha_slider = _alpha_slider(alpha, ALPHA_RANGE)
-        self.iterations_slider = _count_slider(num_iters, MAX_ITERATIONS, "iterations")
+        self.iterations_slider = _count_slider(num_iters, MAX_ITERATIONS, "iterations",
+                                               "num_iters")
         super().__init__([self.alpha_slider, self.iterations_slider])
         self.update()
 
@@ -49,7 +63,7 @@ class LogisticRegressionExplorer(_Explorer):
         fig, (cost_ax, data_ax) = self._empty_axes(9.5, 3.6, columns=2)
         plots.plot_cost_history(self.costs, ax=cost_ax,
                                 title=f"Cost J, α = {alpha:.3g}", log_y=False)
-        if np.all(np.isfinite(w)) and np.isfinite(b):
+        if np.all(np.abs(w) <= MAX_DRAWN) and abs(b) <= MAX_DRAWN:   # finite, drawable
             plots.plot_decision_boundary(self.X, self.y, w, b, ax=data_ax,
                                          title=f"Boundary after {num_iters} iterations")
         else:
@@ -78,6 +92,8 @@ def _check_logistic_data(X, y):
     if X is None and y is None:
         X, y = make_blobs()
     X = as_float_array(X, "X", ndim=2, shape_hint="(m, 2)")
+    check_not_empty(X, "X")
+    _check_drawable(X, "X")
     if X.shape[1] != 2:
         raise ValueError(f"`X` must have shape (m, 2) so it can be drawn; got shape {X.shape}.")
     y = as_float_array(y, "y", ndim=1, shape_hint="(m,)")
@@ -111,13 +127,6 @@ def logistic_regression_explorer(X=None, y=None, *, alpha=0.1, num_iters=1000,
     >>> explorer.message is None, bool(explorer.costs[-1] < explorer.costs[0])
     (True, True)
     """
-    X, y = _check_logistic_data(X, y)
-    alpha = as_real_number(alpha, "alpha", positive=True)
-    num_iters = as_count(num_iters, "num_iters", minimum=1)
-    w_in = np.zeros(2) if w_in is None else as_float_array(w_in, "w_in", ndim=1)
-    if w_in.shape != (2,):
-        raise ValueError(f"`w_in` must have shape (2,) to match X; got shape {w_in.shape}.")
-    b_in = as_real_number(b_in, "b_in")
     return LogisticRegressionExplorer(X, y, w_in, b_in, alpha, num_iters)
 
 
@@ -126,15 +135,29 @@ def logistic_regression_explorer(X=None, y=None, *, alpha=0.1, num_iters=1000,
 # ---------------------------------------------------------------------------------------
 
 class LearningRateComparison(_Explorer):
-    """Gradient descent from the same start with several α; all cost curves on one axis."""
+    """Gradient descent from the same start with several α; all cost curves on one axis.
+
+    Takes the arguments of ``compare_learning_rates`` (which see).
+    """
 
     css_class = "course-rate-comparison"
 
-    def __init__(self, X, y, alphas, num_iters):
+    def __init__(self, X=None, y=None, alphas=(0.001, 0.1, 10.0), num_iters=1000):
+        X, y = _check_logistic_data(X, y)
+        if isinstance(alphas, (str, bytes)) or not hasattr(alphas, "__iter__"):
+            raise TypeError(f"`alphas` must be a tuple of two or three learning rates; "
+                            f"got {_describe(alphas)}.")
+        alphas = tuple(alphas)
+        if not 2 <= len(alphas) <= 3:
+            raise ValueError(f"`alphas` must hold two or three learning rates; "
+                             f"got {len(alphas)}.")
+        alphas = [as_real_number(a, f"alphas[{k}]", positive=True) for k, a in enumerate(alphas)]
+        num_iters = as_count(num_iters, "num_iters", minimum=1)
         self.X, self.y = X, y
-        self.alpha_sliders = [_alpha_slider(a, ALPHA_RANGE, f"α{k + 1}")
+        self.alpha_sliders = [_alpha_slider(a, ALPHA_RANGE, f"α{k + 1}", f"alphas[{k}]")
                               for k, a in enumerate(alphas)]
-        self.iterations_slider = _count_slider(num_iters, MAX_ITERATIONS, "iterations")
+        self.iterations_slider = _count_slider(num_iters, MAX_ITERATIONS, "iterations",
+                                               "num_iters")
         super().__init__(self.alpha_sliders + [self.iterations_slider])
         self.update()
 
@@ -209,10 +232,4 @@ def compare_learning_rates(X=None, y=None, alphas=(0.001, 0.1, 10.0), num_iters=
     >>> list(comparison.costs)
     ['α = 0.01', 'α = 1']
     """
-    X, y = _check_logistic_data(X, y)
-    alphas = tuple(alphas)
-    if not 2 <= len(alphas) <= 3:
-        raise ValueError(f"`alphas` must hold two or three learning rates; got {len(alphas)}.")
-    alphas = [as_real_number(a, f"alphas[{k}]", positive=True) for k, a in enumerate(alphas)]
-    num_iters = as_count(num_iters, "num_iters", minimum=1)
     return LearningRateComparison(X, y, alphas, num_iters)

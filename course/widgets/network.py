@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from course import nn, plots
-from course._validation import (as_count, as_float_array, as_generator, as_real_number,
-                                check_binary)
+from course._validation import (_describe, as_count, as_float_array, as_generator, as_real_number,
+                                check_binary, check_not_empty)
 from course.data import load_digits01
 from course.losses import BinaryCrossentropy
 from course.widgets._base import (_alpha_slider, _count_slider, _Explorer, _write_message,
@@ -17,15 +17,25 @@ MAX_EPOCHS = 500
 
 
 class NetworkExplorer(_Explorer):
-    """Full-batch gradient descent on the 25-15-1 sigmoid network; loss curve and accuracy."""
+    """Full-batch gradient descent on the 25-15-1 sigmoid network; loss curve and accuracy.
+
+    Takes the arguments of ``network_explorer`` (which see).
+    """
 
     css_class = "course-network-explorer"
 
-    def __init__(self, train, test, alpha, epochs, seed):
+    def __init__(self, data=None, alpha=1.0, epochs=100, seed=0):
+        train, test = _check_data(data)
+        alpha = as_real_number(alpha, "alpha", positive=True)
+        epochs = as_count(epochs, "epochs", minimum=1)
+        # One int seed drawn once: every redraw then starts from the same initial weights,
+        # even when the caller passed a Generator (which would move on at each use).
+        rng = as_generator(seed)  # checks the argument
+        seed = seed if isinstance(seed, (int, np.integer)) else int(rng.integers(2**32))
         (self.X_train, self.y_train), (self.X_test, self.y_test) = train, test
         self.seed = seed
         self.alpha_slider = _alpha_slider(alpha, NETWORK_ALPHA_RANGE)
-        self.epochs_slider = _count_slider(epochs, MAX_EPOCHS, "epochs")
+        self.epochs_slider = _count_slider(epochs, MAX_EPOCHS, "epochs", "epochs")
         super().__init__([self.alpha_slider, self.epochs_slider])
         self.update()
 
@@ -92,17 +102,30 @@ def network_explorer(data=None, *, alpha=1.0, epochs=100, seed=0):
     >>> len(explorer.losses), explorer.message is None
     (5, True)
     """
+    return NetworkExplorer(data, alpha, epochs, seed)
+
+
+def _pair(value, name: str, what: str):
+    """``value`` as a tuple or list of two items, or an error naming ``name``."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"`{name}` must be {what}; got {_describe(value)}.")
+    if len(value) != 2:
+        raise ValueError(f"`{name}` must be {what}; got {len(value)} items.")
+    return value
+
+
+def _check_data(data):
+    """((X_train, y_train), (X_test, y_test)) checked, or the digits when ``data`` is None."""
     if data is None:
         data = load_digits01()
-    try:
-        (X_train, y_train), (X_test, y_test) = data
-    except (TypeError, ValueError):
-        raise ValueError("`data` must be ((X_train, y_train), (X_test, y_test)); "
-                         f"got {type(data).__name__}.") from None
+    train, test = _pair(data, "data", "((X_train, y_train), (X_test, y_test))")
+    X_train, y_train = _pair(train, "data[0]", "a pair (X_train, y_train)")
+    X_test, y_test = _pair(test, "data[1]", "a pair (X_test, y_test)")
     arrays = []
     for X_name, y_name, X, y in (("X_train", "y_train", X_train, y_train),
                                  ("X_test", "y_test", X_test, y_test)):
         X = as_float_array(X, X_name, ndim=2, shape_hint="(m, n)")
+        check_not_empty(X, X_name)
         y = as_float_array(y, y_name, ndim=2, shape_hint="(m, 1)")
         if y.shape != (X.shape[0], 1):
             raise ValueError(f"`{y_name}` must have shape (m, 1) = ({X.shape[0]}, 1) to match "
@@ -112,10 +135,4 @@ def network_explorer(data=None, *, alpha=1.0, epochs=100, seed=0):
     if arrays[0][0].shape[1] != arrays[1][0].shape[1]:
         raise ValueError(f"`X_test` must have the {arrays[0][0].shape[1]} columns of X_train; "
                          f"got {arrays[1][0].shape[1]}.")
-    alpha = as_real_number(alpha, "alpha", positive=True)
-    epochs = as_count(epochs, "epochs", minimum=1)
-    # One int seed drawn once: every redraw then starts from the same initial weights, even
-    # when the caller passed a Generator (which would move on at each use).
-    rng = as_generator(seed)  # checks the argument
-    seed = seed if isinstance(seed, (int, np.integer)) else int(rng.integers(2**32))
-    return NetworkExplorer(arrays[0], arrays[1], alpha, epochs, seed)
+    return arrays[0], arrays[1]
