@@ -123,8 +123,9 @@ def grade_class(root: Path, notebooks: list[str], extra: list[str]) -> dict:
     for stale in left_behind():
         Path(stale).unlink()
     listener = Listener()
+    # The grader's own matplotlib cache goes elsewhere: any file in the home is the attack's.
     env = dict(os.environ, HOME=str(home), COURSE_INSTRUCTOR_SECRET=SECRET,
-               TF_CPP_MIN_LOG_LEVEL="2")
+               TF_CPP_MIN_LOG_LEVEL="2", MPLCONFIGDIR=str(root / "grader-matplotlib"))
     alive_at_report = {}
     try:
         process = subprocess.Popen(
