@@ -273,15 +273,20 @@ def tiny_notebook(*sources: str):
 
 
 @pytest.mark.parametrize("mode", ["bubblewrap", "landlock"])
-def test_the_memory_limit_reaches_the_kernel_inside_the_sandbox(mode):
-    """RLIMIT_DATA is set before the sandbox starts, so a large allocation fails at once."""
+def test_the_kernel_has_the_memory_limit_and_no_capabilities(mode):
+    """RLIMIT_DATA is set before the sandbox starts, so a large allocation fails at once;
+    a grader run as root (CI, Gradescope) lends the kernel none of its capabilities."""
     confinement = require(mode)
     run = run_submission(tiny_notebook(
-        "import resource\nprint(resource.getrlimit(resource.RLIMIT_DATA))",
+        "import re\nstatus = open('/proc/self/status').read()\n"
+        "held = re.findall(r'Cap(Inh|Prm|Eff|Amb):\\s+([0-9a-f]+)', status)\n"
+        "if any(int(mask, 16) for _, mask in held) or 'NoNewPrivs:\\t1' not in status:\n"
+        "    raise RuntimeError(f'capabilities held or regainable: {held}')",
         "import numpy as np\nblock = np.empty(3 * 2**30, dtype=np.uint8)"),
         [], Limits(cell_seconds=30, memory_mb=1024), confinement)
     assert run.sandbox["kind"] == mode
     assert run.kernel_problem is None
+    assert not [line for line in run.cell_errors if "capabilities" in line], run.cell_errors
     assert any("MemoryError" in line for line in run.cell_errors), run.cell_errors
 
 

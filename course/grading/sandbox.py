@@ -18,8 +18,9 @@ Three kinds, strongest first:
 ``landlock``
     Where user namespaces are switched off (Ubuntu 24.04's AppArmor setting, many
     containers), the Landlock security module still confines a process without privileges:
-    reads only from the same read-only list, writes only to the working folder (its ``tmp``
-    folder is the kernel's ``TMPDIR``), no TCP (Landlock ABI 4), no signals or abstract Unix
+    no capabilities (a grader run as root lends none), reads only from the same read-only
+    list, writes only to the working folder (its ``tmp`` folder is the kernel's
+    ``TMPDIR``), no TCP (Landlock ABI 4), no signals or abstract Unix
     sockets outside the sandbox (ABI 6), no ptrace of the grader. The grader becomes a
     *child subreaper*, so processes that double-fork come back to it, and are killed with
     the kernel. Missing: a private view of ``/proc`` (other processes' command lines and
@@ -311,6 +312,8 @@ _NET_BIND_TCP, _NET_CONNECT_TCP = 1, 2
 _SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1, 2
 _RULE_PATH_BENEATH = 1
 _PR_SET_NO_NEW_PRIVS, _PR_SET_CHILD_SUBREAPER = 38, 36
+_PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+_SYS_CAPSET = {"x86_64": 126, "aarch64": 91}.get(platform.machine())
 
 
 class _RulesetAttr(ctypes.Structure):
@@ -321,6 +324,19 @@ class _RulesetAttr(ctypes.Structure):
 class _PathBeneathAttr(ctypes.Structure):
     _pack_ = 1
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+# capset(2) arguments meaning "no capabilities at all" (version 3: two 32-bit words)
+_NO_CAPABILITIES = (_CapHeader(0x20080522, 0), (_CapData * 2)())
 
 
 def _syscall(number: int, *args) -> int:
@@ -479,10 +495,23 @@ def _kill_all(pid: int) -> None:
         _kill(process)
 
 
+def _drop_capabilities() -> None:
+    """Give up every capability, for good (a grader run as root must not lend its powers:
+    Landlock does not stop, e.g., loading a kernel module). Without privileges, a no-op."""
+    for capability in range(64):               # the bounding set: exec cannot regain them
+        _libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0)
+    _libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header, data = _NO_CAPABILITIES
+    if _SYS_CAPSET is not None:
+        _libc.syscall(_SYS_CAPSET, ctypes.byref(header), ctypes.byref(data))
+
+
 def _in_child(data_bytes: int, ruleset: int | None) -> None:
-    """Runs in the new process before ``exec``: the memory limit, then Landlock."""
+    """Runs in the new process before ``exec``: the memory limit, then, for Landlock, no
+    capabilities and the ruleset."""
     resource.setrlimit(resource.RLIMIT_DATA, (data_bytes, data_bytes))
     if ruleset is not None:
+        _drop_capabilities()
         if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
                 _libc.syscall(_SYS_RESTRICT_SELF, ruleset, 0) != 0:
             os._exit(111)   # never run the kernel unconfined
