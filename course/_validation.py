@@ -62,6 +62,18 @@ def _describe(value) -> str:
     return f"{type(value).__name__} {text}"
 
 
+def _object_array_as_float(value, name: str) -> np.ndarray:
+    """An array NumPy could only hold as objects, as float64 if every entry is a real number."""
+    array = np.asarray(value, dtype=object)
+    if not all(isinstance(item, numbers.Real) for item in array.flat):
+        raise TypeError(f"`{name}` must be an array of real numbers; got {_describe(value)}.")
+    try:
+        return array.astype(np.float64)
+    except OverflowError:
+        raise ValueError(f"`{name}` must hold numbers within float64's range (about "
+                         f"1.8e308); got {_describe(value)}.") from None
+
+
 def as_float_array(value, name: str, *, ndim: int | None = None,
                    shape_hint: str | None = None, allow_nonfinite: bool = False,
                    allow_infinity: bool = False) -> np.ndarray:
@@ -90,8 +102,9 @@ def as_float_array(value, name: str, *, ndim: int | None = None,
     except (TypeError, ValueError) as error:  # ragged lists and the like
         raise ValueError(f"`{name}` must be a rectangular array of real numbers; "
                          f"got {_describe(value)} ({error}).") from None
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number)
-                                     or np.issubdtype(array.dtype, np.bool_)):
+    if array.dtype == object:  # Python ints beyond int64, Fractions, ... or not numbers at all
+        array = _object_array_as_float(value, name)
+    if not (np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)):
         raise TypeError(f"`{name}` must be an array of real numbers; got {_describe(value)}.")
     if np.issubdtype(array.dtype, np.complexfloating):
         raise TypeError(f"`{name}` must hold real numbers, not complex; got {_describe(value)}.")

@@ -52,14 +52,14 @@ _LOSS_NAMES = {"binary_crossentropy": BinaryCrossentropy, "mse": MeanSquaredErro
 
 def _check_verbose(verbose) -> int:
     """Keras' ``verbose``: 0 (silent), 1 or 2 (one line per epoch here), "auto" (= 1)."""
-    if verbose == "auto":
+    message = f'`verbose` must be 0, 1, 2 or "auto"; got {_describe(verbose)}.'
+    if isinstance(verbose, str) and verbose == "auto":
         return 1
-    if isinstance(verbose, (bool, np.bool_)):
-        return int(verbose)
-    if isinstance(verbose, (int, np.integer)) and 0 <= verbose <= 2:
-        return int(verbose)
-    raise (ValueError if isinstance(verbose, (int, np.integer)) else TypeError)(
-        f'`verbose` must be 0, 1, 2 or "auto"; got {_describe(verbose)}.')
+    if not isinstance(verbose, (bool, np.bool_, int, np.integer)):
+        raise TypeError(message)
+    if not 0 <= verbose <= 2:
+        raise ValueError(message)
+    return int(verbose)
 
 
 def _check_batch_size(batch_size) -> int | None:

@@ -55,6 +55,20 @@ def test_as_float_array_refuses_nan_and_infinity(value, kind, index):
     assert message == f"`y` must contain only finite numbers; got {kind} at index {index}."
 
 
+@pytest.mark.parametrize("value, expected", [
+    ([10**30, 1], [1e30, 1.0]),                      # beyond int64: NumPy holds objects
+    (np.array([1, 2], dtype=object), [1.0, 2.0]),
+    ([Fraction(1, 4)], [0.25]),
+])
+def test_as_float_array_accepts_real_numbers_numpy_holds_as_objects(value, expected):
+    assert as_float_array(value, "X").tolist() == expected
+
+
+def test_as_float_array_refuses_numbers_beyond_float64_by_name():
+    assert _message(ValueError, as_float_array, [10**400], "X").startswith(
+        "`X` must hold numbers within float64's range (about 1.8e308); got list [")
+
+
 def test_as_float_array_can_allow_nonfinite():
     array = as_float_array([np.inf, np.nan, 1.0], "logits", allow_nonfinite=True)
     assert np.isinf(array[0]) and np.isnan(array[1])
@@ -65,8 +79,9 @@ def test_as_float_array_can_allow_nonfinite():
     (["a", "b"], "`X` must be an array of real numbers; got list ['a', 'b']."),
     ("12", "`X` must be an array of real numbers; got str '12'."),
     ({"a": 1}, "`X` must be an array of real numbers; got dict {'a': 1}."),
-    (np.array([1, 2], dtype=object),
+    (np.array([1, "2"], dtype=object),
      "`X` must be an array of real numbers; got an array of dtype object and shape (2,)."),
+    ({"a": 1}.keys(), "`X` must be an array of real numbers; got dict_keys dict_keys(['a'])."),
     (np.array(["2020-01-01"], dtype="M8[D]"),
      "`X` must be an array of real numbers; got an array of dtype datetime64[D] and shape (1,)."),
     ([1 + 2j], "`X` must hold real numbers, not complex; got list [(1+2j)]."),

@@ -203,7 +203,7 @@ class _Kernel:
         """
         reply = self._execute(self.append_cell("pass"), INTERRUPT_GRACE_SECONDS)
         if reply.get("ename") == TIMEOUT_ENAME:
-            self.watchdog.kill(f"a cell ran longer than its time limit of {seconds:g} s and "
+            self.watchdog.kill(f"a cell ran longer than its time limit of {seconds:.3g} s and "
                                f"ignored the interrupt, so the notebook was stopped")
             raise DeadKernelError("killed")
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import cbook
 from matplotlib.axes import Axes
+from matplotlib.mathtext import MathTextParser
 
 from course._validation import (_describe, as_flag, as_float_array, as_text, check_binary,
                                 check_not_empty)
@@ -63,10 +65,27 @@ def _drawn_values(values: np.ndarray) -> np.ndarray:
         return np.where(np.abs(values) <= MAX_CURVE, values, np.nan)
 
 
+_MATH = MathTextParser("path")
+
+
+def _check_text(text: str, name: str) -> str:
+    """Raise ``ValueError`` if matplotlib would fail to draw ``text``: between two ``$`` it
+    reads TeX-like maths (``"$x_1$"``), and bad maths only fails when the figure is drawn."""
+    if cbook.is_math_text(text):
+        try:
+            _MATH.parse(text)
+        except ValueError as error:
+            problem = str(error).strip().splitlines()[-1]
+            raise ValueError(f"`{name}` must be text matplotlib can draw; got {text!r}, whose "
+                             f"maths between $ signs fails ({problem}). Write \\$ for a "
+                             f"dollar sign.") from None
+    return text
+
+
 def _title(title, default: str) -> str:
     """The axes title: ``title`` (a string) or, when None, ``default``."""
     title = as_text(title, "title", optional=True)
-    return default if title is None else title
+    return default if title is None else _check_text(title, "title")
 
 
 def _log_y(log_y) -> bool:

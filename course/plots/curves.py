@@ -6,8 +6,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from course._validation import as_float_array, check_not_empty
-from course.plots._base import (LINE_COLORS, LINE_STYLES, _check_drawable, _drawn_values,
-                                _finish, _log_y, _new_axes, _title)
+from course.plots._base import (LINE_COLORS, LINE_STYLES, _check_drawable, _check_text,
+                                _drawn_values, _finish, _log_y, _new_axes, _title)
 
 
 def plot_cost_history(costs, title=None, log_y=False, ax=None):
@@ -57,6 +57,7 @@ def plot_loss_curves(curves, title=None, log_y=False, ax=None):
     for name, values in curves.items():
         values = as_float_array(values, f"curves[{name!r}]", ndim=1, allow_nonfinite=True)
         check_not_empty(values, f"curves[{name!r}]", "loss")
+        _check_text(str(name), f"curves[{name!r}]")      # the name is the legend's label
         checked[name] = values
     title = _title(title, "Loss curves")
     log_y = _log_y(log_y)

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course._validation import as_count, as_generator, as_text
-from course.plots._base import MISTAKE_COLOR, _as_labels, _images_and_labels
+from course.plots._base import MISTAKE_COLOR, _as_labels, _check_text, _images_and_labels
 
 
 def plot_digits(X, y, predictions=None, n=24, seed=0, title=None):
@@ -38,6 +38,8 @@ def plot_digits(X, y, predictions=None, n=24, seed=0, title=None):
     n = min(as_count(n, "n"), X.shape[0])
     rng = as_generator(seed)
     title = as_text(title, "title", optional=True)
+    if title is not None:
+        _check_text(title, "title")
     misclassified = (np.flatnonzero(predicted != labels) if predicted is not None
                      else np.array([], dtype=int))
     # The mistakes come first (the interesting ones), then random others fill the grid.
