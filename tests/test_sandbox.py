@@ -123,8 +123,9 @@ def grade_class(root: Path, notebooks: list[str], extra: list[str]) -> dict:
     for stale in left_behind():
         Path(stale).unlink()
     listener = Listener()
+    # The grader's own matplotlib cache goes elsewhere: any file in the home is the attack's.
     env = dict(os.environ, HOME=str(home), COURSE_INSTRUCTOR_SECRET=SECRET,
-               TF_CPP_MIN_LOG_LEVEL="2")
+               TF_CPP_MIN_LOG_LEVEL="2", MPLCONFIGDIR=str(root / "grader-matplotlib"))
     alive_at_report = {}
     try:
         process = subprocess.Popen(
@@ -272,15 +273,20 @@ def tiny_notebook(*sources: str):
 
 
 @pytest.mark.parametrize("mode", ["bubblewrap", "landlock"])
-def test_the_memory_limit_reaches_the_kernel_inside_the_sandbox(mode):
-    """RLIMIT_DATA is set before the sandbox starts, so a large allocation fails at once."""
+def test_the_kernel_has_the_memory_limit_and_no_capabilities(mode):
+    """RLIMIT_DATA is set before the sandbox starts, so a large allocation fails at once;
+    a grader run as root (CI, Gradescope) lends the kernel none of its capabilities."""
     confinement = require(mode)
     run = run_submission(tiny_notebook(
-        "import resource\nprint(resource.getrlimit(resource.RLIMIT_DATA))",
+        "import re\nstatus = open('/proc/self/status').read()\n"
+        "held = re.findall(r'Cap(Inh|Prm|Eff|Amb):\\s+([0-9a-f]+)', status)\n"
+        "if any(int(mask, 16) for _, mask in held) or 'NoNewPrivs:\\t1' not in status:\n"
+        "    raise RuntimeError(f'capabilities held or regainable: {held}')",
         "import numpy as np\nblock = np.empty(3 * 2**30, dtype=np.uint8)"),
         [], Limits(cell_seconds=30, memory_mb=1024), confinement)
     assert run.sandbox["kind"] == mode
     assert run.kernel_problem is None
+    assert not [line for line in run.cell_errors if "capabilities" in line], run.cell_errors
     assert any("MemoryError" in line for line in run.cell_errors), run.cell_errors
 
 
@@ -320,3 +326,39 @@ def test_a_confined_kernel_gets_none_of_the_graders_environment():
                                      Path("/tmp/w"), "/tmp", None)
     assert "AWS_SECRET_ACCESS_KEY" not in env and env["HOME"] == "/tmp/w"
     assert env["PATH"] == "/usr/bin" and env["TF_CPP_MIN_LOG_LEVEL"] == "2"
+
+
+def test_the_gradescope_autograder_records_the_sandbox_it_used(tmp_path):
+    from course.grading import gradescope
+    expected = gradescope.container_confinement(tmp_path).kind
+    if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
+        assert expected != "none"
+    (tmp_path / "submission").mkdir()
+    shutil.copy(CORPUS / "correct.ipynb", tmp_path / "submission" / "ada.ipynb")
+    assert gradescope.main(["--root", str(tmp_path), "--lesson",
+                            "01_logistic_regression_numpy"]) == 0
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert results["score"] == 11
+    assert results["extra_data"]["sandbox"]["kind"] == expected
+    assert f"sandbox: {expected}" in results["output"]
+
+
+def test_a_container_without_any_sandbox_is_graded_and_says_so(tmp_path, monkeypatch):
+    """Gradescope gives each submission a container of its own: there, no sandbox is noted."""
+    from course.grading import gradescope
+    monkeypatch.setattr(sandbox, "bubblewrap_problem", lambda: "simulated: no namespaces")
+    monkeypatch.setattr(sandbox, "landlock_abi", lambda: 0)
+    confinement = gradescope.container_confinement(tmp_path)
+    assert confinement.kind == "none" and "simulated: no namespaces" in confinement.note
+    assert set(confinement.missing) == set(sandbox.PROTECTIONS)
+
+
+def test_hidden_folders_inside_readable_ones_are_covered_by_an_empty_folder(tmp_path):
+    require("bubblewrap")
+    inside = Path(sys.prefix).resolve() / "submissions"
+    argv = sandbox.bwrap_argv(["true"], tmp_path, hidden=[str(inside), str(tmp_path / "out")])
+    pairs = list(zip(argv, argv[1:]))
+    assert ("--tmpfs", str(inside)) in pairs
+    assert ("--tmpfs", str(tmp_path / "out")) not in pairs   # never mounted in the first place
+    assert ("--cap-drop", "ALL") in pairs and "--unshare-net" in argv
+    assert argv[argv.index("--") + 1:] == ["true"]

@@ -6,6 +6,8 @@ Instructors use it through the ``course grade`` and ``course gradescope-bundle``
 - ``submission``     read and validate a notebook; find its lesson from its metadata
 - ``limits``         the time and memory limits, the per-test limit, the watchdog
 - ``runner``         run it in its own Jupyter kernel: the student's cells, then one cell a test
+- ``sandbox``        confine that kernel with the operating system (bubblewrap, else Landlock)
+                     and say what the confinement protects
 - ``harness``        the helper inside the kernel that calls the student's function on a test
 - ``protocol``       the only owner of what crosses the kernel boundary: cases, signed results,
                      the ``Status`` of a test

