@@ -135,8 +135,10 @@ def load_digit_pair(negative=3, positive=8, test_fraction=0.5, seed=0):
     ((178, 64), (179, 64), 0.49)
     """
     for value, name in ((negative, "negative"), (positive, "positive")):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-                or not 0 <= value <= 9:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"`{name}` must be a digit, an integer from 0 to 9; "
+                            f"got {type(value).__name__} {value!r}.")
+        if not 0 <= value <= 9:
             raise ValueError(f"`{name}` must be a digit, an integer from 0 to 9; got {value!r}.")
     if negative == positive:
         raise ValueError(f"`negative` and `positive` must be two different digits; "
@@ -224,7 +226,7 @@ def make_moons(m=200, noise=0.2, seed=0):
     gets about 85 points in 100 right, a small network nearly all of them.
 
     Args:
-        m: the number of points, an integer of at least 2 (``m // 2`` of class 0); default 200.
+        m: the number of points, an integer up to ``MAX_EXAMPLES``; default 200.
         noise: the standard deviation of the noise, a number >= 0; default 0.2.
         seed: int, None or ``numpy.random.Generator``.
 
@@ -235,7 +237,7 @@ def make_moons(m=200, noise=0.2, seed=0):
     >>> X.shape, y.shape, int(y.sum())
     ((10, 2), (10,), 5)
     """
-    m = as_count(m, "m", minimum=2)
+    m = as_count(m, "m", minimum=2, maximum=MAX_EXAMPLES, why="to fit in memory")
     noise = as_real_number(noise, "noise", nonnegative=True)
     rng = as_generator(seed)
     m0 = m // 2
@@ -256,7 +258,7 @@ def make_circles(m=200, noise=0.1, seed=0):
     the disc's side.
 
     Args:
-        m: the number of points, an integer of at least 2 (``m // 2`` of class 0); default 200.
+        m: the number of points, an integer up to ``MAX_EXAMPLES``; default 200.
         noise: the standard deviation of the noise, a number >= 0; default 0.1.
         seed: int, None or ``numpy.random.Generator``.
 
@@ -267,7 +269,7 @@ def make_circles(m=200, noise=0.1, seed=0):
     >>> X.shape, y.shape, int(y.sum())
     ((10, 2), (10,), 5)
     """
-    m = as_count(m, "m", minimum=2)
+    m = as_count(m, "m", minimum=2, maximum=MAX_EXAMPLES, why="to fit in memory")
     noise = as_real_number(noise, "noise", nonnegative=True)
     rng = as_generator(seed)
     m0 = m // 2
@@ -288,7 +290,7 @@ def make_xor(m=200, seed=0):
     0.1 to an axis are drawn again, which leaves a small gap between the quadrants.
 
     Args:
-        m: the number of points, an integer of at least 1; default 200.
+        m: the number of points, an integer up to ``MAX_EXAMPLES``; default 200.
         seed: int, None or ``numpy.random.Generator``.
 
     Returns:
@@ -298,7 +300,7 @@ def make_xor(m=200, seed=0):
     >>> X.shape, y.shape
     ((4, 2), (4,))
     """
-    m = as_count(m, "m", minimum=1)
+    m = as_count(m, "m", minimum=1, maximum=MAX_EXAMPLES, why="to fit in memory")
     rng = as_generator(seed)
     magnitude = rng.uniform(0.1, 1.0, size=(m, 2))               # away from the axes
     sign = rng.choice([-1.0, 1.0], size=(m, 2))

@@ -611,6 +611,24 @@ spec("data.make_blobs", data.make_blobs, lambda: {"m": 10, "seed": 0},
      {"m": counts(minimum=2, maximum=10**7), "seed": SEEDS})
 spec("data.make_regression", data.make_regression, lambda: {"m": 10, "seed": 0},
      {"m": counts(maximum=10**7), "seed": SEEDS})
+DIGITS_0_TO_9 = [("None", None, TypeError), ("a string", "3", TypeError),
+                 ("a float", 3.0, TypeError), ("a bool", True, TypeError),
+                 ("10", 10, ValueError), ("-1", -1, ValueError)]
+spec("data.load_digit_pair", data.load_digit_pair,
+     lambda: {"negative": 4, "positive": 9, "test_fraction": 0.5, "seed": 0},
+     {"negative": DIGITS_0_TO_9, "positive": DIGITS_0_TO_9,
+      "test_fraction": numbers() + [("one", 1, ValueError), ("zero", 0, ValueError)],
+      "seed": SEEDS},
+     extra=(bad("positive", "the same digit twice",
+                lambda: data.load_digit_pair(3, 3), ValueError),))
+spec("data.make_moons", data.make_moons, lambda: {"m": 10, "noise": 0.1, "seed": 0},
+     {"m": counts(minimum=2, maximum=10**7), "noise": numbers(nonnegative=True),
+      "seed": SEEDS})
+spec("data.make_circles", data.make_circles, lambda: {"m": 10, "noise": 0.1, "seed": 0},
+     {"m": counts(minimum=2, maximum=10**7), "noise": numbers(nonnegative=True),
+      "seed": SEEDS})
+spec("data.make_xor", data.make_xor, lambda: {"m": 8, "seed": 0},
+     {"m": counts(maximum=10**7), "seed": SEEDS})
 
 # ----- plots ------------------------------------------------------------------------------
 
@@ -647,6 +665,15 @@ spec(P + "classification.plot_decision_boundary", plots.plot_decision_boundary,
          ("three weights", np.ones(3), ValueError)] + too_big(W2),
       "b": numbers() + [("1e308, too big to draw", 1e308, ValueError)], "title": TITLES,
       "ax": AXES}, check=drawn)
+spec(P + "regions.plot_decision_regions", plots.plot_decision_regions,
+     lambda: {"X": X2, "y": Y1, "predict_proba": lambda P: P[:, 0] / (1 + abs(P[:, 0])),
+              "title": None, "ax": None, "resolution": 20},
+     {"X": arrays(X2) + too_big(X2), "y": labels(), "predict_proba": FUNCTIONS,
+      "title": TITLES, "ax": AXES, "resolution": counts(minimum=2, maximum=2000)},
+     check=drawn,
+     extra=(bad("predict_proba", "one probability too few",
+                lambda: plots.plot_decision_regions(X2, Y1, lambda P: P[1:, 0], resolution=5),
+                ValueError),))
 spec(P + "cost_surfaces.cost_grids", plots.cost_grids,
      lambda: {"X": X1, "y": Y1, "ws": [0.0, 1.0], "bs": [0.0]},
      {"X": arrays(X1) + [("two columns", X2, ValueError)], "y": arrays(Y1),

@@ -249,14 +249,14 @@ def test_digit_pair_0_1_matches_the_images_of_digits01():
     assert np.array_equal(X_pair_test, X01_test)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"negative": 3, "positive": 3}, "two different digits"),
-    ({"negative": 10}, "`negative` must be a digit"),
-    ({"positive": 2.0}, "`positive` must be a digit"),
-    ({"test_fraction": 1.0}, "`test_fraction`"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"negative": 3, "positive": 3}, ValueError, "two different digits"),
+    ({"negative": 10}, ValueError, "`negative` must be a digit"),
+    ({"positive": 2.0}, TypeError, "`positive` must be a digit"),
+    ({"test_fraction": 1.0}, ValueError, "`test_fraction`"),
 ])
-def test_digit_pair_refuses_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_digit_pair_refuses_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
         load_digit_pair(**kwargs)
 
 

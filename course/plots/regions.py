@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course._validation import as_float_array
-from course.plots._base import CLASS_STYLE, _finish, _new_axes
+from course._validation import as_count, as_float_array
+from course.plots._base import CLASS_STYLE, _finish, _new_axes, _title
 from course.plots.classification import _check_2d_data, _scatter_classes
 
 
@@ -34,7 +34,7 @@ def plot_decision_regions(X, y, predict_proba, title=None, ax=None, resolution=2
         predict_proba: a function from points (k, 2) to probabilities (k,) or (k, 1), e.g.
             ``model.predict`` of a network, or ``lambda P: predict_proba(P, w, b)``.
         title: the axes title (default "Decision regions").
-        resolution: grid points per axis, an integer; default 200.
+        resolution: grid points per axis, an integer from 2 to 2000; default 200.
 
     >>> import numpy as np
     >>> X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
@@ -46,12 +46,15 @@ def plot_decision_regions(X, y, predict_proba, title=None, ax=None, resolution=2
     if not callable(predict_proba):
         raise TypeError(f"`predict_proba` must be a function of the points (k, 2); "
                         f"got {type(predict_proba).__name__}.")
+    title = _title(title, "Decision regions")
+    resolution = as_count(resolution, "resolution", minimum=2, maximum=2000,
+                          why="a finer grid draws no better and costs memory")
     fig, ax, made_here = _new_axes(ax)
     pad = 0.1 * (X.max(axis=0) - X.min(axis=0) + 1e-9)
     (x1_lo, x2_lo), (x1_hi, x2_hi) = X.min(axis=0) - pad, X.max(axis=0) + pad
     x2_hi += 2 * pad[1]  # a free strip at the top for the legend, so it hides no point
-    x1 = np.linspace(x1_lo, x1_hi, int(resolution))
-    x2 = np.linspace(x2_lo, x2_hi, int(resolution))
+    x1 = np.linspace(x1_lo, x1_hi, resolution)
+    x2 = np.linspace(x2_lo, x2_hi, resolution)
     probabilities = _grid_probabilities(predict_proba, x1, x2)
 
     predicted_one = (probabilities >= 0.5).astype(float)
@@ -62,6 +65,6 @@ def plot_decision_regions(X, y, predict_proba, title=None, ax=None, resolution=2
     _scatter_classes(ax, X, labels)
     ax.plot([], [], color="black", lw=1.5, label="decision boundary")   # legend entry
     ax.set(xlim=(x1_lo, x1_hi), ylim=(x2_lo, x2_hi), xlabel="$x_1$", ylabel="$x_2$",
-           title=title if title is not None else "Decision regions")
+           title=title)
     ax.legend(loc="upper center", ncol=3, framealpha=0.9, fontsize="small")
     return _finish(fig, made_here)
