@@ -199,10 +199,10 @@ def course(tmp_path_factory):
         write(folder / f"{L01}.ipynb", lesson01(sources))
         write(folder / f"{L02}.ipynb", second[variant])
     later = root / "submitted" / "correct" / "later"
-    write(later / f"{L03}.ipynb", corpus.trimmed(
-        corpus.filled(L03, corpus.solution_bodies(L03)), "check_backprop"))
-    write(later / f"{L04}.ipynb", corpus.trimmed(
-        corpus.filled(L04, corpus.solution_bodies(L04)), "check_build_model"))
+    for stem in (L03, L04):      # each notebook up to its last check cell
+        last_check = f"check_{exercises.for_lesson(stem)[-1].id}"
+        write(later / f"{stem}.ipynb", corpus.trimmed(
+            corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
 
     nbgrader(root, "autograde", "ps")
     nbgrader(root, "autograde", "later")
