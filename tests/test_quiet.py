@@ -38,3 +38,11 @@ def test_python_errors_still_reach_stderr():
                   "raise ValueError('the learner must see this')")
     assert result.returncode == 1
     assert "ValueError: the learner must see this" in result.stderr
+
+
+def test_tensorflow_python_warnings_are_not_printed_into_cells():
+    result = _run("from course.quiet import import_tensorflow\ntf = import_tensorflow()\n"
+                  "tf.get_logger().warning('5 out of the last 910 calls triggered retracing')\n"
+                  "print(tf.get_logger().level)\n")
+    assert "retracing" not in result.stdout + result.stderr
+    assert result.stdout.strip() == "40"          # logging.ERROR
