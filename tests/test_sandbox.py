@@ -362,3 +362,19 @@ def test_hidden_folders_inside_readable_ones_are_covered_by_an_empty_folder(tmp_
     assert ("--tmpfs", str(tmp_path / "out")) not in pairs   # never mounted in the first place
     assert ("--cap-drop", "ALL") in pairs and "--unshare-net" in argv
     assert argv[argv.index("--") + 1:] == ["true"]
+
+
+def test_a_course_checkout_under_tmp_stays_readable_inside_the_private_tmp(tmp_path, monkeypatch):
+    """CI clones the course into a temporary folder: its package and virtualenv may lie under
+    /tmp, which the sandbox replaces by an empty one. They must be bound on top of it."""
+    require("bubblewrap")
+    checkout = tmp_path / "clone" / "course"
+    checkout.mkdir(parents=True)
+    monkeypatch.setattr(sandbox, "course_package", lambda: checkout)
+    argv = sandbox.bwrap_argv(["true"], tmp_path / "work")
+    pairs = list(zip(argv, argv[1:]))
+    assert ("--ro-bind", str(checkout)) in pairs
+    assert argv.index("/tmp") < argv.index(str(checkout))      # --tmpfs /tmp, then the bind
+    listing = subprocess.run(sandbox.bwrap_argv(["ls", str(checkout.parent)], tmp_path),
+                             capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0 and listing.stdout.split() == ["course"], listing.stderr

@@ -286,13 +286,15 @@ def bwrap_argv(command: list[str], workdir: Path, hidden=()) -> list[str]:
     Folders in ``hidden`` that lie inside a readable folder are covered by an empty one.
     """
     argv = [bwrap_path(), *_namespace_options(), "--unsetenv", "JPY_PARENT_PID"]
+    # The private /tmp comes first: bwrap mounts in order, so a readable folder that lies
+    # under /tmp (a checkout or a virtualenv there) is bound on top of it, not hidden by it.
+    argv += ["--ro-bind-try", "/sys", "/sys", "--dev", "/dev", "--proc", "/proc",
+             "--tmpfs", "/tmp"]
     for folder in readable_folders():
         if folder.is_symlink() and str(folder) in SYSTEM_FOLDERS:   # /bin -> usr/bin
             argv += ["--symlink", os.readlink(folder), str(folder)]
         else:
             argv += ["--ro-bind", str(folder), str(folder)]
-    argv += ["--ro-bind-try", "/sys", "/sys", "--dev", "/dev", "--proc", "/proc",
-             "--tmpfs", "/tmp"]
     for secret in ("/etc/shadow", "/etc/gshadow"):
         if Path(secret).exists():
             argv += ["--ro-bind", "/dev/null", secret]
