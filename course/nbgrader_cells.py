@@ -49,6 +49,8 @@ import textwrap
 
 import numpy as np
 
+from course.exercises import _feedback
+
 __all__ = ["MODE_VARIABLE", "CheckFailed", "nbgrader_mode", "conclude", "hidden_tests",
            "add_hidden_tests"]
 
@@ -147,7 +149,7 @@ def add_hidden_tests(exercise, grade_on, verdict: str, score: float, max_score: 
     if grade is None:
         return f"{verdict}\nHidden tests: {stopped}", 0.0, float(exercise.points)
     if grade.score >= grade.max_score:
-        hidden = f"✅ {exercise.id}: all {len(cases)} hidden tests passed."
+        hidden = "✅ " + _feedback.all_passed(exercise.id, len(cases), "hidden tests")
     else:
         hidden = f"❌ Hidden tests ({len(cases)} new random inputs). {grade.feedback}"
     return f"{verdict}\n{hidden}", grade.score, grade.max_score

@@ -49,7 +49,14 @@ def score_line(exercise_id: str, score: float, points: float, reason: str = "") 
 
 
 def all_passed(exercise_id: str, total: int, noun: str) -> str:
-    """``"<exercise_id>: all <total> <noun> passed."`` (``noun``: "tests" or "checks")."""
+    """``"<exercise_id>: all <total> <noun> passed."`` (``noun``: "tests", "checks",
+    "hidden tests"), or ``"... the one <noun> passed."`` when there is only one.
+
+    >>> all_passed("train", 3, "checks"), all_passed("fit", 1, "hidden tests")
+    ('train: all 3 checks passed.', 'fit: the one hidden test passed.')
+    """
+    if total == 1:
+        return f"{exercise_id}: the one {noun[:-1]} passed."
     return f"{exercise_id}: all {total} {noun} passed."
 
 
