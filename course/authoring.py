@@ -223,20 +223,83 @@ def run_solutions(paths, timeout: int = 300) -> None:
     """Execute notebooks in place with nbclient, to regenerate their stored outputs.
 
     Each runs in a fresh python3 kernel whose working directory is the notebook's folder,
-    with TensorFlow's C++ logs silenced and the widget state stored for the front end.
+    with TensorFlow's C++ logs silenced and the widget state stored for the front end. The
+    kernel talks over Unix sockets in a private folder (IPC transport: nothing listens on a
+    TCP port, and ipykernel has no "running over TCP without encryption" warning to print),
+    and the random widget ids are replaced by stable ones (:func:`stable_widget_ids`), so
+    re-running after a one-line Markdown edit changes one line of the file, not hundreds.
     """
+    import tempfile
+
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("MPLBACKEND", None)          # let the kernel pick the inline backend
     for path in map(Path, paths):
         notebook = nbformat.read(path, as_version=4)
-        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent.resolve())}},
-                                store_widget_state=True, record_timing=False)
-        client.execute(env=env)
-        path.write_text(notebook_text(notebook), encoding="utf-8")
+        with tempfile.TemporaryDirectory(prefix="course-run-") as sockets:
+            manager = KernelManager(kernel_name="python3", transport="ipc",
+                                    ip=str(Path(sockets) / "kernel"))
+            client = NotebookClient(notebook, km=manager, timeout=timeout,
+                                    resources={"metadata": {"path": str(path.parent.resolve())}},
+                                    store_widget_state=True, record_timing=False)
+            client.execute(env=env)
+        text = stable_widget_ids(notebook_text(notebook), path.stem)
+        path.write_text(notebook_text(json.loads(text)), encoding="utf-8")  # keys re-sorted
+
+
+#: A widget id as ipywidgets makes it: 32 lowercase hexadecimal digits (a uuid4).
+_WIDGET_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _widgets_in_display_order(notebook: dict) -> list:
+    """The stored widgets' ids, in an order that does not depend on the run.
+
+    The stored state lists widgets in the order their messages arrived, which varies. This
+    order starts from the widgets the cells display (cell by cell), then follows each
+    widget's references (``IPY_MODEL_<id>``, in the order they appear in its sorted state),
+    depth first; widgets nothing displays come last, by their sorted state.
+    """
+    state = (notebook.get("metadata", {}).get("widgets", {})
+             .get("application/vnd.jupyter.widget-state+json", {}).get("state", {}))
+    text_of = {key: json.dumps(value, sort_keys=True) for key, value in state.items()}
+    roots = [output.get("data", {}).get("application/vnd.jupyter.widget-view+json", {})
+             .get("model_id") for cell in notebook.get("cells", [])
+             for output in cell.get("outputs", [])]
+    order, stack = [], [key for key in reversed(roots) if key in state]
+    while stack:
+        key = stack.pop()
+        if key in order:
+            continue
+        order.append(key)
+        stack.extend(k for k in reversed(_WIDGET_ID.findall(text_of[key])) if k in state)
+    rest = sorted((key for key in state if key not in order),
+                  key=lambda k: _WIDGET_ID.sub("", text_of[k]))
+    return [key for key in order + rest if _WIDGET_ID.fullmatch(key)]
+
+
+def stable_widget_ids(text: str, name: str) -> str:
+    """Replace the random widget ids of an executed notebook's text by stable ones.
+
+    ipywidgets names every widget with a fresh ``uuid4().hex``, so each run would rewrite every
+    id in the stored widget state and outputs. The i-th widget in display order
+    (:func:`_widgets_in_display_order`) becomes ``md5(f"{name}:{i}")`` (same length and
+    alphabet), the same on every run of an unchanged notebook.
+
+    >>> text = '{"metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": ' \\
+    ...        '{"state": {"%s": {}}}}}, "ref": "IPY_MODEL_%s"}' % ("ab" * 16, "ab" * 16)
+    >>> print(stable_widget_ids(text, "demo").count("ab" * 16))
+    0
+    >>> stable_widget_ids(text, "demo") == stable_widget_ids(text, "demo")
+    True
+    """
+    import hashlib
+
+    for index, old in enumerate(_widgets_in_display_order(json.loads(text))):
+        text = text.replace(old, hashlib.md5(f"{name}:{index}".encode()).hexdigest())
+    return text
 
 
 # -- the command line ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -145,6 +146,33 @@ def test_run_solutions_executes_in_place_in_the_notebooks_folder(tmp_path):
     assert "application/vnd.jupyter.widget-state+json" in executed.metadata["widgets"]
     assert all("execution" not in c.metadata for c in executed.cells)
     assert path.read_text().endswith("}\n")
+
+
+def test_run_solutions_again_after_a_markdown_edit_changes_only_that_line(tmp_path):
+    """Widget ids are stable, so a one-line edit gives a one-line diff; the command runs the
+    kernel over IPC, so ipykernel's "running over TCP without encryption" never prints."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    notebook.cells = [nbformat.v4.new_markdown_cell("Slide the value."),
+                      nbformat.v4.new_code_cell("import ipywidgets\n"
+                                                "ipywidgets.interactive(lambda v: v, v=(0, 9))")]
+    path = _notebooks.write(notebook, tmp_path / "01_a.ipynb")
+    command = [sys.executable, "-m", "course.cli", "run-solutions", str(path)]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    before = path.read_text().splitlines()
+    edited = nbformat.read(str(path), as_version=4)
+    edited.cells[0].source = "Slide the value, then watch the output."
+    _notebooks.write(edited, path)
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    after = path.read_text().splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after) and len(changed) == 1, changed[:5]
+    assert "watch the output" in changed[0][1]
+    for run in (first, second):
+        assert "without encryption" not in run.stdout + run.stderr
 
 
 def test_run_solutions_leaves_a_failing_notebook_unchanged(tmp_path, capsys):
