@@ -206,6 +206,8 @@ def main() -> None:
     # -- one common mistake each ---------------------------------------------------------------
     add("mistake_sigmoid_sign.ipynb", self_contained(sigmoid="return 1 / (1 + np.exp(z))"),
         scores(L01_IDS, sigmoid=0.0), {"sigmoid": "the wrong sign in the exponent"})
+    # Every hidden sigmoid case holds a score beyond 709 (NaN here), and every hidden case of
+    # the cost and the gradient has m >= 2 (a missing 1/m shows): each mistake scores 0.
     overflow_share = share_of_cases("sigmoid", lambda a: np.max(np.abs(a["z"])) < 700)
     add("mistake_sigmoid_overflow_nan.ipynb",
         self_contained(sigmoid="return np.exp(z) / (1 + np.exp(z))"),
@@ -215,11 +217,12 @@ def main() -> None:
     add("mistake_cost_no_1_over_m.ipynb", self_contained(compute_cost="""\
 f = 1 / (1 + np.exp(-(X @ w + b)))
 return float(np.sum(-y * np.log(f) - (1 - y) * np.log(1 - f)))"""),
-        scores(L01_IDS, compute_cost=round(3 * single, 2)), {"compute_cost": "missing 1/m"})
+        scores(L01_IDS, compute_cost=round(POINTS["compute_cost"] * single, 2)),
+        {"compute_cost": "missing 1/m"})
     add("mistake_gradient_no_1_over_m.ipynb", self_contained(compute_gradient="""\
 err = 1 / (1 + np.exp(-(X @ w + b))) - y
 return X.T @ err, float(np.sum(err))"""),
-        scores(L01_IDS, compute_gradient=round(3 * single, 2)),
+        scores(L01_IDS, compute_gradient=round(POINTS["compute_gradient"] * single, 2)),
         {"compute_gradient": "the gradient without the 1/m factor"})
     add("mistake_gradient_dj_dw_column.ipynb", self_contained(compute_gradient="""\
 err = (1 / (1 + np.exp(-(X @ w + b))) - y).reshape(-1, 1)
