@@ -100,8 +100,8 @@ def test_a_changed_input_is_named_in_the_check():
 
 
 def test_a_check_survives_numpy_set_to_raise():
-    """The answer key computes under its own error state: np.seterr(over="raise") in the
-    learner's session turns the learner's own overflow into an error, never the key's."""
+    """The answer key computes under its own error state, and the learner's function is judged
+    as in a fresh session: np.seterr(over="raise") changes neither verdict."""
     def sigmoid(z):
         z = np.asarray(z, dtype=float)
         return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))),
@@ -111,7 +111,7 @@ def test_a_check_survives_numpy_set_to_raise():
     try:
         assert check.report("sigmoid", sigmoid).startswith("✅ sigmoid: all 5 checks passed.")
         naive = check.report("sigmoid", lambda z: 1 / (1 + np.exp(-np.asarray(z, float))))
-        assert "FloatingPointError: overflow encountered in exp" in naive
+        assert "Looks like an overflow in np.exp." in naive     # judged as in any session
         assert np.geterr()["over"] == "raise"       # the learner's setting is left alone
     finally:
         np.seterr(**previous)

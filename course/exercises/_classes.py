@@ -166,12 +166,15 @@ class Exercise:
         propagate; a result that is not plain numbers raises ``ResultError`` with a message
         for the learner. With ``observe=True`` the plain data also holds the two reserved
         keys the contracts read: ``"_arguments_after"`` (the copies, after the call) and
-        ``"_warnings"`` (the warnings the call raised, as short texts).
+        ``"_warnings"`` (the warnings the call raised, as short texts). The call then runs
+        with NumPy warning of overflow, division by zero and invalid values, whatever
+        ``np.seterr`` the learner's session set, so every case is judged alike.
         """
         args = copy.deepcopy(case.args if isinstance(case, Case) else case)
         if not observe:
             return self.to_plain(self.call(function, args))
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, \
+                np.errstate(all="warn", under="ignore"):      # whatever the session set
             warnings.simplefilter("always")
             plain = self.to_plain(self.call(function, args))
         after = [np.array(value) if isinstance(value, np.ndarray) else copy.deepcopy(value)
