@@ -85,25 +85,34 @@ BCE_NO_CLIP = "return float(np.mean(-y_true * np.log(y_pred) - (1 - y_true) * np
 MSE_HALF = "return float(np.mean((y_pred - y_true) ** 2) / 2)"
 MSE_SUM = "return float(np.sum((y_pred - y_true) ** 2))"
 
-# Lesson 02's hidden cases: binary_crossentropy has 4 (one of them a single example, one with
-# predictions of exactly 0 and 1), mean_squared_error has 3 (one a single example).
+LOGITS_CLIPPED = ("p = np.clip(1 / (1 + np.exp(-z)), 1e-7, 1 - 1e-7)\n"
+                  "return float(np.mean(-y_true * np.log(p) - (1 - y_true) * np.log(1 - p)))")
+
+# Lesson 02's hidden cases see every named mistake (tests/test_exercise_design.py): each of
+# binary_crossentropy's 3 has m >= 3 and a prediction of exactly 0 for a label 1; each of
+# binary_crossentropy_from_logits' 3 has logits beyond +-40; each of mean_squared_error's 3
+# has m >= 2. So each of these mistakes scores 0 on its exercise, in both graders.
 SCORES_02 = {
-    "correct": {"binary_crossentropy": 2.0, "mean_squared_error": 2.0},
-    "blank": {"binary_crossentropy": 0.0, "mean_squared_error": 0.0},
-    # bce: the sum equals the mean on the single example only: 1 of 4 hidden tests (and 0 of
-    # the visible ones, whose score does not count when hidden tests ran); mse: 0 of 3
-    "sum_and_half": {"binary_crossentropy": 0.5, "mean_squared_error": 0.0},
-    # bce: log(0) on the exact 0s and 1s only: 3 of 4; mse: 1 of 3 is round(2 / 3, 2)
-    "no_clip_and_sum": {"binary_crossentropy": 1.5, "mean_squared_error": 0.67},
-    "hard_coded": {"binary_crossentropy": 0.0, "mean_squared_error": 0.0},
+    "correct": {"binary_crossentropy": 1.0, "binary_crossentropy_from_logits": 4.0,
+                "mean_squared_error": 1.0},
+    "blank": {"binary_crossentropy": 0.0, "binary_crossentropy_from_logits": 0.0,
+              "mean_squared_error": 0.0},
+    "sum_and_half": {"binary_crossentropy": 0.0, "binary_crossentropy_from_logits": 4.0,
+                     "mean_squared_error": 0.0},
+    "no_clip_and_sum": {"binary_crossentropy": 0.0, "binary_crossentropy_from_logits": 0.0,
+                        "mean_squared_error": 0.0},
+    "hard_coded": {"binary_crossentropy": 0.0, "binary_crossentropy_from_logits": 0.0,
+                   "mean_squared_error": 0.0},
 }
 
 
 def lesson02_submissions() -> dict:
     return {"correct": lesson02(), "blank": lesson02(binary_crossentropy=None,
+                                                    binary_crossentropy_from_logits=None,
                                                     mean_squared_error=None),
             "sum_and_half": lesson02(binary_crossentropy=BCE_SUM, mean_squared_error=MSE_HALF),
             "no_clip_and_sum": lesson02(binary_crossentropy=BCE_NO_CLIP,
+                                        binary_crossentropy_from_logits=LOGITS_CLIPPED,
                                         mean_squared_error=MSE_SUM),
             "hard_coded": hard_coded(L02, "check_mean_squared_error")}
 

@@ -46,6 +46,9 @@ class Contract:
 
 def _same(before, after) -> bool:
     """True when an argument came back as it was sent (numbers compared exactly)."""
+    if isinstance(before, (list, tuple)):
+        return isinstance(after, (list, tuple)) and len(before) == len(after) and all(
+            _same(b, a) for b, a in zip(before, after))
     try:
         before, after = np.asarray(before), np.asarray(after)
         if before.dtype.kind in "biuf":

@@ -135,16 +135,22 @@ def _bce_unclipped_without_nan(args):
     return value_of(np.mean(logistic.logistic_loss(args["y_pred"], args["y_true"])))
 
 
-def _bce_summed(args):
-    return scaled(_bce(args), np.size(args["y_true"]))
+def summed(cost):
+    """The mistake "the sum instead of the mean" of ``cost``: every entry's loss added up."""
+    def produce(args):
+        return scaled(cost(args), np.size(args["y_true"]))
+    return produce
+
+
+def negated(cost):
+    """The mistake "the wrong sign" of ``cost``."""
+    def produce(args):
+        return scaled(cost(args), -1)
+    return produce
 
 
 def _bce_not_averaged(args):
     return value_of(_bce_per_entry(args))
-
-
-def _bce_with_wrong_sign(args):
-    return scaled(_bce(args), -1)
 
 
 def _bce_in_log10(args):
@@ -173,9 +179,9 @@ BINARY_CROSSENTROPY = Exercise(
     mistakes=[
         Mistake("predictions that were not clipped", _bce_unclipped, CLIP_HINT),
         Mistake("predictions that were not clipped", _bce_unclipped_without_nan, CLIP_HINT),
-        Mistake("the sum instead of the mean", _bce_summed, MEAN_HINT),
+        Mistake("the sum instead of the mean", summed(_bce), MEAN_HINT),
         Mistake("the loss instead of the cost", _bce_not_averaged, VECTOR_HINT),
-        Mistake("the wrong sign", _bce_with_wrong_sign, SIGN_HINT),
+        Mistake("the wrong sign", negated(_bce), SIGN_HINT),
         Mistake("log10 instead of the natural log", _bce_in_log10,
                 "every cost is smaller than Keras' by the same factor, about 2.3: which "
                 "logarithm did you take?"),
@@ -209,16 +215,8 @@ def _clipped_probability(args):
     return value_of(losses.binary_crossentropy(args["y_true"], logistic.sigmoid(args["z"])))
 
 
-def _logits_summed(args):
-    return scaled(_bce_logits(args), np.size(args["y_true"]))
-
-
 def _logits_not_averaged(args):
     return value_of(_bce_logits_per_entry(args))
-
-
-def _logits_with_wrong_sign(args):
-    return scaled(_bce_logits(args), -1)
 
 
 def _logits_labels_flipped(args):
@@ -249,9 +247,9 @@ BINARY_CROSSENTROPY_FROM_LOGITS = Exercise(
         Mistake("the clipped probability instead of the logit", _clipped_probability,
                 "clipping freezes the loss of a sure, wrong logit near 16.12; the loss from "
                 "the logit keeps growing with |z|. Work with z itself, not with sigmoid(z)."),
-        Mistake("the sum instead of the mean", _logits_summed, MEAN_HINT),
+        Mistake("the sum instead of the mean", summed(_bce_logits), MEAN_HINT),
         Mistake("the loss instead of the cost", _logits_not_averaged, VECTOR_HINT),
-        Mistake("the wrong sign", _logits_with_wrong_sign,
+        Mistake("the wrong sign", negated(_bce_logits),
                 "a loss is never negative: -log of a probability is >= 0. Check the sign of "
                 "each term."),
         Mistake("the labels the wrong way round", _logits_labels_flipped,
@@ -276,10 +274,6 @@ def _mse_halved(args):
     return scaled(_mse(args), 1 / 2)
 
 
-def _mse_summed(args):
-    return scaled(_mse(args), np.size(args["y_true"]))
-
-
 def _mse_not_averaged(args):
     return value_of(_squared_errors(args))
 
@@ -301,7 +295,7 @@ MEAN_SQUARED_ERROR = Exercise(
         Mistake("a factor ½", _mse_halved,
                 "your cost is exactly half of Keras'. Some course notes add a factor to tidy "
                 "the derivative; Keras' MeanSquaredError does not."),
-        Mistake("the sum instead of the mean", _mse_summed, MEAN_HINT),
+        Mistake("the sum instead of the mean", summed(_mse), MEAN_HINT),
         Mistake("the loss instead of the cost", _mse_not_averaged, VECTOR_HINT),
         Mistake("the root of the mean squared error", _mse_root,
                 "your number has the units of y, not of y squared: is there a step too many "
