@@ -90,7 +90,7 @@ def _check_z_and_a(z, a, function) -> tuple[np.ndarray, np.ndarray]:
 
 def linear(z) -> np.ndarray:
     """Identity: ``g(z) = z`` (a regression output); a float64 array of z's shape."""
-    return _linear(_check_z(z))
+    return _linear(_check_z(z)).copy()   # a new array, like every other activation
 
 
 def linear_derivative(z, a=None) -> np.ndarray:

@@ -8,7 +8,7 @@ import numpy as np
 
 
 def sigmoid(z):
-    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))     # never overflows
 
 
 def compute_cost(X, y, w, b):
@@ -36,6 +36,10 @@ def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
 def binary_crossentropy(y_true, y_pred):
     p = np.clip(y_pred, 1e-7, 1 - 1e-7)
     return np.mean(-y_true * np.log(p) - (1 - y_true) * np.log(1 - p))
+
+
+def binary_crossentropy_from_logits(y_true, z):
+    return np.mean(y_true * np.logaddexp(0, -z) + (1 - y_true) * np.logaddexp(0, z))
 
 
 def mean_squared_error(y_true, y_pred):
@@ -117,5 +121,6 @@ def build_regression_model():
 
 CORRECT = {name: globals()[name] for name in [
     "sigmoid", "compute_cost", "compute_gradient", "gradient_descent", "binary_crossentropy",
-    "mean_squared_error", "dense_forward", "network_forward", "backprop", "accuracy",
+    "binary_crossentropy_from_logits", "mean_squared_error", "dense_forward", "network_forward",
+    "backprop", "accuracy",
     "build_model", "train", "keras_gradient_descent", "build_regression_model"]}

@@ -9,7 +9,7 @@ SIGMOID_ANSWER = '''def sigmoid(z):
     """Return 1 / (1 + exp(-z)), element-wise."""
     ### BEGIN SOLUTION
     z = np.asarray(z, dtype=float)
-    return 1 / (1 + np.exp(-z))
+    return np.exp(-np.logaddexp(0.0, -z))      # 1 / (1 + exp(-z)) without overflow
     ### END SOLUTION'''
 
 COST_ANSWER = '''def compute_cost(X, y, w, b):

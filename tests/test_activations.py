@@ -54,3 +54,12 @@ def test_sigmoid_computes_in_float64_from_lists_and_float32():
 
     assert sigmoid([0.0, 2.0]).dtype == np.float64
     assert sigmoid(np.array([1.0], dtype=np.float32)).dtype == np.float64
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "relu", "linear"])
+def test_every_activation_returns_a_new_array(name):
+    """Changing the result never changes the input (``linear`` used to return z itself)."""
+    z = np.array([-1.0, 0.5, 2.0])
+    a = getattr(activations, name)(z)
+    a[:] = 42.0
+    assert np.array_equal(z, [-1.0, 0.5, 2.0]) and not np.shares_memory(a, z)

@@ -37,8 +37,8 @@ def test_a_missing_one_over_m_shows_expected_received_ratio_and_hint():
     assert lines[3] == ("            received 2.201201  <- different values "
                         "(your result is 6.00× the expected)")
     assert "... and 1 more failing case(s)." in text
-    assert text.endswith("Looks like a missing 1/m. Hint: J is the *mean* of the losses: "
-                         "divide the sum by m (or use np.mean).")
+    assert text.endswith("Looks like a missing 1/m. Hint: your cost grows with the number of "
+                         "examples: J is their average loss, not their total.")
 
 
 def test_a_shape_mistake_is_named():
@@ -60,9 +60,79 @@ def test_sigmoid_overflow_is_explained():
 
 
 def test_a_warning_with_right_values_passes_with_a_note():
-    text = check.report("sigmoid", answers.sigmoid)
-    assert text.startswith("✅ sigmoid: all 5 checks passed.")
+    def compute_cost(X, y, w, b):
+        np.exp(np.array([1000.0]))                  # an overflow that changes nothing
+        f = answers.sigmoid(X @ w + b)
+        return np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f))
+
+    text = check.report("compute_cost", compute_cost)
+    assert text.startswith("✅ compute_cost: all 4 checks passed.")
     assert "Note: NumPy warned (overflow encountered in exp)" in text
+
+
+def test_an_overflowing_sigmoid_fails_with_the_overflow_hint():
+    """The lesson asks for a sigmoid without overflow: the slide's one-liner, right in value,
+    fails on the case with z = -1000, in the check and in grading."""
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
+
+    text = check.report("sigmoid", sigmoid)
+    assert text.startswith("❌ sigmoid: 1 of 5 checks failed.")
+    assert "NumPy warned: RuntimeWarning: overflow encountered in exp" in text
+    assert "Looks like an overflow in np.exp. Hint: np.exp(1000) is infinity" in text
+
+
+def test_a_changed_input_is_named_in_the_check():
+    def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
+        w, b = w_in, float(b_in)                    # no copy: w -= ... changes w_in
+        costs = [answers.compute_cost(X, y, w, b)]
+        for _ in range(num_iters):
+            dj_dw, dj_db = answers.compute_gradient(X, y, w, b)
+            w -= alpha * dj_dw
+            b -= alpha * dj_db
+            costs.append(answers.compute_cost(X, y, w, b))
+        return w, b, costs
+
+    text = check.report("gradient_descent", gradient_descent)
+    assert text.startswith("❌ gradient_descent: 3 of 3 checks failed.")
+    assert "changed its argument `w_in` in place" in text
+    assert "Looks like a change to its input in place." in text
+
+
+def test_a_check_survives_numpy_set_to_raise():
+    """The answer key computes under its own error state, and the learner's function is judged
+    as in a fresh session: np.seterr(over="raise") changes neither verdict."""
+    def sigmoid(z):
+        z = np.asarray(z, dtype=float)
+        return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))),
+                        np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
+
+    previous = np.seterr(over="raise")
+    try:
+        assert check.report("sigmoid", sigmoid).startswith("✅ sigmoid: all 5 checks passed.")
+        naive = check.report("sigmoid", lambda z: 1 / (1 + np.exp(-np.asarray(z, float))))
+        assert "Looks like an overflow in np.exp." in naive     # judged as in any session
+        assert np.geterr()["over"] == "raise"       # the learner's setting is left alone
+    finally:
+        np.seterr(**previous)
+
+
+def test_the_answer_key_keeps_its_own_error_state():
+    """With the learner's np.seterr(all="raise"), the key computed plainly raises (the attack
+    works: exp(-1000) underflows in the loss from the logit); through ``answer`` it does not."""
+    from course import exercises
+    exercise = exercises.get("binary_crossentropy_from_logits")
+    args = exercise.visible_cases()[2].args                  # the saturated logits
+    previous = np.seterr(all="raise")
+    try:
+        with pytest.raises(FloatingPointError):
+            exercise.expected(args)                          # control: no protection
+        assert np.isfinite(exercise.answer(args)["value"])
+        text = check.report("binary_crossentropy_from_logits", answers.CORRECT[
+            "binary_crossentropy_from_logits"])
+        assert "FloatingPointError" not in text.split("\n")[0]
+    finally:
+        np.seterr(**previous)
 
 
 def test_unfinished_exercises_are_not_tracebacks():
@@ -181,6 +251,60 @@ def test_an_endless_loop_gets_a_verdict_within_the_time_limit(function):
     text = check.report("compute_cost", function, time_limit=0.3)
     assert text.startswith("❌ compute_cost: 4 of 4 checks failed.")
     assert "your function did not finish within 0.3 s — an endless loop?" in text
+
+
+def sleeps(*args):
+    import time
+    time.sleep(100_000)                   # blocks in C: no bytecode runs until it returns
+
+
+def asks(*args):
+    return float(input("Which cost? "))
+
+
+def test_a_blocking_sleep_gets_a_verdict_within_the_time_limit():
+    """The test returns at all only because the limit woke the 100,000-second sleep."""
+    text = check.report("compute_cost", sleeps, time_limit=0.2)
+    assert text.startswith("❌ compute_cost: 4 of 4 checks failed.")
+    assert "did not finish within 0.2 s" in text
+
+
+def test_a_blocking_sleep_control_interrupt_main_only_sets_a_flag(monkeypatch):
+    """Control: with ``_thread.interrupt_main`` (a flag checked between bytecodes) in place of
+    a real signal, a 1-second sleep runs to its end although the limit is 0.05 s."""
+    import _thread
+    import time
+    from course.exercises import _guard
+    monkeypatch.setattr(_guard, "_interrupt_main_thread", _thread.interrupt_main)
+    started = time.monotonic()
+    outcome = _guard.guarded_call(lambda: time.sleep(1.0), time_limit=0.05)
+    assert outcome.timed_out and time.monotonic() - started >= 1.0
+
+
+def test_input_gets_a_verdict_not_a_hang():
+    import builtins
+    import sys
+    before = builtins.input, sys.stdin
+    text = check.report("compute_cost", asks)
+    assert text.startswith("❌ compute_cost: 4 of 4 checks failed.")
+    assert "EOFError: input() cannot be answered while a check runs" in text
+    assert (builtins.input, sys.stdin) == before          # restored after the check
+
+
+def test_captured_output_costs_time_linear_in_what_is_printed():
+    """100,000 single-character writes without a newline keep the unfinished line bounded,
+    so each write costs the same (benchmarks/check_output.py measures the time)."""
+    from course.exercises._guard import MAX_LINE_LENGTH, Output
+    output = Output()
+    for _ in range(100_000):
+        output.write("a")
+        assert output.pending_chars <= MAX_LINE_LENGTH + 1
+    output.flush()
+    assert output.total == 1 and output.lines == ["a" * (MAX_LINE_LENGTH - 3) + "..."]
+    many = Output()
+    for _ in range(100_000):
+        many.write("b\n")
+    assert many.total == 100_000 and len(many.lines) == 10 and many.pending_chars == 0
 
 
 class Custom(BaseException):
@@ -318,3 +442,28 @@ def test_in_a_real_kernel_a_loop_times_out_and_interrupt_kernel_stops_the_cell()
         client.stop_channels()
         manager.shutdown_kernel(now=True)
 
+
+
+def test_in_a_real_kernel_sleep_and_input_get_a_verdict():
+    """In Jupyter, input() would wait for the front end (allow_stdin) and sleep blocks in C:
+    both end in a verdict within the limit, and the kernel's input works again after."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    outputs = []
+    try:
+        reply = client.execute_interactive(
+            "import time\nfrom course import check\n"
+            "check.exercise('sigmoid', lambda z: time.sleep(100_000), time_limit=0.5)\n"
+            "check.exercise('sigmoid', lambda z: float(input('z? ')), time_limit=0.5)\n"
+            "print(input.__module__)", timeout=60, allow_stdin=True,
+            stdin_hook=lambda message: None,
+            output_hook=lambda message: outputs.append(message))
+        text = "".join(m["content"].get("text", "") for m in outputs)
+        assert reply["content"]["status"] == "ok", text
+        assert "did not finish within 0.5 s" in text
+        assert "EOFError: input() cannot be answered while a check runs" in text
+        assert "course" not in text.splitlines()[-1]       # the kernel's own input is back
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

@@ -16,7 +16,8 @@ import _exercise_solutions as answers  # noqa: E402
 CONTRACT = {
     "01_logistic_regression_numpy": ["sigmoid", "compute_cost", "compute_gradient",
                                      "gradient_descent"],
-    "02_loss_and_cost": ["binary_crossentropy", "mean_squared_error"],
+    "02_loss_and_cost": ["binary_crossentropy", "binary_crossentropy_from_logits",
+                         "mean_squared_error"],
     "03_backpropagation": ["dense_forward", "network_forward", "backprop"],
     "04_keras_model_fit": ["accuracy", "build_model", "train", "keras_gradient_descent",
                            "build_regression_model"],
@@ -191,7 +192,8 @@ def test_grading_cases_are_fresh_and_include_edge_cases():
     first, second = exercise.grading_cases(10), exercise.grading_cases(11)
     assert not np.array_equal(first[0]["X"], second[0]["X"])
     shapes = [case["X"].shape for case in first]
-    assert any(m == 1 for m, _ in shapes) and any(n == 1 for _, n in shapes)
+    # the fewest examples is two, so that a missing 1/m shows (tests/test_exercise_design.py)
+    assert any(m == 2 for m, _ in shapes) and any(n == 1 for _, n in shapes)
     large = exercises.get("sigmoid").grading_cases(3)
     assert any(np.max(np.abs(case["z"])) >= 1000 for case in large)
     for exercise in exercises.all_exercises():
@@ -231,15 +233,17 @@ def column_gradient(X, y, w, b):
 
 
 @pytest.mark.parametrize("exercise_id, function, mistake, lost", [
-    # With a single example (m = 1) a missing 1/m cannot show: 5 of 6 cases fail.
-    ("compute_gradient", forgot_one_over_m, "the gradient without the 1/m factor", 1.25),
+    # Every hidden case has m >= 2, so a missing 1/m shows on all of them: dj_dw earns nothing.
+    ("compute_gradient", forgot_one_over_m, "the gradient without the 1/m factor", 1.5),
     ("compute_gradient", column_gradient, "dj_dw of shape (n, 1) instead of (n,)", 1.5),
-    ("sigmoid", lambda z: np.exp(z) / (1 + np.exp(z)), "an overflow for large |z|", 0.5),
+    # every hidden sigmoid case has a score beyond 709, where e^z / (1 + e^z) is NaN
+    ("sigmoid", lambda z: np.exp(z) / (1 + np.exp(z)), "an overflow for large |z|", 2),
     ("compute_cost", lambda X, y, w, b: -y * np.log(answers.sigmoid(X @ w + b))
-     - (1 - y) * np.log(1 - answers.sigmoid(X @ w + b)), "the loss instead of the cost", 2.5),
+     - (1 - y) * np.log(1 - answers.sigmoid(X @ w + b)), "the loss instead of the cost", 1),
+    # every hidden case has a prediction of exactly 0 where its label is 1
     ("binary_crossentropy", lambda t, p: np.mean(-t * np.log(p) - (1 - t) * np.log(1 - p)),
-     "predictions that were not clipped", 0.5),
-    ("mean_squared_error", lambda t, p: 0.5 * np.mean((t - p) ** 2), "a factor ½", 2),
+     "predictions that were not clipped", 1),
+    ("mean_squared_error", lambda t, p: 0.5 * np.mean((t - p) ** 2), "a factor ½", 1),
 ])
 def test_real_mistakes_lose_the_right_points(exercise_id, function, mistake, lost):
     exercise = exercises.get(exercise_id)
@@ -390,7 +394,9 @@ def hand_off_source(exercise, reference) -> str:
         return (f"from {module} import {owner}\n"
                 f"def {exercise.id}(*args):\n    return {owner}()(*args)\n")
     assert not method, f"write a hand-off to {module}.{qualname} in WRITTEN_HAND_OFFS"
-    return f"import {module}\ndef {exercise.id}(*args):\n    return {module}.{qualname}(*args)\n"
+    options = ", from_logits=True" if exercise.id.endswith("_from_logits") else ""
+    return (f"import {module}\ndef {exercise.id}(*args):\n"
+            f"    return {module}.{qualname}(*args{options})\n")
 
 
 def ran_forbidden_code(exercise, function, case) -> bool:

@@ -95,15 +95,16 @@ def test_grades_csv_has_a_row_per_submission_and_a_stable_column_order(graded):
         rows = list(csv.DictReader(handle))
     header = list(rows[0])
     assert header[:2] == ["submission", "lesson"]
-    assert header[2:11] == ["sigmoid", "compute_cost", "compute_gradient", "gradient_descent",
-                            "accuracy", "build_model", "train", "keras_gradient_descent",
-                            "build_regression_model"]
+    assert header[2:14] == ["sigmoid", "compute_cost", "compute_gradient", "gradient_descent",
+                            "binary_crossentropy", "binary_crossentropy_from_logits",
+                            "mean_squared_error", "accuracy", "build_model", "train",
+                            "keras_gradient_descent", "build_regression_model"]
     assert header[-3:] == ["total", "max_total", "error"]
     assert [row["submission"] for row in rows] == sorted(EXPECTED)
     for row in rows:
         assert float(row["total"]) == pytest.approx(EXPECTED[row["submission"]]["total"])
     correct = next(row for row in rows if row["submission"] == "correct.ipynb")
-    assert (correct["sigmoid"], correct["build_model"], correct["total"]) == ("2", "", "11")
+    assert (correct["sigmoid"], correct["build_model"], correct["total"]) == ("2", "", "9")
 
 
 def test_gradescope_results_follow_the_specification(graded):

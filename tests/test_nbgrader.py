@@ -85,25 +85,34 @@ BCE_NO_CLIP = "return float(np.mean(-y_true * np.log(y_pred) - (1 - y_true) * np
 MSE_HALF = "return float(np.mean((y_pred - y_true) ** 2) / 2)"
 MSE_SUM = "return float(np.sum((y_pred - y_true) ** 2))"
 
-# Lesson 02's hidden cases: binary_crossentropy has 4 (one of them a single example, one with
-# predictions of exactly 0 and 1), mean_squared_error has 3 (one a single example).
+LOGITS_CLIPPED = ("p = np.clip(1 / (1 + np.exp(-z)), 1e-7, 1 - 1e-7)\n"
+                  "return float(np.mean(-y_true * np.log(p) - (1 - y_true) * np.log(1 - p)))")
+
+# Lesson 02's hidden cases see every named mistake (tests/test_exercise_design.py): each of
+# binary_crossentropy's 3 has m >= 3 and a prediction of exactly 0 for a label 1; each of
+# binary_crossentropy_from_logits' 3 has logits beyond +-40; each of mean_squared_error's 3
+# has m >= 2. So each of these mistakes scores 0 on its exercise, in both graders.
 SCORES_02 = {
-    "correct": {"binary_crossentropy": 2.0, "mean_squared_error": 2.0},
-    "blank": {"binary_crossentropy": 0.0, "mean_squared_error": 0.0},
-    # bce: the sum equals the mean on the single example only: 1 of 4 hidden tests (and 0 of
-    # the visible ones, whose score does not count when hidden tests ran); mse: 0 of 3
-    "sum_and_half": {"binary_crossentropy": 0.5, "mean_squared_error": 0.0},
-    # bce: log(0) on the exact 0s and 1s only: 3 of 4; mse: 1 of 3 is round(2 / 3, 2)
-    "no_clip_and_sum": {"binary_crossentropy": 1.5, "mean_squared_error": 0.67},
-    "hard_coded": {"binary_crossentropy": 0.0, "mean_squared_error": 0.0},
+    "correct": {"binary_crossentropy": 1.0, "binary_crossentropy_from_logits": 4.0,
+                "mean_squared_error": 1.0},
+    "blank": {"binary_crossentropy": 0.0, "binary_crossentropy_from_logits": 0.0,
+              "mean_squared_error": 0.0},
+    "sum_and_half": {"binary_crossentropy": 0.0, "binary_crossentropy_from_logits": 4.0,
+                     "mean_squared_error": 0.0},
+    "no_clip_and_sum": {"binary_crossentropy": 0.0, "binary_crossentropy_from_logits": 0.0,
+                        "mean_squared_error": 0.0},
+    "hard_coded": {"binary_crossentropy": 0.0, "binary_crossentropy_from_logits": 0.0,
+                   "mean_squared_error": 0.0},
 }
 
 
 def lesson02_submissions() -> dict:
     return {"correct": lesson02(), "blank": lesson02(binary_crossentropy=None,
+                                                    binary_crossentropy_from_logits=None,
                                                     mean_squared_error=None),
             "sum_and_half": lesson02(binary_crossentropy=BCE_SUM, mean_squared_error=MSE_HALF),
             "no_clip_and_sum": lesson02(binary_crossentropy=BCE_NO_CLIP,
+                                        binary_crossentropy_from_logits=LOGITS_CLIPPED,
                                         mean_squared_error=MSE_SUM),
             "hard_coded": hard_coded(L02, "check_mean_squared_error")}
 
@@ -293,10 +302,13 @@ def test_autograde_reruns_the_hidden_tests_and_keeps_their_feedback(course):
     cell = next(c for c in notebook["cells"]
                 if c["metadata"].get("nbgrader", {}).get("grade_id") == "check_compute_cost")
     assert HIDDEN_BEGIN in "".join(cell["source"])     # autograde put the hidden tests back
-    text = "".join("".join(o["text"]) for o in cell["outputs"] if o["output_type"] == "stream")
+    # A missing 1/m shows on every hidden case (m >= 2), so the cell earns nothing: it raises
+    # with the verdict, and nbgrader scores it 0.
+    text = "".join("".join(o.get("text", "")) + o.get("evalue", "")
+                   + "".join(o.get("traceback", []))
+                   for o in cell["outputs"] if o["output_type"] in ("stream", "error"))
     assert "❌ Hidden tests (6 new random inputs)" in text and "Looks like a missing 1/m" in text
-    result = [o for o in cell["outputs"] if o["output_type"] == "execute_result"]
-    assert "".join(result[0]["data"]["text/plain"]) == "0.5"    # nbgrader's partial credit
+    assert not [o for o in cell["outputs"] if o["output_type"] == "execute_result"]
 
 
 # -- validate and feedback -------------------------------------------------------------------------
@@ -317,7 +329,7 @@ def test_validate_shows_the_named_mistake_and_its_hint(course, tmp_path):
     output = nbgrader(course, "validate", str(mistake)).stdout
     assert "VALIDATION FAILED ON 4 CELL(S)" in output
     assert "❌ compute_cost: 3 of 4 checks failed." in output
-    assert "Looks like a missing 1/m. Hint: J is the *mean* of the losses" in output
+    assert "Looks like a missing 1/m. Hint: your cost grows with the number of examples" in output
     cut = [line for line in output.splitlines() if len(line) == 90 and line.endswith("...")]
     assert cut == []                                # validate cuts lines after 87 characters
 

@@ -101,7 +101,7 @@ def test_cost_history_plots_every_cost_against_its_iteration(tmp_path):
     x, y = ax.lines[0].get_data()
     np.testing.assert_array_equal(x, [0, 1, 2, 3])
     np.testing.assert_allclose(y, costs)
-    assert (ax.get_xlabel(), ax.get_title()) == ("iteration", "Cost")
+    assert (ax.get_xlabel(), ax.get_title()) == ("updates done (0 = before training)", "Cost")
     assert ax.get_yscale() == "linear"
     _render(fig, tmp_path, "cost")
 

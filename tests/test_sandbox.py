@@ -29,10 +29,12 @@ import psutil
 import pytest
 
 from course import cli
+from course import exercises
 from course.grading import sandbox
 from course.grading.runner import Limits, run_submission
 
 CORPUS = Path(__file__).parent / "corpus"
+LESSON_01_POINTS = sum(e.points for e in exercises.for_lesson("01_logistic_regression_numpy"))
 ATTACKS = sorted(p.name for p in CORPUS.glob("attack_*.ipynb"))
 CLASSMATES = ("classmate_ada.ipynb", "classmate_bob.ipynb")
 SECRET = "the-instructor-secret-4f1d"
@@ -198,14 +200,14 @@ def test_every_attack_is_refused_and_the_attacker_keeps_its_own_marks(attacked, 
         assert missing in got["sandbox"]["missing"]
         through = [success for success in through if not success.startswith(what)]
     assert through == []
-    assert got["score"] == got["max_score"] == 11
+    assert got["score"] == got["max_score"] == LESSON_01_POINTS
 
 
 def test_classmates_keep_full_marks_and_their_notebooks_are_untouched(attacked):
     _, run = attacked
     for name in CLASSMATES:
         got = report(run, name)
-        assert got["score"] == 11 and not got.get("regraded_alone"), got
+        assert got["score"] == LESSON_01_POINTS and not got.get("regraded_alone"), got
     assert digest(run["submissions"] / name for name in CLASSMATES) == \
         run["before"]["classmates"]
 
@@ -338,7 +340,7 @@ def test_the_gradescope_autograder_records_the_sandbox_it_used(tmp_path):
     assert gradescope.main(["--root", str(tmp_path), "--lesson",
                             "01_logistic_regression_numpy"]) == 0
     results = json.loads((tmp_path / "results" / "results.json").read_text())
-    assert results["score"] == 11
+    assert results["score"] == LESSON_01_POINTS
     assert results["extra_data"]["sandbox"]["kind"] == expected
     assert f"sandbox: {expected}" in results["output"]
 

@@ -11,7 +11,7 @@ to).
 >>> import numpy as np
 >>> exercise = get("compute_cost")
 >>> exercise.lesson, exercise.points, exercise.parts
-('01_logistic_regression_numpy', 3, ('value',))
+('01_logistic_regression_numpy', 1, ('value',))
 >>> case = exercise.visible_cases()[0]
 >>> def forgot_one_over_m(X, y, w, b):
 ...     f = 1 / (1 + np.exp(-(X @ w + b)))

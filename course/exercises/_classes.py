@@ -16,6 +16,7 @@ The work is split between two processes on purpose:
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -23,6 +24,8 @@ import numpy as np
 
 from course._validation import as_generator
 from course.exercises import _feedback
+from course.exercises._contracts import (ARGUMENTS_AFTER, INPUTS_UNCHANGED, RESERVED, WARNINGS,
+                                         warning_texts)
 from course.exercises._plain import compare
 
 
@@ -122,13 +125,18 @@ class Exercise:
         reference: the ``course`` function or method this exercise asks the learner to write
             again, if there is one (see ``course.exercises._references`` for what else a
             graded function may not hand its work to).
+        answer_in_lesson: True when the answer, or the slide it copies, appears in the
+            learner's notebook (tests/test_exercise_design.py checks the flag); default False.
+        contracts: the docstring rules graded on every case (``course.exercises._contracts``);
+            default: the inputs come back unchanged.
     """
 
     VISIBLE_SEED = 2024
 
     def __init__(self, *, id, lesson, points, signature, make_cases, to_plain, expected,
                  mistakes=(), parts=("value",), weights=None, call=call_positionally,
-                 rtol=1e-6, atol=1e-9, reference=None, time_limit=5.0):
+                 rtol=1e-6, atol=1e-9, reference=None, time_limit=5.0, answer_in_lesson=False,
+                 contracts=(INPUTS_UNCHANGED,)):
         self.id, self.lesson, self.points, self.signature = id, lesson, points, signature
         self.make_cases, self.to_plain, self.expected = make_cases, to_plain, expected
         self.mistakes = tuple(mistakes)
@@ -136,6 +144,7 @@ class Exercise:
         self.weights = tuple(weights) if weights else tuple(1 / len(parts) for _ in parts)
         self.call, self.rtol, self.atol, self.reference = call, rtol, atol, reference
         self.time_limit = time_limit
+        self.answer_in_lesson, self.contracts = bool(answer_in_lesson), tuple(contracts)
 
     def __repr__(self) -> str:
         return f"Exercise({self.id!r}, lesson={self.lesson!r}, points={self.points})"
@@ -150,34 +159,78 @@ class Exercise:
         return [case.args for case in self.make_cases(as_generator(rng, "rng"), False)]
 
     # -- in the learner's process ---------------------------------------------------------------
-    def run_case(self, function, case) -> dict:
+    def run_case(self, function, case, observe=False) -> dict:
         """Call ``function`` on one case (a ``Case`` or its ``args`` dict); return plain data.
 
         The function gets deep copies of the arguments. Exceptions raised by ``function``
         propagate; a result that is not plain numbers raises ``ResultError`` with a message
-        for the learner.
+        for the learner. With ``observe=True`` the plain data also holds the two reserved
+        keys the contracts read: ``"_arguments_after"`` (the copies, after the call) and
+        ``"_warnings"`` (the warnings the call raised, as short texts). The call then runs
+        with NumPy warning of overflow, division by zero and invalid values, whatever
+        ``np.seterr`` the learner's session set, so every case is judged alike.
         """
-        args = case.args if isinstance(case, Case) else case
-        return self.to_plain(self.call(function, copy.deepcopy(args)))
+        args = copy.deepcopy(case.args if isinstance(case, Case) else case)
+        if not observe:
+            return self.to_plain(self.call(function, args))
+        with warnings.catch_warnings(record=True) as caught, \
+                np.errstate(all="warn", under="ignore"):      # whatever the session set
+            warnings.simplefilter("always")
+            plain = self.to_plain(self.call(function, args))
+        after = [np.array(value) if isinstance(value, np.ndarray) else copy.deepcopy(value)
+                 for value in args.values()]
+        return {**plain, ARGUMENTS_AFTER: after, WARNINGS: warning_texts(caught)}
 
     # -- anywhere (the grader's trusted process) ------------------------------------------------
     def evaluate(self, case, outcome) -> CaseResult:
-        """Compare one outcome (plain data, or an error message string) to the expected answer."""
+        """Compare one outcome (plain data, or an error message string) to the expected answer.
+
+        A known mistake that explains the wrong parts is named first; otherwise a broken
+        docstring contract (``contracts``) fails every part of the case and is named instead.
+        """
         if not isinstance(case, Case):
             case = Case(case)
-        expected = self.expected(case.args)
+        expected = self.answer(case.args)
         if isinstance(outcome, BaseException):
             outcome = f"{type(outcome).__name__}: {outcome}"
         if isinstance(outcome, str):
             problems = {part: "no result" for part in self.parts}
             return CaseResult(case, expected, None, problems, error=outcome)
+        received = {key: value for key, value in outcome.items() if key not in RESERVED}
         problems = {}
         for part in self.parts:
-            reason = compare(expected[part], outcome.get(part), self.rtol, self.atol)
+            reason = compare(expected[part], received.get(part), self.rtol, self.atol)
             if reason is not None:
                 problems[part] = reason
-        mistake = self._recognise(case.args, expected, outcome, problems) if problems else None
-        return CaseResult(case, expected, dict(outcome), problems, mistake=mistake)
+        mistake = self._recognise(case.args, expected, received, problems) if problems else None
+        broken = self._broken_contract(case.args, outcome) if mistake is None else None
+        if broken is not None:       # right values, or wrong in no known way: name the rule
+            contract, reason = broken
+            problems = {part: problems.get(part, reason) for part in self.parts}
+            mistake = Mistake(contract.name, lambda args: None, contract.hint)
+        return CaseResult(case, expected, received, problems, mistake=mistake)
+
+    def answer(self, args) -> dict:
+        """The expected plain data, computed under the key's own NumPy error state and warning
+        filters, so that ``np.seterr(all="raise")`` in the learner's session cannot touch it."""
+        with _own_numerics():
+            return self.expected(args)
+
+    def produce(self, mistake, args):
+        """What ``mistake`` gives on ``args`` (``None`` when it cannot show or fails)."""
+        try:
+            with _own_numerics():
+                return mistake.produce(args)
+        except Exception:
+            return None
+
+    def _broken_contract(self, args, outcome):
+        """``(contract, reason)`` for the first docstring rule the outcome breaks, or None."""
+        for contract in self.contracts:
+            reason = contract.broken(args, outcome)
+            if reason is not None:
+                return contract, reason
+        return None
 
     def _matches(self, expected, received) -> bool:
         return compare(expected, received, self.rtol, self.atol) is None
@@ -185,10 +238,7 @@ class Exercise:
     def _recognise(self, args, expected, received, problems):
         """The first known mistake whose output explains every wrong part, or None."""
         for mistake in self.mistakes:
-            try:
-                produced = mistake.produce(args)
-            except Exception:
-                continue
+            produced = self.produce(mistake, args)
             if produced is None:
                 continue
             if all(part in produced and self._matches(produced[part], received.get(part))
@@ -201,12 +251,15 @@ class Exercise:
 
         Each part earns its share of the points in proportion to the cases it got right.
         Feedback names the wrong parts and the recognised mistake with its hint, but never
-        the hidden inputs.
+        the hidden inputs. No credit from tests that cannot see the mistake: when an answer is
+        recognised as a named mistake on some case, every case on which that mistake gives
+        the right answer too earns nothing (see ``_blind_cases_failed``).
         """
         if len(cases) != len(outcomes):
             raise ValueError(f"grade needs one outcome per case; got {len(outcomes)} outcomes "
                              f"for {len(cases)} cases.")
-        results = [self.evaluate(case, outcome) for case, outcome in zip(cases, outcomes)]
+        results = self._blind_cases_failed(
+            [self.evaluate(case, outcome) for case, outcome in zip(cases, outcomes)])
         total = len(results)
         if total and all(r.not_attempted for r in results):
             parts = [PartScore(p, 0.0, self.points * w, "not attempted")
@@ -222,3 +275,54 @@ class Exercise:
         score = round(sum(p.score for p in parts), 2)     # exact parts, one rounding
         return Grade(self.id, score, float(self.points), parts,
                      _feedback.grader_feedback(self, results, score))
+
+    def _blind_cases_failed(self, results) -> list:
+        """``results`` where cases blind to a recognised mistake count as failed.
+
+        A case passes "blindly" when a mistake recognised on another case produces the right
+        answer on it as well (a missing 1/m on a single example): passing it proves nothing.
+        """
+        recognised = []
+        for result in results:
+            if result.mistake is not None and result.mistake in self.mistakes \
+                    and result.mistake not in recognised:
+                recognised.append(result.mistake)
+        if not recognised:
+            return results
+        marked = []
+        for result in results:
+            blind = result.passed and next(
+                (m for m in recognised if self._coincides(m, result.case.args, result.expected)),
+                None)
+            if blind:
+                problems = {part: "passed only because this test cannot tell the mistake "
+                                  "from the right answer" for part in self.parts}
+                result = CaseResult(result.case, result.expected, result.received, problems,
+                                    mistake=blind)
+            marked.append(result)
+        return marked
+
+    def _coincides(self, mistake, args, expected) -> bool:
+        """True when ``mistake`` gives the right answer on ``args`` (it cannot be seen there)."""
+        produced = self.produce(mistake, args)
+        return produced is not None and all(
+            part in produced and self._matches(expected[part], produced[part])
+            for part in self.parts)
+
+
+class _own_numerics:
+    """NumPy's error state and Python's warning filters of the answer key, whatever the
+    learner set (``np.seterr(all="raise")``, ``warnings.simplefilter("error")``)."""
+
+    def __enter__(self):
+        self._errstate = np.errstate(all="ignore")
+        self._warnings = warnings.catch_warnings()
+        self._errstate.__enter__()
+        self._warnings.__enter__()
+        warnings.simplefilter("ignore")
+        return self
+
+    def __exit__(self, *exc_info):
+        self._warnings.__exit__(*exc_info)
+        self._errstate.__exit__(*exc_info)
+        return False

@@ -3,8 +3,9 @@
 ``guarded_call(call, time_limit)`` runs ``call()`` (a learner's function on one case) and
 always comes back with an ``Outcome``, whatever the function does:
 
-* **Endless loops.** A timer thread interrupts the main thread once ``time_limit`` seconds
-  have passed (``_thread.interrupt_main``, which simulates a SIGINT there) and again every
+* **Endless loops and blocking calls.** A timer thread interrupts the main thread once
+  ``time_limit`` seconds have passed (a real SIGINT sent to it with ``signal.pthread_kill``,
+  which also wakes ``time.sleep`` and blocking reads) and again every
   ``RETRY`` seconds after that, in case the function catches the first interruption.
   Blocking C code (one huge NumPy product) is interrupted when it returns.
 * **Every exception** the function raises is caught and reported: ``SystemExit``,
@@ -16,6 +17,9 @@ always comes back with an ``Outcome``, whatever the function does:
   before it is raised as ``KeyboardInterrupt``. A ``KeyboardInterrupt`` is therefore the
   user's only if our handler saw a SIGINT; one the function raises itself is just an error.
   After the call, the user's interrupt is raised again, even if the function swallowed it.
+* **Reading input.** ``input()`` (and ``sys.stdin``) would wait for an answer that a check
+  never gives; during the call ``input`` raises ``EOFError`` at once and ``sys.stdin`` is
+  empty, so the verdict names the problem instead of hanging.
 * **Printed output** (``print`` and anything else written to ``sys.stdout`` or
   ``sys.stderr``) goes to an ``Output`` that keeps the first lines and counts the rest, so
   a function that prints thousands of lines cannot bury the verdict.
@@ -37,8 +41,10 @@ True
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import io
+import sys
 import signal
 import threading
 import _thread
@@ -53,35 +59,57 @@ class Output(io.TextIOBase):
 
     A full stream (``io.TextIOBase``), because a library imported inside the function may
     keep it as its log stream (absl does, when TensorFlow is first imported there).
+    Each write costs time in proportion to its own length only: the unfinished last line is
+    kept up to ``MAX_LINE_LENGTH + 1`` characters, so 100,000 prints without a newline do
+    not copy an ever longer line (``pending_chars`` stays bounded).
     """
 
     def __init__(self):
         super().__init__()
         self.lines: list[str] = []
         self.total = 0
-        self._partial = ""
+        self._partial: list[str] = []      # the start of the unfinished line, in pieces
+        self._partial_length = 0
+        self._open_line = False            # something written since the last newline
+
+    @property
+    def pending_chars(self) -> int:
+        """How many characters of the unfinished line are kept (at most MAX_LINE_LENGTH + 1)."""
+        return self._partial_length
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
         text = str(text)
-        pieces = (self._partial + text).split("\n")
-        self._partial = pieces.pop()
-        for line in pieces:
-            self._keep(line)
+        pieces = text.split("\n")
+        for piece in pieces[:-1]:
+            self._extend(piece)
+            self._end_line()
+        self._extend(pieces[-1])
         return len(text)
 
-    def _keep(self, line: str) -> None:
+    def _extend(self, piece: str) -> None:
+        if not piece:
+            return
+        self._open_line = True
+        room = MAX_LINE_LENGTH + 1 - self._partial_length
+        if room > 0 and len(self.lines) < MAX_LINES:
+            kept = piece[:room]
+            self._partial.append(kept)
+            self._partial_length += len(kept)
+
+    def _end_line(self) -> None:
         self.total += 1
         if len(self.lines) < MAX_LINES:
+            line = "".join(self._partial)
             self.lines.append(line if len(line) <= MAX_LINE_LENGTH
                               else line[:MAX_LINE_LENGTH - 3] + "...")
+        self._partial, self._partial_length, self._open_line = [], 0, False
 
     def flush(self) -> None:
-        if self._partial:
-            self._keep(self._partial)
-            self._partial = ""
+        if self._open_line:
+            self._end_line()
 
 
 @dataclass
@@ -114,6 +142,16 @@ class _Interrupts:
         raise KeyboardInterrupt
 
 
+def _interrupt_main_thread() -> None:
+    """A real SIGINT to the main thread, which also wakes a blocking call (``time.sleep``,
+    a read): ``_thread.interrupt_main`` only sets a flag that Python checks between
+    bytecodes. Where threads cannot be signalled (Windows), the flag is all there is."""
+    if hasattr(signal, "pthread_kill"):
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+    else:
+        _thread.interrupt_main()
+
+
 @contextlib.contextmanager
 def _time_limit(seconds: float, interrupts: _Interrupts):
     """Interrupt the main thread after ``seconds`` (and every ``RETRY`` seconds after)."""
@@ -129,7 +167,7 @@ def _time_limit(seconds: float, interrupts: _Interrupts):
             return
         interrupts.expired = True
         while True:
-            _thread.interrupt_main()
+            _interrupt_main_thread()
             if done.wait(RETRY):
                 return
 
@@ -144,6 +182,22 @@ def _time_limit(seconds: float, interrupts: _Interrupts):
         signal.signal(signal.SIGINT, previous)
 
 
+def _refuse_input(prompt=""):
+    raise EOFError("input() cannot be answered while a check runs; a graded function must "
+                   "not ask for input")
+
+
+@contextlib.contextmanager
+def _no_input():
+    """``input`` raises ``EOFError`` and ``sys.stdin`` is empty, for the length of one call."""
+    previous_input, previous_stdin = builtins.input, sys.stdin
+    builtins.input, sys.stdin = _refuse_input, io.StringIO("")
+    try:
+        yield
+    finally:
+        builtins.input, sys.stdin = previous_input, previous_stdin
+
+
 def guarded_call(call, time_limit: float) -> Outcome:
     """Run ``call()`` under a time limit with its output captured; see the module docstring.
 
@@ -153,7 +207,8 @@ def guarded_call(call, time_limit: float) -> Outcome:
     can_tell = threading.current_thread() is threading.main_thread()
     try:
         with contextlib.redirect_stdout(outcome.output), \
-                contextlib.redirect_stderr(outcome.output), _time_limit(time_limit, interrupts):
+                contextlib.redirect_stderr(outcome.output), _no_input(), \
+                _time_limit(time_limit, interrupts):
             try:
                 outcome.value = call()
             except KeyboardInterrupt as error:

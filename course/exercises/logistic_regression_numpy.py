@@ -4,6 +4,10 @@ Shapes: X (m, n), y (m,), w (n,), b a float. Every expected answer comes from
 ``course.logistic``; every mistake is a small function next to its hint, computing what that
 mistake gives (most of them from the reference too, with one thing changed).
 
+Every hidden case can see every named mistake (tests/test_exercise_design.py): at least two
+examples (so a missing 1/m shows), and in every sigmoid case a score beyond +-709, where
+np.exp overflows.
+
 >>> [exercise.id for exercise in EXERCISES]
 ['sigmoid', 'compute_cost', 'compute_gradient', 'gradient_descent']
 """
@@ -15,6 +19,7 @@ import numpy as np
 from course import logistic, losses
 from course.data import logistic_example
 from course.exercises._classes import Case, Exercise, Mistake
+from course.exercises._contracts import INPUTS_UNCHANGED, no_warning
 from course.exercises._plain import plain_array, plain_sequence, scaled, value_of
 
 LESSON = "01_logistic_regression_numpy"
@@ -46,7 +51,7 @@ def _model_cases(rng, visible):
         ]
     cases = [Case(_data(rng, int(rng.integers(5, 40)), int(rng.integers(2, 7))))
              for _ in range(3)]
-    cases += [Case(_data(rng, 1, int(rng.integers(2, 5)))),     # a single example
+    cases += [Case(_data(rng, 2, int(rng.integers(2, 5)))),     # the fewest: two examples
               Case(_data(rng, int(rng.integers(5, 20)), 1)),     # one feature
               Case(_data(rng, 10, 3, scale=2.5))]                # larger |z| (up to ~25)
     return cases
@@ -63,10 +68,17 @@ def _sigmoid_cases(rng, visible):
                  "large |z|: [-1000, -30, 0, 30, 1000]"),
             Case({"z": rng.normal(0.0, 3.0, size=7)}, "7 random values"),
         ]
-    return [Case({"z": float(rng.normal(0.0, 3.0))}),
-            Case({"z": rng.normal(0.0, 4.0, size=int(rng.integers(3, 20)))}),
-            Case({"z": rng.normal(0.0, 4.0, size=(int(rng.integers(2, 5)), 3))}),
+    return [Case({"z": float(rng.uniform(710.0, 1000.0))}),      # a scalar beyond e^709
+            Case({"z": _with_extremes(rng, rng.normal(0.0, 4.0, size=int(rng.integers(3, 20))))}),
+            Case({"z": _with_extremes(rng, rng.normal(0.0, 4.0, size=(int(rng.integers(2, 5)), 3)))}),
             Case({"z": np.array([-1000.0, 1000.0]) * rng.uniform(1.0, 1.5)})]
+
+
+def _with_extremes(rng, z):
+    """``z`` with its first two entries at -U(710, 1000) and +U(710, 1000)."""
+    flat = z.reshape(-1)
+    flat[:2] = (-rng.uniform(710.0, 1000.0), rng.uniform(710.0, 1000.0))
+    return z
 
 
 def _descent_case(data, alpha, iters, name=""):
@@ -88,7 +100,7 @@ def _descent_cases(rng, visible):
     return [_descent_case(_data(rng, int(rng.integers(5, 30)), int(rng.integers(1, 5))),
                           float(rng.uniform(0.01, 1.0)), int(rng.integers(2, 25)))
             for _ in range(3)] + [
-        _descent_case(_data(rng, 1, 2), float(rng.uniform(0.1, 1.0)), 5),
+        _descent_case(_data(rng, 2, 2), float(rng.uniform(0.1, 1.0)), 5),
         _descent_case(_data(rng, 8, 1), float(rng.uniform(0.1, 1.0)), 1)]
 
 
@@ -141,20 +153,24 @@ def _sigmoid_without_one_plus(args):
         return value_of(1 / np.exp(-np.asarray(args["z"], np.float64)))
 
 
+OVERFLOW_HINT = ("np.exp(1000) is infinity: never give np.exp a large positive number. The "
+                 "lesson shows a second form of the sigmoid; which form is safe for which sign "
+                 "of z?")
+
 SIGMOID = Exercise(
     id="sigmoid", lesson=LESSON, points=2, signature="sigmoid(z)",
     make_cases=_sigmoid_cases, to_plain=_plain_value, expected=_sigmoid,
     reference=logistic.sigmoid,
+    contracts=(INPUTS_UNCHANGED, no_warning("overflow", "an overflow in np.exp", OVERFLOW_HINT)),
     mistakes=[
         Mistake("the wrong sign in the exponent", _sigmoid_of_minus_z,
-                "the sigmoid is 1 / (1 + np.exp(-z)), with a minus sign in the exponent, so "
-                "sigmoid(2) is about 0.88, not 0.12."),
+                "a large positive z should give a probability near 1; yours gives one near 0. "
+                "Look at the sign inside np.exp."),
         Mistake("an overflow for large |z|", _sigmoid_that_overflows,
-                "np.exp(1000) is infinity and inf / inf is NaN. Never give np.exp a large "
-                "positive number: with e = np.exp(-np.abs(z)), the sigmoid is 1 / (1 + e) "
-                "where z >= 0 and e / (1 + e) where z < 0."),
+                "your formula gives inf / inf = NaN once np.exp overflows. " + OVERFLOW_HINT),
         Mistake("a missing `1 +` in the denominator", _sigmoid_without_one_plus,
-                "the denominator is 1 + np.exp(-z), so that the result stays in (0, 1)."),
+                "your results leave (0, 1): a probability cannot. Compare your denominator "
+                "with the formula."),
     ])
 
 
@@ -200,25 +216,28 @@ def _squared_error_cost(args):
 
 
 COMPUTE_COST = Exercise(
-    id="compute_cost", lesson=LESSON, points=3, signature="compute_cost(X, y, w, b)",
+    id="compute_cost", lesson=LESSON, points=1, signature="compute_cost(X, y, w, b)",
+    answer_in_lesson=True,
     make_cases=_model_cases, to_plain=_plain_value, expected=_cost,
     reference=logistic.compute_cost,
     mistakes=[
         Mistake("a missing 1/m", _cost_without_one_over_m,
-                "J is the *mean* of the losses: divide the sum by m (or use np.mean)."),
+                "your cost grows with the number of examples: J is their average loss, not "
+                "their total."),
         Mistake("the loss instead of the cost", _cost_per_example,
-                "you returned one loss per example, shape (m,). The cost is a single number, "
-                "the mean of those losses: np.mean(loss)."),
+                "you returned one loss per example, shape (m,). The cost is one number that "
+                "summarises them."),
         Mistake("the wrong sign", _cost_with_wrong_sign,
-                "the loss is -y*log(f) - (1-y)*log(1-f); with the minus signs the cost is "
-                "positive, because log of a probability is negative."),
+                "your cost is negative. The log of a probability is negative, so which signs "
+                "make each loss positive?"),
         Mistake("a missing bias b", _cost_without_bias,
-                "the model is f = sigmoid(X @ w + b): don't forget to add b."),
+                "your cost does not change when b does: is b part of your score z?"),
         Mistake("a factor 1/(2m)", _cost_over_2m,
-                "the ½ belongs to the squared-error cost of linear regression; the logistic "
-                "cost is (1/m) * sum of the losses."),
+                "your cost is exactly half the right one. The ½ belongs to another cost, "
+                "not to the logistic one."),
         Mistake("the squared error instead of the logistic loss", _squared_error_cost,
-                "use the logistic loss -y*log(f) - (1-y)*log(1-f), not (f - y)**2."),
+                "this is squared error; the logistic loss takes logarithms of the "
+                "probabilities (lesson section 4)."),
     ])
 
 
@@ -265,19 +284,21 @@ COMPUTE_GRADIENT = Exercise(
     reference=logistic.compute_gradient,
     mistakes=[
         Mistake("the gradient without the 1/m factor", _gradient_without_one_over_m,
-                "both derivatives are means over the m examples: divide the sums by m."),
+                "both of your derivatives are m times too large: the cost is an average, and "
+                "so is its gradient."),
         Mistake("the wrong sign", _gradient_with_wrong_sign,
-                "the error is f(x) - y (prediction minus target), not y - f(x)."),
+                "both derivatives have the opposite sign: which comes first in the error, "
+                "the prediction or the target?"),
         Mistake("a missing bias b", _gradient_without_bias,
-                "compute f with the bias: f = sigmoid(X @ w + b)."),
+                "your gradient does not change when b does: is b part of your score z?"),
         Mistake("dj_dw of shape (n, 1) instead of (n,)", _gradient_as_column,
-                "w has shape (n,), so dj_dw must too: use X.T @ err with err of shape (m,), "
-                "not (m, 1)."),
+                "dj_dw must have w's shape, (n,). Print the shape of each array on the way: "
+                "where does a second axis of length 1 appear?"),
         Mistake("a sum over the wrong axis", _gradient_summed_over_features,
-                "dj_dw[j] sums over the examples i (axis 0, the rows of X), giving one number "
-                "per feature: shape (n,)."),
+                "your dj_dw has one entry per example; it needs one per feature. Over which "
+                "index does the formula sum?"),
         Mistake("dj_db without the sum", _gradient_with_vector_db,
-                "dj_db is one number: the mean of the errors f(x_i) - y_i."),
+                "dj_db is one number, but you returned one per example."),
     ])
 
 
@@ -350,20 +371,21 @@ GRADIENT_DESCENT = Exercise(
     reference=logistic.gradient_descent, rtol=1e-5, atol=1e-8,
     mistakes=[
         Mistake("gradient ascent (a + instead of a -)", _gradient_ascent,
-                "step *against* the gradient: w = w - alpha * dj_dw, b = b - alpha * dj_db."),
+                "your cost goes up. The gradient points uphill: which way must each step "
+                "go? (If your compute_gradient has the wrong sign, fix that first.)"),
         Mistake("J_history without the starting cost", _history_without_first_cost,
-                "J_history starts with the cost at (w_in, b_in), then one cost after each "
-                "update: num_iters + 1 numbers."),
+                "entry k of J_history is the cost after k updates, so entry 0 is the cost "
+                "before any update: num_iters + 1 numbers in all."),
         Mistake("J_history without the final cost", _history_without_last_cost,
-                "append the cost after every update too, the last one included: "
-                "num_iters + 1 numbers."),
+                "entry k of J_history is the cost after k updates, up to k = num_iters: "
+                "num_iters + 1 numbers in all."),
         Mistake("b's gradient taken after w was updated", _b_updated_after_w,
-                "compute dj_dw and dj_db once, at the current (w, b), and only then update "
-                "both."),
+                "both derivatives must be taken at the same point, before either parameter "
+                "moves (a simultaneous update)."),
         Mistake("b never updated", _b_never_updated,
-                "update the bias too: b = b - alpha * dj_db."),
+                "your b comes back as b_in: the bias learns too."),
         Mistake("a missing learning rate", _descent_without_learning_rate,
-                "multiply the gradient by alpha before subtracting it."),
+                "your steps do not depend on alpha: what sets the size of a step?"),
     ])
 
 EXERCISES = [SIGMOID, COMPUTE_COST, COMPUTE_GRADIENT, GRADIENT_DESCENT]

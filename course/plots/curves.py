@@ -10,6 +10,10 @@ from course.plots._base import (LINE_COLORS, LINE_STYLES, _check_drawable, _chec
                                 _drawn_values, _finish, _log_y, _new_axes, _title)
 
 
+#: The x-axis of a cost history: entry k is the cost after k updates (0 = before training).
+UPDATES_DONE = "updates done (0 = before training)"
+
+
 def plot_cost_history(costs, title=None, log_y=False, ax=None):
     """Draw the cost J after each step of gradient descent (entry 0 is before any step).
 
@@ -18,7 +22,7 @@ def plot_cost_history(costs, title=None, log_y=False, ax=None):
 
     >>> fig = plot_cost_history([0.69, 0.5, 0.4, 0.35])
     >>> fig.axes[0].get_xlabel(), len(fig.axes[0].lines)
-    ('iteration', 1)
+    ('updates done (0 = before training)', 1)
     """
     costs = as_float_array(costs, "costs", ndim=1, shape_hint="(iterations + 1,)",
                            allow_nonfinite=True)
@@ -30,7 +34,7 @@ def plot_cost_history(costs, title=None, log_y=False, ax=None):
     ax.plot(np.arange(costs.shape[0]), shown, color=LINE_COLORS[0], lw=2)
     if log_y and np.nanmin(shown, initial=np.inf) > 0:
         ax.set_yscale("log")
-    ax.set(xlabel="iteration", ylabel="cost J(w, b)", title=title)
+    ax.set(xlabel=UPDATES_DONE, ylabel="cost J(w, b)", title=title)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # no "iteration 2.5"
     ax.grid(alpha=0.3)
     return _finish(fig, made_here)

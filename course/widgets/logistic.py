@@ -15,6 +15,7 @@ from course._validation import (_describe, as_count, as_float_array, as_real_num
 from course.data import make_blobs
 from course.logistic import gradient_descent, predict
 from course.plots._base import MAX_DRAWN, _check_drawable
+from course.plots.curves import UPDATES_DONE
 from course.widgets._base import (_alpha_slider, _count_slider, _Explorer, _rises,
                                   _write_message, divergence_message)
 
@@ -65,7 +66,7 @@ class LogisticRegressionExplorer(_Explorer):
                                 title=f"Cost J, α = {alpha:.3g}", log_y=False)
         if np.all(np.abs(w) <= MAX_DRAWN) and abs(b) <= MAX_DRAWN:   # finite, drawable
             plots.plot_decision_boundary(self.X, self.y, w, b, ax=data_ax,
-                                         title=f"Boundary after {num_iters} iterations")
+                                         title=f"Boundary after {num_iters} updates")
         else:
             plots.plot_data(self.X, self.y, ax=data_ax, title="No boundary: w, b overflowed")
         if self.message:
@@ -183,8 +184,8 @@ class LearningRateComparison(_Explorer):
         fig, (ax,) = self._empty_axes(7.0, 3.8)
         finite_tops = [np.nanmax(np.where(np.isfinite(c), c, np.nan)) for c in self.costs.values()]
         plots.plot_loss_curves(self.costs, ax=ax, title=f"Cost J for {len(self.costs)} "
-                               f"learning rates, {num_iters} iterations")
-        ax.set(xlabel="iteration", ylabel="cost J(w, b)")
+                               f"learning rates, {num_iters} updates")
+        ax.set(xlabel=UPDATES_DONE, ylabel="cost J(w, b)")
         start = next(iter(self.costs.values()))[0]
         if max(finite_tops) > 3 * start:  # keep the well-behaved curves readable
             ax.set_ylim(0, 1.6 * start)

@@ -10,7 +10,8 @@ the answer cells the way a student would and sometimes adds a cell. ``expected.j
 per file, the expected total, the expected score of every exercise and a phrase that must
 appear in the feedback. tests/test_grading_corpus.py grades the whole folder and checks them.
 
-Most submissions are lesson 01 (quick kernels); four are lesson 04 (TensorFlow). Mistake
+Most submissions are lesson 01 (quick kernels); four are lesson 02 (up to its last exercise,
+before TensorFlow is imported); four are lesson 04 (TensorFlow). Mistake
 submissions start from *self-contained* answers (each function computes everything itself),
 so one wrong function costs only its own points.
 """
@@ -34,9 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from attacks import ATTACKS, HELPERS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-L01, L04 = "01_logistic_regression_numpy", "04_keras_model_fit"
+L01, L02, L04 = "01_logistic_regression_numpy", "02_loss_and_cost", "04_keras_model_fit"
 POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
 L01_IDS = [e.id for e in exercises.for_lesson(L01)]
+L02_IDS = [e.id for e in exercises.for_lesson(L02)]
 L04_IDS = [e.id for e in exercises.for_lesson(L04)]
 
 # -- answers a student could write (bodies, indented by 4) -------------------------------------
@@ -206,6 +208,8 @@ def main() -> None:
     # -- one common mistake each ---------------------------------------------------------------
     add("mistake_sigmoid_sign.ipynb", self_contained(sigmoid="return 1 / (1 + np.exp(z))"),
         scores(L01_IDS, sigmoid=0.0), {"sigmoid": "the wrong sign in the exponent"})
+    # Every hidden sigmoid case holds a score beyond 709 (NaN here), and every hidden case of
+    # the cost and the gradient has m >= 2 (a missing 1/m shows): each mistake scores 0.
     overflow_share = share_of_cases("sigmoid", lambda a: np.max(np.abs(a["z"])) < 700)
     add("mistake_sigmoid_overflow_nan.ipynb",
         self_contained(sigmoid="return np.exp(z) / (1 + np.exp(z))"),
@@ -215,11 +219,12 @@ def main() -> None:
     add("mistake_cost_no_1_over_m.ipynb", self_contained(compute_cost="""\
 f = 1 / (1 + np.exp(-(X @ w + b)))
 return float(np.sum(-y * np.log(f) - (1 - y) * np.log(1 - f)))"""),
-        scores(L01_IDS, compute_cost=round(3 * single, 2)), {"compute_cost": "missing 1/m"})
+        scores(L01_IDS, compute_cost=round(POINTS["compute_cost"] * single, 2)),
+        {"compute_cost": "missing 1/m"})
     add("mistake_gradient_no_1_over_m.ipynb", self_contained(compute_gradient="""\
 err = 1 / (1 + np.exp(-(X @ w + b))) - y
 return X.T @ err, float(np.sum(err))"""),
-        scores(L01_IDS, compute_gradient=round(3 * single, 2)),
+        scores(L01_IDS, compute_gradient=round(POINTS["compute_gradient"] * single, 2)),
         {"compute_gradient": "the gradient without the 1/m factor"})
     add("mistake_gradient_dj_dw_column.ipynb", self_contained(compute_gradient="""\
 err = (1 / (1 + np.exp(-(X @ w + b))) - y).reshape(-1, 1)
@@ -235,6 +240,31 @@ return X.T @ err / X.shape[0], float(np.mean(err))"""),
 f = 1 / (1 + np.exp(-(X @ w + b)))
 return f"{np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f)):.6f}\""""),
         scores(L01_IDS, compute_cost=0.0), {"compute_cost": "returned a str"})
+
+    # -- lesson 02: the loss from the logit (every hidden case holds logits beyond +-40) -------
+    def lesson02(**changes):
+        bodies = {**solution_bodies(L02), **changes}
+        return trimmed(filled(L02, bodies), "check_mean_squared_error")
+    add("lesson02_correct.ipynb", lesson02(), scores(L02_IDS))
+    add("lesson02_logits_through_clipped_probability.ipynb", lesson02(
+        binary_crossentropy_from_logits="""\
+p = np.clip(1 / (1 + np.exp(-z)), 1e-7, 1 - 1e-7)
+return float(np.mean(-y_true * np.log(p) - (1 - y_true) * np.log(1 - p)))"""),
+        scores(L02_IDS, binary_crossentropy_from_logits=0.0),
+        {"binary_crossentropy_from_logits": "the clipped probability instead of the logit"})
+    add("lesson02_logits_log_of_sigmoid.ipynb", lesson02(
+        binary_crossentropy_from_logits="""\
+p = 1 / (1 + np.exp(-z))
+return float(np.mean(-y_true * np.log(p) - (1 - y_true) * np.log(1 - p)))"""),
+        scores(L02_IDS, binary_crossentropy_from_logits=0.0),
+        {"binary_crossentropy_from_logits": "the log of the sigmoid"})
+    add("lesson02_sums_instead_of_means.ipynb", lesson02(
+        binary_crossentropy_from_logits="""\
+return float(np.sum(y_true * np.logaddexp(0, -z) + (1 - y_true) * np.logaddexp(0, z)))""",
+        mean_squared_error="return float(np.sum((y_pred - y_true) ** 2))"),
+        scores(L02_IDS, binary_crossentropy_from_logits=0.0, mean_squared_error=0.0),
+        {"binary_crossentropy_from_logits": "the sum instead of the mean",
+         "mean_squared_error": "the sum instead of the mean"})
 
     # -- broken notebooks -----------------------------------------------------------------------
     add("syntax_error.ipynb", self_contained(compute_cost="return float(np.mean(X @ w + b)"),

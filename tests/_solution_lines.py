@@ -1,0 +1,95 @@
+"""The lines of an exercise's answer, and whether a text gives one of them away (test helper).
+
+Shared by tests/test_hints.py (no hint rung holds a line of the answer) and
+tests/test_exercise_design.py (an exercise flagged ``answer_in_lesson=False`` has no line of
+its answer anywhere in the learner's notebook).
+
+A line is compared without its comment and without any whitespace, so `X.T @ err / m` and
+`X.T@err/m` are the same line. Bookkeeping lines are *trivial* and may appear anywhere: a
+conversion of an argument (`z = np.asarray(z, dtype=np.float64)`, `b = float(b_in)`), the
+size `m = X.shape[0]`, a loop header `for _ in range(num_iters):`, unpacking a name
+(`W1, b1 = weights`), an empty list, returning names (`return w, b, J_history`) and turning
+a 0-d array into a float.
+
+>>> non_trivial_lines('''
+... z = np.asarray(z, dtype=np.float64)
+... e = np.exp(-np.abs(z))      # in (0, 1]
+... return float(g) if g.ndim == 0 else g''')
+['e=np.exp(-np.abs(z))']
+>>> gives_away("Try `e = np.exp( -np.abs(z) )`.", ['e=np.exp(-np.abs(z))'])
+['e=np.exp(-np.abs(z))']
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from course.authoring import BEGIN, END
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS, LESSONS = ROOT / "solutions", ROOT / "lessons"
+
+TRIVIAL = [re.compile(pattern) for pattern in (
+    r"^return[\w,()]*$",                                              # return names
+    r"^\w+=(np\.asarray|np\.array|float|int)\(\w+(,dtype=(np\.)?float(64)?)?\)$",
+    r"^m=X\.shape\[0\]$", r"^m,n=X\.shape$",
+    r"^for\w+inrange\(\w+\):$",                                    # a loop header
+    r"^[\w,]+=\w+$", r"^\w+=\[\]$",                                 # unpacking, an empty list
+    r"^returnfloat\((\w+)\)if\1\.ndim==0else\1$",
+)]
+MIN_LENGTH = 8       # shorter lines ("w=w_in") say nothing
+
+
+def normalise(line: str) -> str:
+    """A line without its comment and without whitespace."""
+    return re.sub(r"\s+", "", line.split("#", 1)[0])
+
+
+def non_trivial_lines(code: str) -> list:
+    """The normalised lines of ``code`` that would give an answer away."""
+    lines = []
+    for line in code.splitlines():
+        text = normalise(line)
+        if len(text) >= MIN_LENGTH and not any(p.match(text) for p in TRIVIAL):
+            lines.append(text)
+    return lines
+
+
+def gives_away(text: str, lines) -> list:
+    """The ``lines`` (normalised) that appear in ``text``."""
+    flat = re.sub(r"\s+", "", text)
+    return [line for line in lines if line in flat]
+
+
+def source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def notebook(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def notebook_path(folder: Path, lesson: str) -> Path:
+    return folder / f"{lesson}.ipynb"
+
+
+def answer_cell_index(cells, exercise_id: str):
+    """The index of the answer cell of ``exercise_id`` (nbgrader grade_id), or None."""
+    for index, cell in enumerate(cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade_id") == exercise_id and meta.get("solution"):
+            return index
+    return None
+
+
+def solution_region(cells, exercise_id: str) -> str:
+    """The code between the markers in the answer cell of ``exercise_id`` in ``solutions/``."""
+    index = answer_cell_index(cells, exercise_id)
+    if index is None:
+        return ""
+    text = source(cells[index])
+    if BEGIN not in text:
+        return ""
+    return text.split(BEGIN, 1)[1].split(END, 1)[0]
