@@ -30,17 +30,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from course._validation import _describe, as_count, as_float_array, as_real_number
+from course._validation import (_describe, as_count, as_float_array, as_real_number,
+                                check_binary, check_not_empty, check_shape)
 from course.layers import Dense, Input
 from course.losses import BinaryCrossentropy
 from course.nn import Sequential
+from course.optimizers import SGD
 
 __all__ = ["network_forward", "cost", "backprop", "update_parameters", "train_network",
            "layer_gradient_norms"]
 
 
 def _check_weights(weights, name: str = "weights") -> list:
-    """``weights`` as a list of float64 arrays [W1, b1, ...] whose shapes chain up."""
+    """``weights`` as a list of float64 arrays [W1, b1, ...] whose shapes chain up: W[l] is
+    (n_in, n_out) with n_in the n_out of the layer before, b[l] is (n_out,)."""
     if not isinstance(weights, (list, tuple)):
         raise TypeError(f"`{name}` must be a list [W1, b1, W2, b2, ...]; "
                         f"got {_describe(weights)}.")
@@ -52,39 +55,53 @@ def _check_weights(weights, name: str = "weights") -> list:
         kind = (2, "(n_in, n_out)") if index % 2 == 0 else (1, "(n_out,)")
         arrays.append(as_float_array(value, f"{name}[{index}]", ndim=kind[0],
                                      shape_hint=kind[1]))
+    n_in = arrays[0].shape[0]
+    for index, (W, b) in enumerate(zip(arrays[0::2], arrays[1::2])):
+        if W.shape[0] != n_in or b.shape != (W.shape[1],):
+            raise ValueError(f"`{name}[{2 * index}]` and `{name}[{2 * index + 1}]` must have "
+                             f"shapes ({n_in}, n_out) and (n_out,), to follow the layer "
+                             f"before; got {W.shape} and {b.shape}.")
+        n_in = W.shape[1]
     return arrays
 
 
 def _model(weights) -> Sequential:
     """A compiled ``course.nn.Sequential`` of sigmoid layers holding ``weights`` (not copied)."""
     weights = _check_weights(weights)
-    n_in = weights[0].shape[0]
     layers = []
-    for index, (W, b) in enumerate(zip(weights[0::2], weights[1::2])):
-        if W.shape[0] != n_in or b.shape != (W.shape[1],):
-            raise ValueError(f"`weights[{2 * index}]` and `weights[{2 * index + 1}]` must have "
-                             f"shapes ({n_in}, n_out) and (n_out,), to follow the layer "
-                             f"before; got {W.shape} and {b.shape}.")
+    for W, b in zip(weights[0::2], weights[1::2]):
         layer = Dense(W.shape[1], activation="sigmoid")
         layer.W, layer.b = W, b               # the model only reads them
         layers.append(layer)
-        n_in = W.shape[1]
     model = Sequential(layers)
     model.input_size = weights[0].shape[0]
     model.compile(optimizer="sgd", loss=BinaryCrossentropy())
     return model
 
 
-def _checked_data(model, X, Y=None):
-    """X (m, n) and, if given, Y (m, units) checked once at the door."""
-    X = model._check_X(X)
-    return X if Y is None else (X, model._check_y(Y, X.shape[0]))
+def _checked_X(model, X) -> np.ndarray:
+    """X (m, n), checked once at the door."""
+    X = as_float_array(X, "X", ndim=2, shape_hint="(m, n)")
+    check_not_empty(X, "X")
+    check_shape(X, "X", (X.shape[0], model.input_size), "(m, n)",
+                f"to match the {model.input_size} rows of weights[0]")
+    return X
+
+
+def _checked_data(model, X, Y) -> tuple:
+    """X (m, n) and Y (m, 1) with targets in [0, 1], checked once at the door."""
+    X = _checked_X(model, X)
+    Y = as_float_array(Y, "Y", ndim=2, shape_hint="(m, 1)")
+    check_shape(Y, "Y", (X.shape[0], model.layers[-1].units), "(m, 1)",
+                "(one row per example of X)")
+    check_binary(Y, "Y")
+    return X, Y
 
 
 def network_forward(X, weights) -> np.ndarray:
     """The network's output A[L] = g(... g(X @ W1 + b1) ... @ WL + bL), shape (m, 1)."""
     model = _model(weights)
-    return model._forward(_checked_data(model, X))["a"][-1]
+    return model._forward(_checked_X(model, X))["a"][-1]
 
 
 def _cost(model, X, Y) -> float:
@@ -94,10 +111,6 @@ def _cost(model, X, Y) -> float:
 def _gradients(model, X, Y) -> list:
     gradient = model._backward(model._forward(X), Y)
     return [g for pair in zip(gradient["dW"], gradient["db"]) for g in pair]
-
-
-def _step(weights, gradients, alpha) -> list:
-    return [p - alpha * g for p, g in zip(weights, gradients)]
 
 
 def cost(X, Y, weights) -> float:
@@ -127,10 +140,11 @@ def update_parameters(weights, gradients, alpha) -> list:
         raise ValueError(f"`gradients` must hold one array per parameter ({len(weights)}); "
                          f"got {len(gradients)}.")
     for index, (p, g) in enumerate(zip(weights, gradients)):
-        if g.shape != p.shape:
-            raise ValueError(f"`gradients[{index}]` must have the shape of weights[{index}], "
-                             f"{p.shape}; got {g.shape}.")
-    return _step(weights, gradients, as_real_number(alpha, "alpha", positive=True))
+        check_shape(g, f"gradients[{index}]", p.shape,
+                    "(n_in, n_out)" if index % 2 == 0 else "(n_out,)", f"like weights[{index}]")
+    new = [p.copy() for p in weights]
+    SGD(as_real_number(alpha, "alpha", positive=True))._apply(new, gradients)
+    return new
 
 
 def train_network(X, Y, weights, alpha, epochs) -> tuple:
@@ -143,11 +157,12 @@ def train_network(X, Y, weights, alpha, epochs) -> tuple:
     alpha = as_real_number(alpha, "alpha", positive=True)
     epochs = as_count(epochs, "epochs", minimum=0)
     X, Y = _checked_data(model, X, Y)
+    for layer in model.layers:                     # the model's own copies, updated in place
+        layer.W, layer.b = layer.W.copy(), layer.b.copy()
+    step = SGD(alpha)                              # p = p - alpha * dp, as update_parameters
     J_history = [_cost(model, X, Y)]
     for _ in range(epochs):
-        new = _step(model.get_weights(copy=False), _gradients(model, X, Y), alpha)
-        for layer, W, b in zip(model.layers, new[0::2], new[1::2]):
-            layer.W, layer.b = W, b
+        step._apply(model.get_weights(copy=False), _gradients(model, X, Y))
         J_history.append(_cost(model, X, Y))
     return model.get_weights(), J_history
 

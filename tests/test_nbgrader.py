@@ -300,10 +300,10 @@ def test_every_lesson_answered_right_gets_full_marks(course):
 
 @pytest.mark.parametrize("student", sorted(LATER_MISTAKES))
 def test_autograde_gives_the_corpus_scores_for_lessons_03_and_04(course, student):
-    got = gradebook_scores(course, "later", student)
+    got = gradebook_scores(course, "later", student)      # lessons not handed in score 0
     expected = {stem: {f"check_{k}": v for k, v in EXPECTED[name]["scores"].items()}
                 for stem, name in LATER_MISTAKES[student].items()}
-    assert got.keys() == expected.keys()
+    assert set(expected) <= set(got)
     for stem in expected:
         assert got[stem] == pytest.approx(expected[stem]), stem
 

@@ -41,9 +41,9 @@ def test_validation_runs_mark_the_chosen_update():
     (lambda: plots.plot_gradient_norms({"a": [1.0, 2.0]}), "runs"),
     (lambda: plots.plot_gradient_norms({"a": [[-1.0]]}), "negative"),
     (lambda: plots.plot_validation_runs({"a": [0.5, 0.4]}, {"b": 0}), "keys of `curves`"),
-    (lambda: plots.plot_validation_runs({"a": [0.5, 0.4]}, {"a": 2}), "entry of its curve"),
+    (lambda: plots.plot_validation_runs({"a": [0.5, 0.4]}, {"a": 2}), "an entry of its curve"),
     (lambda: plots.plot_validation_runs({"a": [0.5]}, {"a": 0}, updates_per_entry=0),
-     "positive int"),
+     "`updates_per_entry` must be an integer of at least 1"),
 ])
 def test_bad_input_is_refused_with_the_argument_named(call, message):
     with pytest.raises((TypeError, ValueError), match=message):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course._validation import as_float_array, check_not_empty
+from course._validation import as_count, as_float_array, check_not_empty
 from course.plots._base import (LINE_COLORS, LINE_STYLES, _check_text, _finish, _new_axes,
                                 _title)
 
@@ -15,9 +15,12 @@ UPDATES_LABEL = "updates done (0 = before training)"
 
 
 def _check_runs(runs, name: str, what: str) -> dict:
-    if not isinstance(runs, dict) or not runs:
+    if not isinstance(runs, dict):
         raise TypeError(f"`{name}` must be a non-empty dict of name -> {what}; "
-                        f"got {type(runs).__name__ if not isinstance(runs, dict) else 'an empty dict'}.")
+                        f"got {type(runs).__name__}.")
+    if not runs:
+        raise ValueError(f"`{name}` must be a non-empty dict of name -> {what}; got an empty "
+                         f"dict.")
     return runs
 
 
@@ -68,21 +71,20 @@ def plot_validation_runs(curves, stops, updates_per_entry=1, title=None, ax=None
     [0, 10, 20]
     """
     _check_runs(curves, "curves", "sequence of costs")
-    if not isinstance(stops, dict) or set(stops) != set(curves):
+    if not isinstance(stops, dict):
+        raise TypeError(f"`stops` must be a dict of name -> chosen entry; "
+                        f"got {type(stops).__name__}.")
+    if set(stops) != set(curves):
         raise ValueError("`stops` must be a dict with the keys of `curves`, one chosen entry "
                          "per run.")
-    if isinstance(updates_per_entry, bool) or not isinstance(updates_per_entry, (int, np.integer)) \
-            or updates_per_entry < 1:
-        raise ValueError(f"`updates_per_entry` must be a positive int; got {updates_per_entry!r}.")
+    updates_per_entry = as_count(updates_per_entry, "updates_per_entry")
     fig, ax, made_here = _new_axes(ax, figsize=(8.0, 4.5))
     for i, (name, costs) in enumerate(curves.items()):
         costs = as_float_array(costs, f"curves[{name!r}]", ndim=1)
         check_not_empty(costs, f"curves[{name!r}]", "cost")
         stop = stops[name]
-        if isinstance(stop, bool) or not isinstance(stop, (int, np.integer)) \
-                or not 0 <= stop < costs.size:
-            raise ValueError(f"`stops[{name!r}]` must be an entry of its curve, 0 to "
-                             f"{costs.size - 1}; got {stop!r}.")
+        stop = as_count(stop, f"stops[{name!r}]", minimum=0, maximum=costs.size - 1,
+                        why="an entry of its curve")
         color = LINE_COLORS[i % len(LINE_COLORS)]
         x = np.arange(costs.size) * int(updates_per_entry)
         ax.plot(x, costs, color=color, lw=1.8, label=_check_text(str(name), "curves"))
