@@ -62,6 +62,28 @@ def network_forward(X, weights):
     return a
 
 
+def dense_backward(dZ, A_prev, W):
+    return A_prev.T @ dZ, dZ.sum(axis=0), dZ @ W.T
+
+
+def update_parameters(weights, gradients, alpha):
+    return [p - alpha * g for p, g in zip(weights, gradients)]
+
+
+def train_network(X, Y, weights, alpha, epochs):
+    """Lesson 04's loop, with course.network's cost and backprop (lesson 3's answers)."""
+    from course.network import backprop as course_backprop, cost
+    J_history = [cost(X, Y, weights)]
+    for _ in range(epochs):
+        weights = update_parameters(weights, course_backprop(X, Y, weights), alpha)
+        J_history.append(cost(X, Y, weights))
+    return weights, J_history
+
+
+def stopping_epoch(validation_costs):
+    return int(np.argmin(validation_costs))
+
+
 def backprop(X, Y, weights):
     W1, b1, W2, b2, W3, b3 = weights
     m = X.shape[0]
@@ -122,5 +144,6 @@ def build_regression_model():
 CORRECT = {name: globals()[name] for name in [
     "sigmoid", "compute_cost", "compute_gradient", "gradient_descent", "binary_crossentropy",
     "binary_crossentropy_from_logits", "mean_squared_error", "dense_forward", "network_forward",
-    "backprop", "accuracy",
+    "dense_backward", "backprop", "update_parameters", "train_network", "stopping_epoch",
+    "accuracy",
     "build_model", "train", "keras_gradient_descent", "build_regression_model"]}

@@ -33,11 +33,11 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 
-from course import (activations, data, gradcheck, layers, logistic, losses, nn,  # noqa: E402
-                    optimizers, plots, widgets)
+from course import (activations, data, gradcheck, layers, logistic, losses, network,  # noqa: E402
+                    nn, optimizers, plots, widgets)
 
 MODULES = [logistic, losses, nn, layers, optimizers, activations, gradcheck, data, plots,
-           widgets]
+           widgets, network]
 
 
 # ---------------------------------------------------------------------------------------
@@ -715,6 +715,77 @@ spec(P + "digits.plot_digits", plots.plot_digits,
                              ("63 pixels", DIGITS[:, :63], ValueError)],
       "y": labels(), "predictions": labels()[1:] + [("one fewer", Y1[:-1], ValueError)],
       "n": counts(), "seed": SEEDS, "title": TITLES})
+
+spec(P + "training.plot_gradient_norms", plots.plot_gradient_norms,
+     lambda: {"runs": {"a": [[0.1, 0.0], [0.05, 1e-9]]}, "title": None, "ax": None},
+     {"runs": [("a list", [[0.1]], TypeError), ("empty", {}, ValueError),
+               ("a 1-D run", {"a": [0.1, 0.2]}, ValueError),
+               ("a negative norm", {"a": [[-1.0]]}, ValueError),
+               ("NaN", {"a": [[np.nan]]}, ValueError),
+               ("a name matplotlib cannot draw", {"$$": [[0.1]]}, ValueError)],
+      "title": TITLES, "ax": AXES}, check=drawn)
+spec(P + "training.plot_validation_runs", plots.plot_validation_runs,
+     lambda: {"curves": {"a": [0.7, 0.3, 0.4]}, "stops": {"a": 1}, "updates_per_entry": 10,
+              "title": None, "ax": None},
+     {"curves": [("a list", [[0.7]], TypeError), ("empty", {}, ValueError),
+                 ("NaN", {"a": [0.7, np.nan, 0.4]}, ValueError),
+                 ("an empty curve", {"a": []}, ValueError)],
+      "stops": [("a list", [1], TypeError), ("other keys", {"b": 1}, ValueError),
+                ("beyond the curve", {"a": 3}, ValueError), ("a float", {"a": 1.5}, TypeError)],
+      "updates_per_entry": counts(), "title": TITLES, "ax": AXES}, check=drawn)
+
+# ----- network (lesson 3's answers as functions of a weight list) --------------------------
+
+def small_weights():
+    """A 2-3-1 sigmoid network's [W1, b1, W2, b2] for X2 (6, 2)."""
+    return [np.full((2, 3), 0.1), np.zeros(3), np.full((3, 1), -0.2), np.zeros(1)]
+
+
+def weight_rows(name="weights"):
+    good_list = small_weights()
+    return [("None", None, TypeError), ("a string", "W1", TypeError),
+            ("one array, not a list", good_list[0], TypeError), ("a dict", {"W1": 1}, TypeError),
+            ("an odd number of arrays", good_list[:3], ValueError),
+            ("NaN", [_replace_first(good_list[0], np.nan)] + good_list[1:], ValueError),
+            ("strings", ["a", "b"], TypeError),
+            ("shapes that do not chain", [good_list[0], good_list[1], good_list[0],
+                                          good_list[1]], ValueError),
+            ("a 1-D W", [good_list[1]] + good_list[1:], ValueError)]
+
+
+def data_and_target_rows():
+    return {"X": arrays(X2) + [("three columns", np.ones((6, 3)), ValueError)],
+            "Y": arrays(YCOL, ndim=False) + [("(m,) instead of (m, 1)", Y1, ValueError),
+                                             ("label 2", _replace_first(YCOL, 2.0), ValueError),
+                                             ("one row fewer", YCOL[:-1], ValueError)]}
+
+
+N = "network."
+spec(N + "network_forward", network.network_forward,
+     lambda: {"X": X2, "weights": small_weights()},
+     {"X": data_and_target_rows()["X"], "weights": weight_rows()},
+     check=lambda r: r.shape == (6, 1))
+spec(N + "cost", network.cost, lambda: {"X": X2, "Y": YCOL, "weights": small_weights()},
+     {**data_and_target_rows(), "weights": weight_rows()}, check=is_finite_float)
+spec(N + "backprop", network.backprop, lambda: {"X": X2, "Y": YCOL, "weights": small_weights()},
+     {**data_and_target_rows(), "weights": weight_rows()},
+     check=lambda r: [g.shape for g in r] == [p.shape for p in small_weights()])
+spec(N + "update_parameters", network.update_parameters,
+     lambda: {"weights": small_weights(), "gradients": small_weights(), "alpha": 0.5},
+     {"weights": weight_rows(), "gradients": weight_rows() + [
+         ("one pair fewer", small_weights()[:2], ValueError),
+         ("transposed", [p.T for p in small_weights()], ValueError)],
+      "alpha": numbers(positive=True)})
+spec(N + "train_network", network.train_network,
+     lambda: {"X": X2, "Y": YCOL, "weights": small_weights(), "alpha": 1.0, "epochs": 2},
+     {**data_and_target_rows(), "weights": weight_rows(), "alpha": numbers(positive=True),
+      "epochs": counts(minimum=0)},
+     check=lambda r: len(r[1]) == 3,
+     extra=(good("0 epochs only measure", lambda: network.train_network(
+         X2, YCOL, small_weights(), 1, np.int64(0)), lambda r: len(r[1]) == 1),))
+spec(N + "layer_gradient_norms", network.layer_gradient_norms,
+     lambda: {"gradients": small_weights()}, {"gradients": weight_rows()},
+     check=lambda r: r.shape == (2,))
 
 # ----- widgets ----------------------------------------------------------------------------
 

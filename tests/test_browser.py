@@ -41,7 +41,7 @@ CHANGE_TIMEOUT = 60      # seconds for the figure to follow a key press
 # (notebook, explorer's CSS class, slider's CSS class)
 LESSONS = [
     ("solutions/01_logistic_regression_numpy.ipynb", "course-logistic-explorer", "course-alpha"),
-    ("solutions/03_backpropagation.ipynb", "course-network-explorer", "course-epochs"),
+    ("solutions/04_training_a_network.ipynb", "course-network-explorer", "course-epochs"),
 ]
 
 

@@ -18,7 +18,8 @@ CONTRACT = {
                                      "gradient_descent"],
     "02_loss_and_cost": ["binary_crossentropy", "binary_crossentropy_from_logits",
                          "mean_squared_error"],
-    "03_backpropagation": ["dense_forward", "network_forward", "backprop"],
+    "03_backpropagation": ["dense_forward", "network_forward", "dense_backward", "backprop"],
+    "04_training_a_network": ["update_parameters", "train_network", "stopping_epoch"],
     "04_keras_model_fit": ["accuracy", "build_model", "train", "keras_gradient_descent",
                            "build_regression_model"],
 }
@@ -39,7 +40,7 @@ def test_registry_matches_the_contract():
     assert {lesson: [e.id for e in exercises.for_lesson(lesson)] for lesson in CONTRACT} \
         == CONTRACT
     assert [e.id for e in exercises.all_exercises()] == sum(CONTRACT.values(), [])
-    assert sum(e.points for e in exercises.all_exercises()) == 36
+    assert sum(e.points for e in exercises.all_exercises()) == 45
     for exercise in exercises.all_exercises():
         assert exercises.get(exercise.id) is exercise
         assert abs(sum(exercise.weights) - 1) < 1e-12
@@ -443,7 +444,7 @@ def test_every_exercise_with_a_reference_forbids_it_and_the_known_holes_are_clos
              for e in exercises.all_exercises()}
     assert "course.activations.sigmoid" in names["sigmoid"]
     assert "course.losses.BinaryCrossentropy.__call__" in names["binary_crossentropy"]
-    assert names["backprop"] == {"course.nn.Sequential._backward"}
+    assert names["backprop"] == {"course.nn.Sequential._backward", "course.network.backprop"}
 
 
 @pytest.mark.parametrize("exercise_id", NUMPY_IDS)

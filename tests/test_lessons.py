@@ -97,8 +97,10 @@ def execute(notebook, folder):
 
 # -- the course's own notebooks --------------------------------------------------------------------
 def test_solutions_are_the_four_lessons():
-    assert [p.stem for p in SOLUTION_PATHS] == list(exercises.LESSONS), \
+    assert sorted(p.stem for p in SOLUTION_PATHS) == sorted(exercises.LESSONS), \
         f"solutions/ must hold one notebook per lesson; found {[p.name for p in SOLUTION_PATHS]}"
+    numbers = [int(lesson[:2]) for lesson in exercises.LESSONS]
+    assert numbers == sorted(numbers), f"the registry's lessons out of order: {numbers}"
 
 
 def test_lessons_folder_holds_exactly_the_generated_lessons():

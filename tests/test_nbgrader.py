@@ -8,7 +8,9 @@ gives (tests/corpus/expected.json for lesson 01, the registry's case design for 
 the two graders share the exercise registry and agree.
 
 Most submissions are lessons 01 and 02 without the demos after their last exercise (quick
-kernels); one student also hands in lessons 03 and 04 (NumPy backprop, then TensorFlow).
+kernels); one student also hands in lessons 03, 04 and the Keras lesson (NumPy backprop, the
+training loop, then TensorFlow), and another lessons 03 and 04 with common mistakes (the
+corpus' notebooks, scored as tests/corpus/expected.json says).
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS, LESSONS, CORPUS = ROOT / "solutions", ROOT / "lessons", ROOT / "tests" / "corpus"
 L01, L02 = "01_logistic_regression_numpy", "02_loss_and_cost"
 L03, L04 = "03_backpropagation", "04_keras_model_fit"
+L04_TRAINING = "04_training_a_network"
+LATER = (L03, L04_TRAINING, L04)
+#: student -> {lesson: the corpus notebook handed in}, graded in assignment "later".
+LATER_MISTAKES = {"mistakes_later": {L03: "backprop_common_mistakes.ipynb",
+                                     L04_TRAINING: "training_common_mistakes.ipynb"}}
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
 
@@ -188,14 +195,14 @@ def write(path: Path, notebook: dict) -> None:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """The graded course: its folder, with assignment ``ps`` (01, 02) and ``later`` (03, 04)."""
+    """The graded course: its folder, with assignment ``ps`` (01, 02) and ``later`` (03 on)."""
     root = tmp_path_factory.mktemp("nbgrader_course")
     (root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         f"c.CourseDirectory.root = {str(root)!r}\n"
         "c.CourseDirectory.course_id = 'train-a-neural-network'\n"
         "c.Execute.timeout = 300\n", encoding="utf-8")
-    for assignment, stems in (("ps", (L01, L02)), ("later", (L03, L04))):
+    for assignment, stems in (("ps", (L01, L02)), ("later", LATER)):
         for stem in stems:
             target = root / "source" / assignment / f"{stem}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -208,10 +215,14 @@ def course(tmp_path_factory):
         write(folder / f"{L01}.ipynb", lesson01(sources))
         write(folder / f"{L02}.ipynb", second[variant])
     later = root / "submitted" / "correct" / "later"
-    for stem in (L03, L04):      # each notebook up to its last check cell
+    for stem in LATER:      # each notebook up to its last check cell
         last_check = f"check_{exercises.for_lesson(stem)[-1].id}"
         write(later / f"{stem}.ipynb", corpus.trimmed(
             corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
+
+    for student, handed_in in LATER_MISTAKES.items():
+        for stem, name in handed_in.items():
+            write(root / "submitted" / student / "later" / f"{stem}.ipynb", corpus_notebook(name))
 
     nbgrader(root, "autograde", "ps")
     nbgrader(root, "autograde", "later")
@@ -257,7 +268,7 @@ def without_nbgrader_additions(notebook: dict) -> dict:
     return notebook
 
 
-@pytest.mark.parametrize("stem", [L01, L02, L03, L04])
+@pytest.mark.parametrize("stem", [L01, L02, *LATER])
 def test_release_equals_the_lesson_apart_from_nbgrader_metadata(course, stem):
     assignment = "ps" if stem in (L01, L02) else "later"
     release = json.loads((course / "release" / assignment / f"{stem}.ipynb").read_text())
@@ -287,13 +298,23 @@ def test_autograde_gives_exactly_the_scores_of_course_grade(course, student):
         assert got[stem] == pytest.approx(expected[stem]), (student, stem)
 
 
-def test_the_four_lessons_answered_right_get_full_marks(course):
+def test_every_lesson_answered_right_gets_full_marks(course):
     got = gradebook_scores(course, "later", "correct")
     expected = {stem: {f"check_{e.id}": POINTS[e.id] for e in exercises.for_lesson(stem)}
-                for stem in (L03, L04)}
+                for stem in LATER}
     assert got == expected
     assert sum(map(sum, (s.values() for s in gradebook_scores(course, "ps", "correct").values()))) \
         == sum(POINTS[e.id] for e in exercises.for_lesson(L01) + exercises.for_lesson(L02))
+
+
+@pytest.mark.parametrize("student", sorted(LATER_MISTAKES))
+def test_autograde_gives_the_corpus_scores_for_lessons_03_and_04(course, student):
+    got = gradebook_scores(course, "later", student)      # lessons not handed in score 0
+    expected = {stem: {f"check_{k}": v for k, v in EXPECTED[name]["scores"].items()}
+                for stem, name in LATER_MISTAKES[student].items()}
+    assert set(expected) <= set(got)
+    for stem in expected:
+        assert got[stem] == pytest.approx(expected[stem]), stem
 
 
 def test_autograde_reruns_the_hidden_tests_and_keeps_their_feedback(course):

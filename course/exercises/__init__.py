@@ -2,7 +2,8 @@
 
 An exercise is a function the learner writes (``sigmoid``, ``compute_cost``, ...). The
 exercises of each lesson live in one module: ``logistic_regression_numpy`` (01),
-``loss_and_cost`` (02), ``backpropagation`` (03) and ``keras_model_fit`` (04). The other
+``loss_and_cost`` (02), ``backpropagation`` (03), ``training_a_network`` (04) and
+``keras_model_fit``. The other
 modules: ``_classes`` (Case, Mistake, Exercise and the grading results), ``_plain`` (results
 as plain data, and comparing them), ``_feedback`` (every sentence a learner or instructor
 reads), ``_references`` (the course implementations a graded function may not hand its work
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from course.exercises import backpropagation, keras_model_fit, logistic_regression_numpy
 from course.exercises import loss_and_cost
+from course.exercises import training_a_network
 from course.exercises._classes import Case, CaseResult, Exercise, Grade, Mistake, PartScore
 from course.exercises._plain import ResultError
 from course.exercises._references import forbidden_codes, forbidden_objects
@@ -35,6 +37,7 @@ __all__ = ["Case", "Mistake", "Exercise", "CaseResult", "PartScore", "Grade", "R
 
 LESSONS = {module.LESSON: tuple(module.EXERCISES)
            for module in (logistic_regression_numpy, loss_and_cost, backpropagation,
+                          training_a_network,
                           keras_model_fit)}
 _BY_ID = {exercise.id: exercise for exercises in LESSONS.values() for exercise in exercises}
 

@@ -1,10 +1,15 @@
-"""Exercises of lesson 03: dense_forward, network_forward and backprop.
+"""Exercises of lesson 03: dense_forward, network_forward, dense_backward and backprop.
 
 Keras' layout throughout: a layer computes ``a_out = g(a_in @ W + b)`` with a_in (m, n_in),
 W (n_in, n_out), b (n_out,). The network has three sigmoid layers (25, 15 and 1 units in the
 lesson) and its cost is the mean binary cross-entropy J = (1/m) sum_i L(a3_i, y_i). Expected
 answers come from ``course.layers.Dense`` and ``course.nn.Sequential`` holding the case's
 weights; every mistake is a small function next to its hint.
+
+One layer's backward step (``dense_backward``), given dZ = dJ/dZ of shape (m, n_out):
+
+    dW = A_prev.T @ dZ   (n_in, n_out)     db = dZ.sum(axis=0)   (n_out,)
+    dA_prev = dZ @ W.T   (m, n_in)
 
 Backpropagation, with the sigmoid-and-cross-entropy shortcut dJ/dz3 = (a3 - Y) / m:
 
@@ -13,7 +18,7 @@ Backpropagation, with the sigmoid-and-cross-entropy shortcut dJ/dz3 = (a3 - Y) /
     dZ1 = (dZ2 @ W2.T) * A1 * (1 - A1)  dW1 = X.T  @ dZ1      db1 = dZ1.sum(axis=0)
 
 >>> [exercise.id for exercise in EXERCISES]
-['dense_forward', 'network_forward', 'backprop']
+['dense_forward', 'network_forward', 'dense_backward', 'backprop']
 >>> args = network_args(np.random.default_rng(0), m=2, sizes=(3, 4, 2, 1))
 >>> [g.shape for g in _backprop(args).values()]
 [(3, 4), (4,), (4, 2), (2,), (2, 1), (1,)]
@@ -164,14 +169,16 @@ DENSE_FORWARD = Exercise(
     make_cases=_dense_cases, to_plain=_plain_output, expected=_dense,
     reference=Dense.forward,
     mistakes=[
-        Mistake("a missing bias", _dense_without_bias, "z = a_in @ W + b."),
+        Mistake("a missing bias", _dense_without_bias,
+                "each unit adds its own bias to its weighted sum before the activation."),
         Mistake("no activation applied", _dense_without_activation,
-                "apply g to z: 'sigmoid' is 1 / (1 + exp(-z)), 'relu' is np.maximum(z, 0), "
-                "'linear' leaves z unchanged."),
+                "apply the activation g to z; 'linear' is the only one that leaves z "
+                "unchanged."),
         Mistake("the sigmoid whatever the activation", _dense_always_sigmoid,
                 "use the `activation` argument: 'relu' and 'linear' are not the sigmoid."),
         Mistake("a transposed W", _dense_with_W_transposed,
-                "W has shape (n_in, n_out) as in Keras: z = a_in @ W, not a_in @ W.T."),
+                "W has shape (n_in, n_out) as in Keras, so a_in (m, n_in) multiplies it as it "
+                "is, without a transpose."),
         Mistake("an output of shape (m,) instead of (m, 1)", _dense_squeezed, SQUEEZE_HINT),
     ])
 
@@ -204,7 +211,8 @@ def _network_squeezed(args):
 
 
 NETWORK_FORWARD = Exercise(
-    id="network_forward", lesson=LESSON, points=2, signature="network_forward(X, weights)",
+    id="network_forward", lesson=LESSON, points=1, signature="network_forward(X, weights)",
+    depends_on=("dense_forward",),
     make_cases=_network_cases, to_plain=_plain_output, expected=_network_forward,
     call=_call_network, reference=Sequential._forward,
     mistakes=[
@@ -215,6 +223,65 @@ NETWORK_FORWARD = Exercise(
         Mistake("hidden layers without the sigmoid", _network_with_linear_hidden_layers,
                 "apply the sigmoid in every layer, the hidden ones included."),
         Mistake("an output of shape (m,) instead of (m, 1)", _network_squeezed, SQUEEZE_HINT),
+    ])
+
+
+# -- dense_backward --------------------------------------------------------------------------------
+def _backward_args(rng, m, n_in, n_out):
+    return {"dZ": rng.normal(0.0, 0.1, (m, n_out)), "A_prev": rng.uniform(0.0, 1.0, (m, n_in)),
+            "W": rng.normal(0.0, 1.0 / np.sqrt(n_in), (n_in, n_out))}
+
+
+def _backward_cases(rng, visible):
+    if visible:
+        return [Case({"dZ": np.array([[0.1, -0.2]]), "A_prev": np.array([[1.0, 2.0, 3.0]]),
+                      "W": np.array([[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]])},
+                     "one example, 3 -> 2 units"),
+                Case(_backward_args(rng, 4, 3, 2), "4 examples, 3 -> 2 units"),
+                Case(_backward_args(rng, 5, 15, 1), "5 examples, the output layer 15 -> 1")]
+    return [Case(_backward_args(rng, int(rng.integers(2, 30)), int(rng.integers(2, 10)),
+                                int(rng.integers(2, 10)))) for _ in range(2)] + [
+        Case(_backward_args(rng, 1, int(rng.integers(2, 6)), 3)),     # a single example
+        Case(_backward_args(rng, int(rng.integers(2, 9)), 4, 4))]     # square W
+
+
+def _dense_backward(args, transpose_dW=False, db_axis=0, W_transposed=False, extra_m=1):
+    """dW = A_prev.T @ dZ, db = column sums of dZ, dA_prev = dZ @ W.T (and the mistakes)."""
+    dZ, A_prev, W = args["dZ"], args["A_prev"], args["W"]
+    dW = (dZ.T @ A_prev if transpose_dW else A_prev.T @ dZ) / extra_m
+    if W_transposed and W.shape[0] != W.shape[1]:
+        return None
+    return {"dW": dW, "db": dZ.sum(axis=db_axis) / extra_m,
+            "dA_prev": dZ @ (W if W_transposed else W.T)}
+
+
+def _call_backward(function, args):
+    return function(args["dZ"], args["A_prev"], args["W"])
+
+
+def _plain_backward(result):
+    items = plain_sequence(result, 3, "the tuple (dW, db, dA_prev)")
+    return {name: plain_array(item, name) for name, item in zip(("dW", "db", "dA_prev"), items)}
+
+
+DENSE_BACKWARD = Exercise(
+    id="dense_backward", lesson=LESSON, points=3, signature="dense_backward(dZ, A_prev, W)",
+    parts=("dW", "db", "dA_prev"), make_cases=_backward_cases, to_plain=_plain_backward,
+    expected=_dense_backward, call=_call_backward,
+    mistakes=[
+        Mistake("a transposed dW, (n_out, n_in)", lambda a: _dense_backward(a, transpose_dW=True),
+                "dW must have the shape of W, (n_in, n_out): which of A_prev and dZ has n_in "
+                "columns, and which side of the product must it stand on?"),
+        Mistake("db summed over the units instead of the examples",
+                lambda a: _dense_backward(a, db_axis=1),
+                "db has one entry per unit, (n_out,): every example adds to it, so add along "
+                "the axis that counts the examples."),
+        Mistake("an extra 1/m", lambda a: _dense_backward(a, extra_m=a["dZ"].shape[0]),
+                "dZ already holds the 1/m of the mean (it came from dZ3 = (A3 - Y) / m): do "
+                "not divide again in each layer."),
+        Mistake("W not transposed in dA_prev", lambda a: _dense_backward(a, W_transposed=True),
+                "dA_prev has the shape of A_prev, (m, n_in), and dZ is (m, n_out): which "
+                "(n_out, n_in) matrix turns one into the other?"),
     ])
 
 
@@ -267,22 +334,24 @@ BACKPROP = Exercise(
     id="backprop", lesson=LESSON, points=4, signature="backprop(X, Y, weights)",
     parts=GRADIENT_NAMES, make_cases=_network_cases, to_plain=_plain_gradients,
     expected=_backprop, call=_call_backprop, rtol=1e-6, atol=1e-10,
-    reference=Sequential._backward,
+    reference=Sequential._backward, depends_on=("dense_forward", "dense_backward"),
     mistakes=[
         Mistake("the gradient without the 1/m factor", _backprop_without_one_over_m,
                 "J is a mean over the m examples, so dZ3 = (A3 - Y) / m."),
         Mistake("the wrong sign", _backprop_with_wrong_sign,
                 "dZ3 = A3 - Y (prediction minus target), divided by m."),
         Mistake("a missing sigmoid derivative", _backprop_without_sigmoid_derivative,
-                "going back through a sigmoid layer multiplies by its derivative: "
-                "dZ = (dZ_next @ W_next.T) * A * (1 - A)."),
+                "going back through a sigmoid layer multiplies by the sigmoid's slope, "
+                "which section 2's table writes with the layer's own activations A."),
         Mistake("biases' gradients of shape (1, n) instead of (n,)", _backprop_with_2d_db,
-                "b has shape (n_out,), so db must too: dZ.sum(axis=0) without keepdims."),
+                "b has shape (n_out,), so db must too: add over the examples without "
+                "keeping that axis."),
         Mistake("transposed weight gradients", _backprop_with_dW_transposed,
-                "dW has the shape of W, (n_in, n_out): dW = A_prev.T @ dZ."),
+                "dW has the shape of W, (n_in, n_out); check the order of the product."),
         Mistake("the squared-error delta at the output", _backprop_with_squared_error_delta,
                 "with a sigmoid output and binary cross-entropy, the sigmoid's derivative "
-                "cancels: dZ3 = (A3 - Y) / m, with no extra A3 * (1 - A3)."),
+                "cancels (section 2: dL/dz = a - y), so no extra sigmoid slope at the "
+                "output."),
     ])
 
-EXERCISES = [DENSE_FORWARD, NETWORK_FORWARD, BACKPROP]
+EXERCISES = [DENSE_FORWARD, NETWORK_FORWARD, DENSE_BACKWARD, BACKPROP]

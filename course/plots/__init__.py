@@ -19,6 +19,7 @@ The pieces, one job each:
 - ``cost_surfaces``   ``cost_grids`` and ``plot_cost_surfaces``: J(w, b) as a surface
 - ``curves``          ``plot_cost_history``, ``plot_loss_curves`` and ``plot_regression_fit``
 - ``digits``          ``plot_digits``
+- ``training``        ``plot_gradient_norms`` and ``plot_validation_runs``: inside training
 - ``_base``           the colours, and making and finishing a figure, shared by them all
 
 >>> fig = plot_sigmoid()
@@ -32,8 +33,10 @@ from course.plots.cost_surfaces import cost_grids, plot_cost_surfaces
 from course.plots.curves import plot_cost_history, plot_loss_curves, plot_regression_fit
 from course.plots.digits import plot_digits
 from course.plots.regions import plot_decision_regions
+from course.plots.training import UPDATES_LABEL, plot_gradient_norms, plot_validation_runs
 
 __all__ = ["plot_sigmoid", "plot_data", "plot_decision_boundary", "plot_decision_regions",
            "plot_cost_history",
            "plot_loss_curves", "plot_digits", "cost_grids", "plot_cost_surfaces",
-           "plot_regression_fit", "CLASS_STYLE", "MISTAKE_COLOR", "LINE_STYLES", "LINE_COLORS"]
+           "plot_regression_fit", "plot_gradient_norms", "plot_validation_runs", "UPDATES_LABEL",
+           "CLASS_STYLE", "MISTAKE_COLOR", "LINE_STYLES", "LINE_COLORS"]

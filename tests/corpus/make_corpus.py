@@ -11,7 +11,8 @@ per file, the expected total, the expected score of every exercise and a phrase 
 appear in the feedback. tests/test_grading_corpus.py grades the whole folder and checks them.
 
 Most submissions are lesson 01 (quick kernels); four are lesson 02 (up to its last exercise,
-before TensorFlow is imported); four are lesson 04 (TensorFlow). Mistake
+before TensorFlow is imported); two each are lessons 03 and 04 (NumPy backpropagation and the
+training loop), four are the Keras lesson (TensorFlow). Mistake
 submissions start from *self-contained* answers (each function computes everything itself),
 so one wrong function costs only its own points.
 """
@@ -39,6 +40,9 @@ L01, L02, L04 = "01_logistic_regression_numpy", "02_loss_and_cost", "04_keras_mo
 POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
 L01_IDS = [e.id for e in exercises.for_lesson(L01)]
 L02_IDS = [e.id for e in exercises.for_lesson(L02)]
+L03, L04_TRAINING = "03_backpropagation", "04_training_a_network"
+L03_IDS = [e.id for e in exercises.for_lesson(L03)]
+L04_TRAINING_IDS = [e.id for e in exercises.for_lesson(L04_TRAINING)]
 L04_IDS = [e.id for e in exercises.for_lesson(L04)]
 
 # -- answers a student could write (bodies, indented by 4) -------------------------------------
@@ -388,6 +392,48 @@ threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""
     add("json_not_a_notebook.ipynb", None, {}, error="damaged")
     (HERE / "empty.ipynb").write_text("", encoding="utf-8")
     add("empty.ipynb", None, {}, error="empty")
+
+    # -- lessons 03 and 04 (backpropagation, the training loop): the exercises only ------------
+    correct03 = solution_bodies(L03)
+    add("backprop_correct.ipynb", exercises_only(filled(L03, correct03)), scores(L03_IDS))
+    # Each wrong answer is self-contained, so that it costs only its own points.
+    single_example = share_of_cases("backprop", lambda a: a["X"].shape[0] == 1)
+    add("backprop_common_mistakes.ipynb", exercises_only(filled(L03, {
+        **correct03,
+        "network_forward": correct03["network_forward"].replace(
+            'a3 = dense_forward(a2, W3, b3, "sigmoid")', 'a3 = dense_forward(a2, W3, b3, "linear")'),
+        "dense_backward": correct03["dense_backward"].replace("A_prev.T @ dZ", "dZ.T @ A_prev"),
+        "backprop": """\
+W1, b1, W2, b2, W3, b3 = weights
+sig = lambda z: 1 / (1 + np.exp(-z))
+A1 = sig(X @ W1 + b1)
+A2 = sig(A1 @ W2 + b2)
+A3 = sig(A2 @ W3 + b3)
+dZ3 = A3 - Y                                  # the 1/m forgotten
+dZ2 = (dZ3 @ W3.T) * A2 * (1 - A2)
+dZ1 = (dZ2 @ W2.T) * A1 * (1 - A1)
+return [X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0), A2.T @ dZ3, dZ3.sum(axis=0)]"""})),
+        scores(L03_IDS, network_forward=0.0, dense_backward=2.0,
+               backprop=round(4 * single_example, 2)),
+        {"network_forward": "no sigmoid on the output layer",
+         "dense_backward": "a transposed dW, (n_out, n_in)",
+         "backprop": "the gradient without the 1/m factor"})
+    correct04t = solution_bodies(L04_TRAINING)
+    add("training_correct.ipynb", exercises_only(filled(L04_TRAINING, correct04t)),
+        scores(L04_TRAINING_IDS))
+    add("training_common_mistakes.ipynb", exercises_only(filled(L04_TRAINING, {
+        "update_parameters": "return [p + alpha * dp for p, dp in zip(weights, gradients)]",
+        "train_network": """\
+J_history = []
+for _ in range(epochs):
+    J_history.append(cost(X, Y, weights))     # Keras' history: none after the last update
+    weights = [p - alpha * g for p, g in zip(weights, backprop(X, Y, weights))]
+return weights, J_history""",
+        "stopping_epoch": "return int(np.argmin(validation_costs)) + 1"})),
+        scores(L04_TRAINING_IDS, update_parameters=0.0, train_network=2.0, stopping_epoch=0.0),
+        {"update_parameters": "a step uphill",
+         "train_network": "Keras' history",
+         "stopping_epoch": "counting the epochs from 1"})
 
     # -- lesson 04 (TensorFlow) -----------------------------------------------------------------
     # The lesson's own helpers for `train` (its cost and backprop) stay; the demos go.
