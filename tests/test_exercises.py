@@ -18,7 +18,7 @@ CONTRACT = {
                                      "gradient_descent"],
     "02_loss_and_cost": ["binary_crossentropy", "mean_squared_error"],
     "03_backpropagation": ["dense_forward", "network_forward", "backprop"],
-    "04_keras_model_fit": ["accuracy", "build_model", "train", "keras_gradient_descent",
+    "05_keras_model_fit": ["accuracy", "build_model", "train", "keras_gradient_descent",
                            "build_regression_model"],
 }
 KERAS_IDS = ("build_model", "keras_gradient_descent", "build_regression_model")

@@ -8,7 +8,7 @@ gives (tests/corpus/expected.json for lesson 01, the registry's case design for 
 the two graders share the exercise registry and agree.
 
 Most submissions are lessons 01 and 02 without the demos after their last exercise (quick
-kernels); one student also hands in lessons 03 and 04 (NumPy backprop, then TensorFlow).
+kernels); one student also hands in lessons 03 and 05 (NumPy backprop, then TensorFlow).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from nbgrader.api import Gradebook  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS, LESSONS, CORPUS = ROOT / "solutions", ROOT / "lessons", ROOT / "tests" / "corpus"
 L01, L02 = "01_logistic_regression_numpy", "02_loss_and_cost"
-L03, L04 = "03_backpropagation", "04_keras_model_fit"
+L03, L05 = "03_backpropagation", "05_keras_model_fit"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
 
@@ -179,14 +179,14 @@ def write(path: Path, notebook: dict) -> None:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """The graded course: its folder, with assignment ``ps`` (01, 02) and ``later`` (03, 04)."""
+    """The graded course: its folder, with assignment ``ps`` (01, 02) and ``later`` (03, 05)."""
     root = tmp_path_factory.mktemp("nbgrader_course")
     (root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         f"c.CourseDirectory.root = {str(root)!r}\n"
         "c.CourseDirectory.course_id = 'train-a-neural-network'\n"
         "c.Execute.timeout = 300\n", encoding="utf-8")
-    for assignment, stems in (("ps", (L01, L02)), ("later", (L03, L04))):
+    for assignment, stems in (("ps", (L01, L02)), ("later", (L03, L05))):
         for stem in stems:
             target = root / "source" / assignment / f"{stem}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -199,7 +199,7 @@ def course(tmp_path_factory):
         write(folder / f"{L01}.ipynb", lesson01(sources))
         write(folder / f"{L02}.ipynb", second[variant])
     later = root / "submitted" / "correct" / "later"
-    for stem in (L03, L04):      # each notebook up to its last check cell
+    for stem in (L03, L05):      # each notebook up to its last check cell
         last_check = f"check_{exercises.for_lesson(stem)[-1].id}"
         write(later / f"{stem}.ipynb", corpus.trimmed(
             corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
@@ -248,7 +248,7 @@ def without_nbgrader_additions(notebook: dict) -> dict:
     return notebook
 
 
-@pytest.mark.parametrize("stem", [L01, L02, L03, L04])
+@pytest.mark.parametrize("stem", [L01, L02, L03, L05])
 def test_release_equals_the_lesson_apart_from_nbgrader_metadata(course, stem):
     assignment = "ps" if stem in (L01, L02) else "later"
     release = json.loads((course / "release" / assignment / f"{stem}.ipynb").read_text())
@@ -281,7 +281,7 @@ def test_autograde_gives_exactly_the_scores_of_course_grade(course, student):
 def test_the_four_lessons_answered_right_get_full_marks(course):
     got = gradebook_scores(course, "later", "correct")
     expected = {stem: {f"check_{e.id}": POINTS[e.id] for e in exercises.for_lesson(stem)}
-                for stem in (L03, L04)}
+                for stem in (L03, L05)}
     assert got == expected
     assert sum(map(sum, (s.values() for s in gradebook_scores(course, "ps", "correct").values()))) \
         == sum(POINTS[e.id] for e in exercises.for_lesson(L01) + exercises.for_lesson(L02))

@@ -122,13 +122,18 @@ class Exercise:
         reference: the ``course`` function or method this exercise asks the learner to write
             again, if there is one (see ``course.exercises._references`` for what else a
             graded function may not hand its work to).
+        depends_on: ids of other exercises of the same lesson that the learner's function
+            calls (``backprop`` calls ``dense_forward``); default none.
+        answer_in_lesson: True when the answer (or the slide it copies) appears in the
+            learner's notebook; default False.
     """
 
     VISIBLE_SEED = 2024
 
     def __init__(self, *, id, lesson, points, signature, make_cases, to_plain, expected,
                  mistakes=(), parts=("value",), weights=None, call=call_positionally,
-                 rtol=1e-6, atol=1e-9, reference=None, time_limit=5.0):
+                 rtol=1e-6, atol=1e-9, reference=None, time_limit=5.0, depends_on=(),
+                 answer_in_lesson=False):
         self.id, self.lesson, self.points, self.signature = id, lesson, points, signature
         self.make_cases, self.to_plain, self.expected = make_cases, to_plain, expected
         self.mistakes = tuple(mistakes)
@@ -136,6 +141,7 @@ class Exercise:
         self.weights = tuple(weights) if weights else tuple(1 / len(parts) for _ in parts)
         self.call, self.rtol, self.atol, self.reference = call, rtol, atol, reference
         self.time_limit = time_limit
+        self.depends_on, self.answer_in_lesson = tuple(depends_on), bool(answer_in_lesson)
 
     def __repr__(self) -> str:
         return f"Exercise({self.id!r}, lesson={self.lesson!r}, points={self.points})"

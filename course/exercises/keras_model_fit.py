@@ -32,7 +32,7 @@ from course.exercises._plain import ResultError, plain_array, text
 from course.exercises.backpropagation import WEIGHT_NAMES, network_args, network_output
 from course.exercises.keras_training import KERAS_GRADIENT_DESCENT, TRAIN
 
-LESSON = "04_keras_model_fit"
+LESSON = "05_keras_model_fit"
 N_INPUTS = 64
 BCE = "BinaryCrossentropy(from_logits=False)"
 _LOSS_NAMES = {"binary_crossentropy": "BinaryCrossentropy",

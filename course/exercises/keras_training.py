@@ -30,7 +30,7 @@ from course.exercises.backpropagation import WEIGHT_NAMES, network, network_args
 from course.losses import BinaryCrossentropy
 from course.nn import SGD, RMSprop, Sequential
 
-LESSON = "04_keras_model_fit"
+LESSON = "05_keras_model_fit"
 SIZES = (64, 25, 15, 1)      # the lesson's cost and backprop helpers are built for this network
 
 

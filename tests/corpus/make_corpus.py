@@ -10,7 +10,7 @@ the answer cells the way a student would and sometimes adds a cell. ``expected.j
 per file, the expected total, the expected score of every exercise and a phrase that must
 appear in the feedback. tests/test_grading_corpus.py grades the whole folder and checks them.
 
-Most submissions are lesson 01 (quick kernels); four are lesson 04 (TensorFlow). Mistake
+Most submissions are lesson 01 (quick kernels); four are lesson 05 (TensorFlow). Mistake
 submissions start from *self-contained* answers (each function computes everything itself),
 so one wrong function costs only its own points.
 """
@@ -34,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from attacks import ATTACKS, HELPERS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-L01, L04 = "01_logistic_regression_numpy", "04_keras_model_fit"
+L01, L05 = "01_logistic_regression_numpy", "05_keras_model_fit"
 POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
 L01_IDS = [e.id for e in exercises.for_lesson(L01)]
-L04_IDS = [e.id for e in exercises.for_lesson(L04)]
+L05_IDS = [e.id for e in exercises.for_lesson(L05)]
 
 # -- answers a student could write (bodies, indented by 4) -------------------------------------
 SELF_CONTAINED = {
@@ -359,37 +359,37 @@ threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""
     (HERE / "empty.ipynb").write_text("", encoding="utf-8")
     add("empty.ipynb", None, {}, error="empty")
 
-    # -- lesson 04 (TensorFlow) -----------------------------------------------------------------
+    # -- lesson 05 (TensorFlow) -----------------------------------------------------------------
     # The lesson's own helpers for `train` (its cost and backprop) stay; the demos go.
     helpers = ("def backprop(X, Y, weights):",)
-    correct04 = solution_bodies(L04)
-    add("keras_correct.ipynb", exercises_only(filled(L04, correct04), helpers), scores(L04_IDS))
-    add("keras_untouched.ipynb", exercises_only(lesson(L04), helpers), zeros(L04_IDS),
-        {exercise_id: "not attempted" for exercise_id in L04_IDS})
-    relu = correct04["build_model"].replace("Dense(units=25, activation='sigmoid')",
+    correct05 = solution_bodies(L05)
+    add("keras_correct.ipynb", exercises_only(filled(L05, correct05), helpers), scores(L05_IDS))
+    add("keras_untouched.ipynb", exercises_only(lesson(L05), helpers), zeros(L05_IDS),
+        {exercise_id: "not attempted" for exercise_id in L05_IDS})
+    relu = correct05["build_model"].replace("Dense(units=25, activation='sigmoid')",
                                             "Dense(units=25, activation='relu')").replace(
         "Dense(units=15, activation='sigmoid')", "Dense(units=15, activation='relu')")
-    assert relu != correct04["build_model"]
-    add("keras_mistake_relu.ipynb", trimmed(filled(L04, {"build_model": relu}),
+    assert relu != correct05["build_model"]
+    add("keras_mistake_relu.ipynb", trimmed(filled(L05, {"build_model": relu}),
                                             "check_build_model"),
-        {**zeros(L04_IDS), "build_model": 2.0}, {"build_model": "relu in the hidden layers"})
+        {**zeros(L05_IDS), "build_model": 2.0}, {"build_model": "relu in the hidden layers"})
 
     # One common mistake in each of the other four exercises of lesson 04.
     broadcast = "return float(np.mean((probabilities >= 0.5).ravel() == Y))"
-    after_step = correct04["train"].replace(
+    after_step = correct05["train"].replace(
         "    J_history.append(cost(X, Y, weights))\n", "").replace(
         "return weights, J_history", "    J_history.append(cost(X, Y, weights))\n"
         "return weights, J_history")
-    default_batches = correct04["keras_gradient_descent"].replace("batch_size=len(X), ", "")
-    no_optimizer = correct04["build_regression_model"].replace(
+    default_batches = correct05["keras_gradient_descent"].replace("batch_size=len(X), ", "")
+    no_optimizer = correct05["build_regression_model"].replace(
         ", optimizer=keras.optimizers.SGD(learning_rate=0.3)", "")
-    assert len({after_step, default_batches, no_optimizer} & set(correct04.values())) == 0
+    assert len({after_step, default_batches, no_optimizer} & set(correct05.values())) == 0
     single_image = share_of_cases("accuracy", lambda a: a["Y"].shape[0] == 1)  # (1,) == (1, 1)
-    add("keras_common_mistakes.ipynb", exercises_only(filled(L04, {
-        **correct04, "accuracy": broadcast, "train": after_step,
+    add("keras_common_mistakes.ipynb", exercises_only(filled(L05, {
+        **correct05, "accuracy": broadcast, "train": after_step,
         "keras_gradient_descent": default_batches, "build_regression_model": no_optimizer}),
         helpers),
-        scores(L04_IDS, accuracy=round(2 * single_image, 2), train=1.5,
+        scores(L05_IDS, accuracy=round(2 * single_image, 2), train=1.5,
                keras_gradient_descent=0.0, build_regression_model=1.5),
         {"accuracy": "predictions of shape (m,) compared with labels of shape (m, 1)",
          "train": "the cost recorded after the step",
