@@ -95,14 +95,50 @@ def train(X, Y, weights, alpha, epochs):
     return weights, J_history
 
 
-def keras_gradient_descent(X, Y, weights, alpha, epochs):
-    import keras
+def keras_fit(X, Y, weights, optimizer, epochs, batch_size):
     model = build_model()
-    model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=alpha))
+    model.compile(loss="binary_crossentropy", optimizer=optimizer)
     model.build((None, X.shape[1]))
     model.set_weights(weights)
-    history = model.fit(X, Y, epochs=epochs, batch_size=len(X), shuffle=False, verbose=0)
+    history = model.fit(X, Y, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=0)
     return history.history["loss"]
+
+
+def _cost(X, Y, weights):
+    p = network_forward(X, weights)
+    return np.mean(-Y * np.log(p) - (1 - Y) * np.log(1 - p))
+
+
+def train_minibatch(X, Y, weights, alpha, epochs, batch_size):
+    J_history = []
+    for _ in range(epochs):
+        total = 0.0
+        for start in range(0, len(X), batch_size):
+            X_batch, Y_batch = X[start:start + batch_size], Y[start:start + batch_size]
+            total += _cost(X_batch, Y_batch, weights) * len(X_batch)
+            weights = [w - alpha * g for w, g in zip(weights, backprop(X_batch, Y_batch, weights))]
+        J_history.append(total / len(X))
+    return weights, J_history
+
+
+def rmsprop_step(weights, gradients, s, alpha, rho, epsilon):
+    s = [rho * s_p + (1 - rho) * g ** 2 for s_p, g in zip(s, gradients)]
+    weights = [p - alpha * g / np.sqrt(s_p + epsilon) for p, g, s_p in zip(weights, gradients, s)]
+    return weights, s
+
+
+def train_rmsprop(X, Y, weights, alpha, epochs, batch_size, rho, epsilon):
+    s = [np.zeros_like(w) for w in weights]
+    J_history = []
+    for _ in range(epochs):
+        total = 0.0
+        for start in range(0, len(X), batch_size):
+            X_batch, Y_batch = X[start:start + batch_size], Y[start:start + batch_size]
+            total += _cost(X_batch, Y_batch, weights) * len(X_batch)
+            weights, s = rmsprop_step(weights, backprop(X_batch, Y_batch, weights), s, alpha,
+                                      rho, epsilon)
+        J_history.append(total / len(X))
+    return weights, J_history
 
 
 def build_regression_model():
@@ -118,4 +154,5 @@ def build_regression_model():
 CORRECT = {name: globals()[name] for name in [
     "sigmoid", "compute_cost", "compute_gradient", "gradient_descent", "binary_crossentropy",
     "mean_squared_error", "dense_forward", "network_forward", "backprop", "accuracy",
-    "build_model", "train", "keras_gradient_descent", "build_regression_model"]}
+    "build_model", "train", "keras_fit", "train_minibatch", "rmsprop_step", "train_rmsprop",
+    "build_regression_model"]}

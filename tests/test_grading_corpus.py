@@ -95,9 +95,9 @@ def test_grades_csv_has_a_row_per_submission_and_a_stable_column_order(graded):
         rows = list(csv.DictReader(handle))
     header = list(rows[0])
     assert header[:2] == ["submission", "lesson"]
-    assert header[2:11] == ["sigmoid", "compute_cost", "compute_gradient", "gradient_descent",
-                            "accuracy", "build_model", "train", "keras_gradient_descent",
-                            "build_regression_model"]
+    assert header[2:13] == ["sigmoid", "compute_cost", "compute_gradient", "gradient_descent",
+                            "accuracy", "build_model", "keras_fit", "train_minibatch",
+                            "rmsprop_step", "train_rmsprop", "build_regression_model"]
     assert header[-3:] == ["total", "max_total", "error"]
     assert [row["submission"] for row in rows] == sorted(EXPECTED)
     for row in rows:

@@ -360,7 +360,7 @@ threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""
     add("empty.ipynb", None, {}, error="empty")
 
     # -- lesson 05 (TensorFlow) -----------------------------------------------------------------
-    # The lesson's own helpers for `train` (its cost and backprop) stay; the demos go.
+    # The lesson's own helpers for the loops (its cost and backprop) stay; the demos go.
     helpers = ("def backprop(X, Y, weights):",)
     correct05 = solution_bodies(L05)
     add("keras_correct.ipynb", exercises_only(filled(L05, correct05), helpers), scores(L05_IDS))
@@ -372,28 +372,48 @@ threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""
     assert relu != correct05["build_model"]
     add("keras_mistake_relu.ipynb", trimmed(filled(L05, {"build_model": relu}),
                                             "check_build_model"),
-        {**zeros(L05_IDS), "build_model": 2.0}, {"build_model": "relu in the hidden layers"})
+        {**zeros(L05_IDS), "build_model": round(2 / 3, 2)},
+        {"build_model": "relu in the hidden layers"})
 
-    # One common mistake in each of the other four exercises of lesson 04.
+    # One common mistake in each of the other exercises of lesson 05, each function
+    # self-contained (keras_fit builds its own model, train_rmsprop does its own RMSprop
+    # update), so that one mistake costs only its own exercise's points.
     broadcast = "return float(np.mean((probabilities >= 0.5).ravel() == Y))"
-    after_step = correct05["train"].replace(
-        "    J_history.append(cost(X, Y, weights))\n", "").replace(
-        "return weights, J_history", "    J_history.append(cost(X, Y, weights))\n"
-        "return weights, J_history")
-    default_batches = correct05["keras_gradient_descent"].replace("batch_size=len(X), ", "")
+    default_batches = correct05["keras_fit"].replace("model = build_model()\n", """\
+model = Sequential([Dense(units=25, activation='sigmoid'), Dense(units=15, activation='sigmoid'),
+                    Dense(units=1, activation='sigmoid')])
+""").replace("batch_size=batch_size, ", "")
+    plain_mean = correct05["train_minibatch"].replace(
+        "total = 0.0", "costs = []").replace(
+        "total += cost(X_batch, Y_batch, weights) * len(X_batch)",
+        "costs.append(cost(X_batch, Y_batch, weights))").replace(
+        "J_history.append(total / len(X))", "J_history.append(np.mean(costs))")
+    epsilon_outside = correct05["rmsprop_step"].replace(
+        "np.sqrt(s_p + epsilon)", "(np.sqrt(s_p) + epsilon)")
+    s_every_epoch = correct05["train_rmsprop"].replace(
+        "s = [np.zeros_like(np.asarray(p, dtype=np.float64)) for p in weights]\n", "").replace(
+        "for epoch in range(epochs):\n",
+        "for epoch in range(epochs):\n    s = [np.zeros_like(np.asarray(p, dtype=np.float64)) "
+        "for p in weights]\n").replace(
+        "weights, s = rmsprop_step(weights, gradients, s, alpha, rho, epsilon)", """\
+s = [rho * s_p + (1 - rho) * g ** 2 for s_p, g in zip(s, gradients)]
+        weights = [p - alpha * g / np.sqrt(s_p + epsilon) for p, g, s_p in zip(weights, gradients, s)]""")
     no_optimizer = correct05["build_regression_model"].replace(
         ", optimizer=keras.optimizers.SGD(learning_rate=0.3)", "")
-    assert len({after_step, default_batches, no_optimizer} & set(correct05.values())) == 0
+    mistaken = {"accuracy": broadcast, "keras_fit": default_batches, "train_minibatch": plain_mean,
+                "rmsprop_step": epsilon_outside, "train_rmsprop": s_every_epoch,
+                "build_regression_model": no_optimizer}
+    assert all(body != correct05[key] for key, body in mistaken.items()), "a mistake not planted"
     single_image = share_of_cases("accuracy", lambda a: a["Y"].shape[0] == 1)  # (1,) == (1, 1)
-    add("keras_common_mistakes.ipynb", exercises_only(filled(L05, {
-        **correct05, "accuracy": broadcast, "train": after_step,
-        "keras_gradient_descent": default_batches, "build_regression_model": no_optimizer}),
-        helpers),
-        scores(L05_IDS, accuracy=round(2 * single_image, 2), train=1.5,
-               keras_gradient_descent=0.0, build_regression_model=1.5),
+    add("keras_common_mistakes.ipynb", exercises_only(filled(L05, {**correct05, **mistaken}),
+                                                      helpers),
+        scores(L05_IDS, accuracy=round(2 * single_image, 2), keras_fit=0.0, train_minibatch=1.5,
+               rmsprop_step=1.5, train_rmsprop=0.0, build_regression_model=1.5),
         {"accuracy": "predictions of shape (m,) compared with labels of shape (m, 1)",
-         "train": "the cost recorded after the step",
-         "keras_gradient_descent": "fit's default batch size of 32",
+         "keras_fit": "fit's default batch size of 32",
+         "train_minibatch": "the plain mean of the batch costs",
+         "rmsprop_step": "epsilon outside the square root",
+         "train_rmsprop": "s started again at 0 every epoch",
          "build_regression_model": "no optimizer: RMSprop with learning rate 0.001"})
 
     (HERE / "expected.json").write_text(json.dumps(expected, indent=2, sort_keys=True) + "\n",
