@@ -109,16 +109,22 @@ def _cost(X, Y, weights):
     return np.mean(-Y * np.log(p) - (1 - Y) * np.log(1 - p))
 
 
-def train_minibatch(X, Y, weights, alpha, epochs, batch_size):
+def _batches(X, Y, weights, epochs, batch_size, update):
+    """The mini-batch loop both trainers share; ``update(weights, gradients)`` -> weights."""
     J_history = []
     for _ in range(epochs):
         total = 0.0
         for start in range(0, len(X), batch_size):
             X_batch, Y_batch = X[start:start + batch_size], Y[start:start + batch_size]
             total += _cost(X_batch, Y_batch, weights) * len(X_batch)
-            weights = [w - alpha * g for w, g in zip(weights, backprop(X_batch, Y_batch, weights))]
+            weights = update(weights, backprop(X_batch, Y_batch, weights))
         J_history.append(total / len(X))
     return weights, J_history
+
+
+def train_minibatch(X, Y, weights, alpha, epochs, batch_size):
+    return _batches(X, Y, weights, epochs, batch_size,
+                    lambda w, g: [p - alpha * d for p, d in zip(w, g)])
 
 
 def rmsprop_step(weights, gradients, s, alpha, rho, epsilon):
@@ -128,17 +134,12 @@ def rmsprop_step(weights, gradients, s, alpha, rho, epsilon):
 
 
 def train_rmsprop(X, Y, weights, alpha, epochs, batch_size, rho, epsilon):
-    s = [np.zeros_like(w) for w in weights]
-    J_history = []
-    for _ in range(epochs):
-        total = 0.0
-        for start in range(0, len(X), batch_size):
-            X_batch, Y_batch = X[start:start + batch_size], Y[start:start + batch_size]
-            total += _cost(X_batch, Y_batch, weights) * len(X_batch)
-            weights, s = rmsprop_step(weights, backprop(X_batch, Y_batch, weights), s, alpha,
-                                      rho, epsilon)
-        J_history.append(total / len(X))
-    return weights, J_history
+    state = {"s": [np.zeros_like(w) for w in weights]}
+
+    def update(w, g):
+        w, state["s"] = rmsprop_step(w, g, state["s"], alpha, rho, epsilon)
+        return w
+    return _batches(X, Y, weights, epochs, batch_size, update)
 
 
 def build_regression_model():

@@ -38,6 +38,7 @@ SOLUTIONS, LESSONS, CORPUS = ROOT / "solutions", ROOT / "lessons", ROOT / "tests
 L01, L02 = "01_logistic_regression_numpy", "02_loss_and_cost"
 L03, L05 = "03_backpropagation", "05_keras_model_fit"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+KERAS_MISTAKES = "keras_common_mistakes.ipynb"
 POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
 
 
@@ -203,6 +204,10 @@ def course(tmp_path_factory):
         last_check = f"check_{exercises.for_lesson(stem)[-1].id}"
         write(later / f"{stem}.ipynb", corpus.trimmed(
             corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
+        # a second student: lesson 05 with one common mistake in each exercise (the corpus')
+        write(root / "submitted" / "keras_mistakes" / "later" / f"{stem}.ipynb",
+              corpus_notebook(KERAS_MISTAKES) if stem == L05 else corpus.trimmed(
+                  corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
 
     nbgrader(root, "autograde", "ps")
     nbgrader(root, "autograde", "later")
@@ -285,6 +290,13 @@ def test_the_four_lessons_answered_right_get_full_marks(course):
     assert got == expected
     assert sum(map(sum, (s.values() for s in gradebook_scores(course, "ps", "correct").values()))) \
         == sum(POINTS[e.id] for e in exercises.for_lesson(L01) + exercises.for_lesson(L02))
+
+
+def test_keras_mistakes_score_exactly_as_in_course_grade(course):
+    got = gradebook_scores(course, "later", "keras_mistakes")[L05]
+    assert got == pytest.approx({f"check_{exercise_id}": score for exercise_id, score
+                                 in EXPECTED[KERAS_MISTAKES]["scores"].items()})
+    assert 0 < sum(got.values()) < sum(POINTS[e.id] for e in exercises.for_lesson(L05))
 
 
 def test_autograde_reruns_the_hidden_tests_and_keeps_their_feedback(course):
