@@ -121,14 +121,51 @@ def train(X, Y, weights, alpha, epochs):
     return weights, J_history
 
 
-def keras_gradient_descent(X, Y, weights, alpha, epochs):
-    import keras
+def keras_fit(X, Y, weights, optimizer, epochs, batch_size):
     model = build_model()
-    model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=alpha))
+    model.compile(loss="binary_crossentropy", optimizer=optimizer)
     model.build((None, X.shape[1]))
     model.set_weights(weights)
-    history = model.fit(X, Y, epochs=epochs, batch_size=len(X), shuffle=False, verbose=0)
+    history = model.fit(X, Y, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=0)
     return history.history["loss"]
+
+
+def _cost(X, Y, weights):
+    p = network_forward(X, weights)
+    return np.mean(-Y * np.log(p) - (1 - Y) * np.log(1 - p))
+
+
+def _batches(X, Y, weights, epochs, batch_size, update):
+    """The mini-batch loop both trainers share; ``update(weights, gradients)`` -> weights."""
+    J_history = []
+    for _ in range(epochs):
+        total = 0.0
+        for start in range(0, len(X), batch_size):
+            X_batch, Y_batch = X[start:start + batch_size], Y[start:start + batch_size]
+            total += _cost(X_batch, Y_batch, weights) * len(X_batch)
+            weights = update(weights, backprop(X_batch, Y_batch, weights))
+        J_history.append(total / len(X))
+    return weights, J_history
+
+
+def train_minibatch(X, Y, weights, alpha, epochs, batch_size):
+    return _batches(X, Y, weights, epochs, batch_size,
+                    lambda w, g: [p - alpha * d for p, d in zip(w, g)])
+
+
+def rmsprop_step(weights, gradients, s, alpha, rho, epsilon):
+    s = [rho * s_p + (1 - rho) * g ** 2 for s_p, g in zip(s, gradients)]
+    weights = [p - alpha * g / np.sqrt(s_p + epsilon) for p, g, s_p in zip(weights, gradients, s)]
+    return weights, s
+
+
+def train_rmsprop(X, Y, weights, alpha, epochs, batch_size, rho, epsilon):
+    state = {"s": [np.zeros_like(w) for w in weights]}
+
+    def update(w, g):
+        w, state["s"] = rmsprop_step(w, g, state["s"], alpha, rho, epsilon)
+        return w
+    return _batches(X, Y, weights, epochs, batch_size, update)
 
 
 def build_regression_model():
@@ -145,5 +182,5 @@ CORRECT = {name: globals()[name] for name in [
     "sigmoid", "compute_cost", "compute_gradient", "gradient_descent", "binary_crossentropy",
     "binary_crossentropy_from_logits", "mean_squared_error", "dense_forward", "network_forward",
     "dense_backward", "backprop", "update_parameters", "train_network", "stopping_epoch",
-    "accuracy",
-    "build_model", "train", "keras_gradient_descent", "build_regression_model"]}
+    "accuracy", "build_model", "keras_fit", "train_minibatch", "rmsprop_step", "train_rmsprop",
+    "build_regression_model"]}

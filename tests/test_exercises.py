@@ -20,10 +20,10 @@ CONTRACT = {
                          "mean_squared_error"],
     "03_backpropagation": ["dense_forward", "network_forward", "dense_backward", "backprop"],
     "04_training_a_network": ["update_parameters", "train_network", "stopping_epoch"],
-    "04_keras_model_fit": ["accuracy", "build_model", "train", "keras_gradient_descent",
-                           "build_regression_model"],
+    "05_keras_model_fit": ["accuracy", "build_model", "keras_fit", "train_minibatch",
+                           "rmsprop_step", "train_rmsprop", "build_regression_model"],
 }
-KERAS_IDS = ("build_model", "keras_gradient_descent", "build_regression_model")
+KERAS_IDS = ("build_model", "keras_fit", "build_regression_model")
 NUMPY_IDS = [i for ids in CONTRACT.values() for i in ids if i not in KERAS_IDS]
 
 
@@ -100,17 +100,14 @@ def test_build_model_is_graded_by_behaviour():
     assert "MeanSquaredError instead of BinaryCrossentropy(from_logits=False)" in grade.feedback
 
 
-def test_keras_gradient_descent_is_graded_against_full_batch_sgd():
-    exercise = exercises.get("keras_gradient_descent")
-    case = exercise.visible_cases()[0]                     # 40 images: more than one batch
-    assert exercise.evaluate(case, exercise.run_case(answers.keras_gradient_descent,
-                                                     case)).passed
+def test_keras_fit_is_graded_against_course_nn_with_the_same_optimizer():
+    exercise = exercises.get("keras_fit")
+    case = exercise.visible_cases()[1]                     # 40 images, batches of 16
+    assert exercise.evaluate(case, exercise.run_case(answers.keras_fit, case)).passed
 
-    def default_batches(X, Y, weights, alpha, epochs):
-        import keras
+    def default_batches(X, Y, weights, optimizer, epochs, batch_size):
         model = answers.build_model()
-        model.compile(loss="binary_crossentropy",
-                      optimizer=keras.optimizers.SGD(learning_rate=alpha))
+        model.compile(loss="binary_crossentropy", optimizer=optimizer)
         model.build((None, X.shape[1]))
         model.set_weights(weights)
         return model.fit(X, Y, epochs=epochs, shuffle=False, verbose=0).history["loss"]
@@ -118,14 +115,14 @@ def test_keras_gradient_descent_is_graded_against_full_batch_sgd():
     result = exercise.evaluate(case, exercise.run_case(default_batches, case))
     assert result.mistake.name == "fit's default batch size of 32"
 
-    def default_optimizer(X, Y, weights, alpha, epochs):
+    def default_optimizer(X, Y, weights, optimizer, epochs, batch_size):
         model = answers.build_model()
         model.build((None, X.shape[1]))
         model.set_weights(weights)
-        return model.fit(X, Y, epochs=epochs, batch_size=len(X), shuffle=False, verbose=0)
+        return model.fit(X, Y, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=0)
 
     result = exercise.evaluate(case, exercise.run_case(default_optimizer, case))
-    assert result.mistake.name == "fit's default optimizer, RMSprop"
+    assert result.mistake.name == "the optimizer never reaches compile"
 
 
 def test_build_regression_model_is_graded_by_behaviour():
@@ -148,31 +145,93 @@ def test_build_regression_model_is_graded_by_behaviour():
     assert "RMSprop(learning_rate=0.001) instead of SGD(learning_rate=0.3)" in grade.feedback
 
 
-def test_train_mistakes_are_named():
-    exercise = exercises.get("train")
-    case = exercise.visible_cases()[1]
+def _minibatch_loop(X, Y, weights, alpha, epochs, batch_size, mean="weighted", stop=None,
+                    update=None):
+    """A learner's mini-batch loop, with the knobs of their mistakes (``update`` takes
+    (weights, gradients) and returns new weights; plain gradient descent by default)."""
+    update = update or (lambda w, g: [p - alpha * d for p, d in zip(w, g)])
+    J_history = []
+    for _ in range(epochs):
+        costs, sizes = [], []
+        for start in range(0, len(X) if stop is None else stop(len(X)), batch_size):
+            X_b, Y_b = X[start:start + batch_size], Y[start:start + batch_size]
+            p = answers.network_forward(X_b, weights)
+            costs.append(np.mean(-Y_b * np.log(p) - (1 - Y_b) * np.log(1 - p)))
+            sizes.append(len(X_b))
+            weights = update(weights, answers.backprop(X_b, Y_b, weights))
+        J_history.append(np.average(costs, weights=sizes) if mean == "weighted"
+                         else np.mean(costs))
+    return weights, J_history
 
-    def after_the_step(X, Y, weights, alpha, epochs):
-        J_history = []
-        for _ in range(epochs):
-            weights = [w - alpha * g for w, g in zip(weights, answers.backprop(X, Y, weights))]
-            p = answers.network_forward(X, weights)
-            J_history.append(np.mean(-Y * np.log(p) - (1 - Y) * np.log(1 - p)))
-        return weights, J_history
 
-    def never_updated(X, Y, weights, alpha, epochs):
-        J_history = []
-        for _ in range(epochs):
-            p = answers.network_forward(X, weights)
-            J_history.append(np.mean(-Y * np.log(p) - (1 - Y) * np.log(1 - p)))
-            for w, g in zip(weights, answers.backprop(X, Y, weights)):
-                w = w - alpha * g           # rebinds the name only
-        return weights, J_history
-
-    for function, name in ((after_the_step, "the cost recorded after the step"),
-                           (never_updated, "updates that never reach the weights")):
+@pytest.mark.parametrize("function, name", [
+    (lambda *args: _minibatch_loop(*args, mean="plain"), "the plain mean of the batch costs"),
+    (lambda *args: _minibatch_loop(*args, stop=lambda m: m - args[-1] + 1),
+     "the last, smaller batch left out"),
+    (lambda *args: _minibatch_loop(*args, update=lambda w, g: w), "weights that never change"),
+])
+def test_train_minibatch_mistakes_are_named(function, name):
+    exercise = exercises.get("train_minibatch")
+    for case in exercise.visible_cases():
+        assert exercise.evaluate(case, exercise.run_case(answers.train_minibatch, case)).passed
         result = exercise.evaluate(case, exercise.run_case(function, case))
         assert not result.passed and result.mistake.name == name
+
+
+def _step_per_array(weights, gradients, s, alpha, rho, epsilon):
+    s = [rho * s_p + (1 - rho) * np.mean(g ** 2) for s_p, g in zip(s, gradients)]
+    return [p - alpha * g / np.sqrt(s_p + epsilon) for p, g, s_p in zip(weights, gradients, s)], s
+
+
+def _step_epsilon_outside(weights, gradients, s, alpha, rho, epsilon):
+    s = [rho * s_p + (1 - rho) * g ** 2 for s_p, g in zip(s, gradients)]
+    return [p - alpha * g / (np.sqrt(s_p) + epsilon) for p, g, s_p in zip(weights, gradients, s)], s
+
+
+def _step_old_s(weights, gradients, s, alpha, rho, epsilon):
+    new_weights = [p - alpha * g / np.sqrt(s_p + epsilon) for p, g, s_p in zip(weights, gradients, s)]
+    return new_weights, [rho * s_p + (1 - rho) * g ** 2 for s_p, g in zip(s, gradients)]
+
+
+@pytest.mark.parametrize("function, name", [
+    (_step_per_array, "one running average per array, not per entry"),
+    (_step_epsilon_outside, "epsilon outside the square root"),
+    (_step_old_s, "the step divided by the old s"),
+])
+def test_rmsprop_step_mistakes_are_named_on_every_case(function, name):
+    exercise = exercises.get("rmsprop_step")
+    cases = exercise.visible_cases() + [exercises.Case(a) for a in exercise.grading_cases(5)]
+    for case in cases:
+        assert exercise.evaluate(case, exercise.run_case(answers.rmsprop_step, case)).passed
+        result = exercise.evaluate(case, exercise.run_case(function, case))
+        assert not result.passed and result.mistake.name == name
+
+
+def test_train_rmsprop_mistakes_are_named():
+    exercise = exercises.get("train_rmsprop")
+
+    def s_reset_every_epoch(X, Y, weights, alpha, epochs, batch_size, rho, epsilon):
+        J_history = []
+        for _ in range(epochs):
+            state = {"s": [np.zeros_like(w) for w in weights]}
+
+            def update(w, g):
+                w, state["s"] = answers.rmsprop_step(w, g, state["s"], alpha, rho, epsilon)
+                return w
+            weights, history = _minibatch_loop(X, Y, weights, alpha, 1, batch_size,
+                                               update=update)
+            J_history += history
+        return weights, J_history
+
+    def plain_steps(X, Y, weights, alpha, epochs, batch_size, rho, epsilon):
+        return _minibatch_loop(X, Y, weights, alpha, epochs, batch_size)
+
+    for case in exercise.visible_cases():
+        assert exercise.evaluate(case, exercise.run_case(answers.train_rmsprop, case)).passed
+        for function, name in ((s_reset_every_epoch, "s started again at 0 every epoch"),
+                               (plain_steps, "plain gradient steps (no RMSprop)")):
+            result = exercise.evaluate(case, exercise.run_case(function, case))
+            assert not result.passed and result.mistake.name == name
 
 
 @pytest.mark.parametrize("function, name", [
@@ -374,6 +433,21 @@ WRITTEN_HAND_OFFS = {
                                       "    grads = model.backward(model.forward(X), Y)\n"
                                       "    return [g for pair in zip(grads['dW'], grads['db'])\n"
                                       "            for g in pair]\n",
+    "train_minibatch:course.nn.Sequential.fit":
+        NETWORK + "from course.nn import SGD\n"
+        "def train_minibatch(X, Y, weights, alpha, epochs, batch_size):\n"
+        "    model = _network(X, weights)\n"
+        "    model.compile(loss=BinaryCrossentropy(), optimizer=SGD(learning_rate=alpha))\n"
+        "    history = model.fit(X, Y, epochs=epochs, batch_size=batch_size, shuffle=False)\n"
+        "    return model.get_weights(), history.history['loss']\n",
+    "train_rmsprop:course.nn.Sequential.fit":
+        NETWORK + "from course.nn import RMSprop\n"
+        "def train_rmsprop(X, Y, weights, alpha, epochs, batch_size, rho, epsilon):\n"
+        "    model = _network(X, weights)\n"
+        "    model.compile(loss=BinaryCrossentropy(),\n"
+        "                  optimizer=RMSprop(learning_rate=alpha, rho=rho, epsilon=epsilon))\n"
+        "    history = model.fit(X, Y, epochs=epochs, batch_size=batch_size, shuffle=False)\n"
+        "    return model.get_weights(), history.history['loss']\n",
     "course.nn.Sequential.fit": NETWORK + "from course.nn import SGD\n"
                                 "def train(X, Y, weights, alpha, epochs):\n"
                                 "    model = _network(X, weights)\n"
@@ -388,6 +462,8 @@ WRITTEN_HAND_OFFS = {
 def hand_off_source(exercise, reference) -> str:
     """A learner's function that returns what ``reference`` computes, as notebook code."""
     module, qualname = reference.__module__, reference.__qualname__
+    if f"{exercise.id}:{module}.{qualname}" in WRITTEN_HAND_OFFS:      # per exercise first
+        return WRITTEN_HAND_OFFS[f"{exercise.id}:{module}.{qualname}"]
     if f"{module}.{qualname}" in WRITTEN_HAND_OFFS:
         return WRITTEN_HAND_OFFS[f"{module}.{qualname}"]
     owner, _, method = qualname.partition(".")

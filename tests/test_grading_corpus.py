@@ -95,10 +95,9 @@ def test_grades_csv_has_a_row_per_submission_and_a_stable_column_order(graded):
         rows = list(csv.DictReader(handle))
     header = list(rows[0])
     assert header[:2] == ["submission", "lesson"]
-    assert header[2:14] == ["sigmoid", "compute_cost", "compute_gradient", "gradient_descent",
-                            "binary_crossentropy", "binary_crossentropy_from_logits",
-                            "mean_squared_error", "accuracy", "build_model", "train",
-                            "keras_gradient_descent", "build_regression_model"]
+    columns, course_order = header[2:-3], [e.id for e in exercises.all_exercises()]
+    assert columns == [exercise_id for exercise_id in course_order if exercise_id in columns]
+    assert {"sigmoid", "binary_crossentropy_from_logits", "rmsprop_step"} <= set(columns)
     assert header[-3:] == ["total", "max_total", "error"]
     assert [row["submission"] for row in rows] == sorted(EXPECTED)
     for row in rows:

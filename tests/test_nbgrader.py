@@ -8,7 +8,7 @@ gives (tests/corpus/expected.json for lesson 01, the registry's case design for 
 the two graders share the exercise registry and agree.
 
 Most submissions are lessons 01 and 02 without the demos after their last exercise (quick
-kernels); one student also hands in lessons 03, 04 and the Keras lesson (NumPy backprop, the
+kernels); one student also hands in lessons 03, 04 and 05 (NumPy backprop, the
 training loop, then TensorFlow), and another lessons 03 and 04 with common mistakes (the
 corpus' notebooks, scored as tests/corpus/expected.json says).
 """
@@ -38,13 +38,14 @@ from nbgrader.api import Gradebook  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS, LESSONS, CORPUS = ROOT / "solutions", ROOT / "lessons", ROOT / "tests" / "corpus"
 L01, L02 = "01_logistic_regression_numpy", "02_loss_and_cost"
-L03, L04 = "03_backpropagation", "04_keras_model_fit"
+L03, L05 = "03_backpropagation", "05_keras_model_fit"
 L04_TRAINING = "04_training_a_network"
-LATER = (L03, L04_TRAINING, L04)
+LATER = (L03, L04_TRAINING, L05)
 #: student -> {lesson: the corpus notebook handed in}, graded in assignment "later".
 LATER_MISTAKES = {"mistakes_later": {L03: "backprop_common_mistakes.ipynb",
                                      L04_TRAINING: "training_common_mistakes.ipynb"}}
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+KERAS_MISTAKES = "keras_common_mistakes.ipynb"
 POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
 
 
@@ -219,6 +220,10 @@ def course(tmp_path_factory):
         last_check = f"check_{exercises.for_lesson(stem)[-1].id}"
         write(later / f"{stem}.ipynb", corpus.trimmed(
             corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
+        # a second student: lesson 05 with one common mistake in each exercise (the corpus')
+        write(root / "submitted" / "keras_mistakes" / "later" / f"{stem}.ipynb",
+              corpus_notebook(KERAS_MISTAKES) if stem == L05 else corpus.trimmed(
+                  corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
 
     for student, handed_in in LATER_MISTAKES.items():
         for stem, name in handed_in.items():
@@ -315,6 +320,13 @@ def test_autograde_gives_the_corpus_scores_for_lessons_03_and_04(course, student
     assert set(expected) <= set(got)
     for stem in expected:
         assert got[stem] == pytest.approx(expected[stem]), stem
+
+
+def test_keras_mistakes_score_exactly_as_in_course_grade(course):
+    got = gradebook_scores(course, "later", "keras_mistakes")[L05]
+    assert got == pytest.approx({f"check_{exercise_id}": score for exercise_id, score
+                                 in EXPECTED[KERAS_MISTAKES]["scores"].items()})
+    assert 0 < sum(got.values()) < sum(POINTS[e.id] for e in exercises.for_lesson(L05))
 
 
 def test_autograde_reruns_the_hidden_tests_and_keeps_their_feedback(course):

@@ -126,6 +126,14 @@ def test_loss_curves_one_line_each_with_distinct_styles(tmp_path):
     _render(fig, tmp_path, "loss_curves")
 
 
+def test_loss_curves_say_what_the_x_axis_counts():
+    assert plots.plot_loss_curves({"J": [0.7, 0.5]}).axes[0].get_xlabel() == "epoch"
+    fig = plots.plot_loss_curves({"J": [0.7, 0.5]}, xlabel="updates done")
+    assert fig.axes[0].get_xlabel() == "updates done"
+    with pytest.raises(TypeError, match="`xlabel` must be a string; got int 3"):
+        plots.plot_loss_curves({"J": [0.7, 0.5]}, xlabel=3)
+
+
 def test_loss_curves_refuse_an_empty_dict():
     with pytest.raises(ValueError, match="`curves` must be a non-empty dict"):
         plots.plot_loss_curves({})

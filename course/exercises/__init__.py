@@ -3,7 +3,7 @@
 An exercise is a function the learner writes (``sigmoid``, ``compute_cost``, ...). The
 exercises of each lesson live in one module: ``logistic_regression_numpy`` (01),
 ``loss_and_cost`` (02), ``backpropagation`` (03), ``training_a_network`` (04) and
-``keras_model_fit``. The other
+``keras_model_fit`` (05). The other
 modules: ``_classes`` (Case, Mistake, Exercise and the grading results), ``_plain`` (results
 as plain data, and comparing them), ``_feedback`` (every sentence a learner or instructor
 reads), ``_references`` (the course implementations a graded function may not hand its work

@@ -1,9 +1,11 @@
-"""Exercises of lesson 04, in notebook order: accuracy, build_model, train,
-keras_gradient_descent (those two live in ``keras_training``) and build_regression_model.
+"""Exercises of lesson 05, in notebook order: accuracy, build_model, keras_fit (in
+``keras_training``), train_minibatch, rmsprop_step, train_rmsprop (in ``keras_loops``) and
+build_regression_model.
 
 ``accuracy(probabilities, Y)`` is plain NumPy: the share of predictions (1 where the
 probability is at least 0.5) that equal the labels. The two model factories are Keras code,
-judged by behaviour, as follows for ``build_model``.
+judged by behaviour, as follows for ``build_model``. ``build_model`` copies the slide (the
+lesson shows its code), so it is worth one point; the points are on the loops.
 
 The learner's ``build_model()`` returns a compiled ``Sequential`` of Dense(25, 'sigmoid'),
 Dense(15, 'sigmoid') and Dense(1, 'sigmoid') with ``loss=BinaryCrossentropy()``. Attributes
@@ -30,9 +32,9 @@ from course import nn
 from course.exercises._classes import Case, Exercise, Mistake
 from course.exercises._plain import ResultError, plain_array, text
 from course.exercises.backpropagation import WEIGHT_NAMES, network_args, network_output
-from course.exercises.keras_training import KERAS_GRADIENT_DESCENT, TRAIN
+from course.exercises.keras_loops import RMSPROP_STEP, TRAIN_MINIBATCH, TRAIN_RMSPROP
+from course.exercises.keras_training import KERAS_FIT, LESSON
 
-LESSON = "04_keras_model_fit"
 N_INPUTS = 64
 BCE = "BinaryCrossentropy(from_logits=False)"
 _LOSS_NAMES = {"binary_crossentropy": "BinaryCrossentropy",
@@ -135,7 +137,7 @@ def _plain_model(result) -> dict:
 
 
 BUILD_MODEL = Exercise(
-    id="build_model", lesson=LESSON, points=3, signature="build_model()",
+    id="build_model", lesson=LESSON, points=1, signature="build_model()", answer_in_lesson=True,
     parts=("architecture", "output", "loss"), make_cases=_cases, to_plain=_plain_model,
     expected=_expected, call=_call_build_model, rtol=1e-4, atol=1e-5,
     time_limit=60.0,            # the first Keras model of a session can take seconds
@@ -218,14 +220,14 @@ ACCURACY = Exercise(
     mistakes=[
         Mistake("predictions of shape (m,) compared with labels of shape (m, 1)",
                 _accuracy_row_against_column,
-                "comparing an (m,) array with an (m, 1) array broadcasts to an (m, m) table; "
-                "keep both (m, 1): (probabilities >= 0.5) == Y."),
+                "comparing an (m,) array with an (m, 1) array broadcasts to an (m, m) table of "
+                "every pair; keep both arrays (m, 1)."),
         Mistake("a count instead of a share", _accuracy_count,
-                "divide by the number of images, or use np.mean of the comparison."),
+                "the answer is a share of the images, not how many there are."),
         Mistake("a percentage instead of a share", _accuracy_percent,
                 "return a number between 0 and 1; the lesson multiplies by 100 to print it."),
         Mistake("> 0.5 instead of >= 0.5", _accuracy_strict_threshold,
-                "predict 1 when the probability is *at least* 0.5: probabilities >= 0.5."),
+                "predict 1 when the probability is *at least* 0.5: exactly 0.5 counts as a 1."),
         Mistake("the error rate instead of the accuracy", _error_rate,
                 "count the predictions that *equal* the labels."),
     ])
@@ -327,10 +329,11 @@ BUILD_REGRESSION_MODEL = Exercise(
                 "for numbers, compile with loss=MeanSquaredError()."),
         Mistake("no optimizer: RMSprop with learning rate 0.001",
                 _regression_with(optimizer="RMSprop(learning_rate=0.001)"),
-                "pass optimizer=keras.optimizers.SGD(learning_rate=0.3) to compile."),
+                "compile has a keyword for the optimizer as well as for the loss."),
         Mistake("SGD's default learning rate, 0.01",
                 _regression_with(optimizer="SGD(learning_rate=0.01)"),
-                "pass the learning rate: SGD(learning_rate=0.3)."),
+                "SGD needs the learning rate the exercise gives."),
     ])
 
-EXERCISES = [ACCURACY, BUILD_MODEL, TRAIN, KERAS_GRADIENT_DESCENT, BUILD_REGRESSION_MODEL]
+EXERCISES = [ACCURACY, BUILD_MODEL, KERAS_FIT, TRAIN_MINIBATCH, RMSPROP_STEP, TRAIN_RMSPROP,
+             BUILD_REGRESSION_MODEL]

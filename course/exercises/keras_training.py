@@ -1,22 +1,24 @@
-"""Exercises of lesson 04 about training itself: ``train`` (your gradient descent) and
-``keras_gradient_descent`` (the ``fit`` call that reproduces it).
+"""Lesson 05's ``keras_fit``, and the reference run every training exercise of the lesson is
+compared with.
 
-Both start the slide's 64-25-15-1 sigmoid network from given weights and run ``epochs`` steps
-of full-batch gradient descent with learning rate ``alpha`` on (X, Y):
+``keras_fit(X, Y, weights, optimizer, epochs, batch_size)`` starts the slide's 64-25-15-1
+sigmoid network (``Sequential`` of three ``Dense`` layers, ``BinaryCrossentropy()``) from
+``weights``, compiles it with the given Keras ``optimizer``, fits it for ``epochs`` in batches
+of ``batch_size`` in a fixed order (``shuffle=False``) and returns ``history.history["loss"]``:
+one entry per epoch, the mean of that epoch's batch losses (weighted by batch size), each
+measured before its step.
 
-- ``train(X, Y, weights, alpha, epochs)`` is the learner's own loop, built on the lesson's
-  ``cost`` and ``backprop`` helpers; it returns ``(final weights, J_history)``, the cost
-  before each step;
-- ``keras_gradient_descent(X, Y, weights, alpha, epochs)`` does the same with Keras'
-  ``fit`` and returns ``history.history["loss"]``.
+A Keras optimizer is not plain data, so a case names it (``optimizer`` is ``"SGD"`` or
+``"RMSprop"``, with ``alpha``, ``rho``, ``epsilon``) and the call, in the learner's process,
+makes the Keras object. The expected answer is ``course.nn``'s float64 ``Sequential.fit``
+with the same optimizer (``reference_fit``), so the evaluator never needs TensorFlow. Keras
+computes in float32 (about 7 significant digits): over a few epochs its losses stay within
+about 1e-7 of the float64 ones, hence ``rtol=1e-4, atol=1e-6``, loose enough for float32 and
+still a thousand times tighter than any named mistake changes the losses.
 
-Expected answers come from ``course.nn`` (``Sequential.fit`` with ``SGD``, ``batch_size=m``,
-``shuffle=False``): one step per epoch, the loss of each epoch measured before its step.
-Keras computes in float32, hence the looser tolerance of the second exercise.
-
->>> args = _training_args(np.random.default_rng(0), m=3, alpha=0.5, epochs=2)
->>> plain = _expected_train(args)
->>> plain["J_history"].shape, plain["weights"].shape
+>>> args = training_args(np.random.default_rng(0), m=3, epochs=2, batch_size=2)
+>>> weights, losses = reference_fit(args)
+>>> losses.shape, weights.shape
 ((2,), (2031,))
 """
 
@@ -25,149 +27,99 @@ from __future__ import annotations
 import numpy as np
 
 from course.exercises._classes import Case, Exercise, Mistake
-from course.exercises._plain import plain_array, plain_sequence
+from course.exercises._plain import plain_array
 from course.exercises.backpropagation import WEIGHT_NAMES, network, network_args
 from course.losses import BinaryCrossentropy
-from course.nn import SGD, RMSprop, Sequential
+from course.nn import SGD, RMSprop
 
-LESSON = "04_keras_model_fit"
+LESSON = "05_keras_model_fit"
 SIZES = (64, 25, 15, 1)      # the lesson's cost and backprop helpers are built for this network
+KERAS_DEFAULTS = {"alpha": 0.001, "rho": 0.9, "epsilon": 1e-7}     # RMSprop() in compile
 
 
-def _training_args(rng, m, alpha, epochs):
-    return {**network_args(rng, m, SIZES), "alpha": float(alpha), "epochs": int(epochs)}
+def training_args(rng, m, epochs, batch_size, optimizer="SGD", alpha=1.0, rho=0.9,
+                  epsilon=1e-7) -> dict:
+    """X (m, 64), Y (m, 1), W1..b3 by name, and the training settings, all plain."""
+    return {**network_args(rng, m, SIZES), "optimizer": optimizer, "alpha": float(alpha),
+            "rho": float(rho), "epsilon": float(epsilon), "epochs": int(epochs),
+            "batch_size": int(batch_size)}
 
 
-def _train_cases(rng, visible):
-    if visible:
-        return [Case(_training_args(rng, 6, 1.0, 3), "6 digit-like images, α = 1, 3 epochs"),
-                Case(_training_args(rng, 10, 0.5, 5), "10 images, α = 0.5, 5 epochs"),
-                Case(_training_args(rng, 1, 2.0, 2), "a single image, α = 2, 2 epochs")]
-    return [Case(_training_args(rng, int(rng.integers(3, 40)), float(rng.uniform(0.2, 3.0)),
-                                int(rng.integers(2, 7)))) for _ in range(2)] + [
-        Case(_training_args(rng, 1, float(rng.uniform(0.2, 3.0)), 1))]
+def numpy_optimizer(args, alpha=None):
+    """The ``course.nn`` optimizer a case names (``alpha`` overrides its learning rate)."""
+    rate = args["alpha"] if alpha is None else alpha
+    if args["optimizer"] == "SGD":
+        return SGD(learning_rate=rate)
+    return RMSprop(learning_rate=rate, rho=args["rho"], epsilon=args["epsilon"])
 
 
-def _keras_cases(rng, visible):
-    # more than 32 images, so that forgetting batch_size=m changes the steps
-    if visible:
-        return [Case(_training_args(rng, 40, 1.0, 3), "40 digit-like images, α = 1, 3 epochs"),
-                Case(_training_args(rng, 8, 0.5, 2), "8 images, α = 0.5, 2 epochs")]
-    return [Case(_training_args(rng, int(rng.integers(33, 60)), float(rng.uniform(0.2, 3.0)),
-                                int(rng.integers(2, 5))))]
-
-
-# -- the reference: course.nn's fit with plain gradient descent ------------------------------------
-def _fit(args, optimizer, batch_size=None) -> tuple:
-    """(final weights as one flat vector, the loss of each epoch) from ``course.nn``."""
-    model = network(args)
-    model.compile(optimizer=optimizer, loss=BinaryCrossentropy())
-    history = model.fit(args["X"], args["Y"], epochs=args["epochs"],
-                        batch_size=batch_size or len(args["X"]), shuffle=False)
-    return _flat(model.get_weights()), np.array(history.history["loss"])
-
-
-def _flat(weights) -> np.ndarray:
+def flat(weights) -> np.ndarray:
+    """Every array of ``weights`` raveled and joined into one vector."""
     return np.concatenate([np.ravel(w) for w in weights])
 
 
-def _plain(weights, J_history) -> dict:
-    return {"J_history": np.asarray(J_history, dtype=np.float64),
-            "weights": np.asarray(weights, dtype=np.float64)}
+def reference_fit(args, optimizer=None, batch_size=None) -> tuple:
+    """(final weights as one flat vector, the loss of each epoch) from ``course.nn``'s fit.
+
+    ``optimizer`` and ``batch_size`` default to the case's own settings.
+    """
+    model = network(args)
+    model.compile(optimizer=optimizer or numpy_optimizer(args), loss=BinaryCrossentropy())
+    history = model.fit(args["X"], args["Y"], epochs=args["epochs"],
+                        batch_size=batch_size or args["batch_size"], shuffle=False)
+    return flat(model.get_weights()), np.array(history.history["loss"])
 
 
-def _expected_train(args):
-    return _plain(*_fit(args, SGD(learning_rate=args["alpha"])))
+# -- keras_fit -----------------------------------------------------------------------------------
+def _keras_cases(rng, visible):
+    # more than 32 images, so that fit's default batch size changes the steps
+    if visible:
+        return [Case(training_args(rng, 40, 3, 40, alpha=1.0),
+                     "40 digit-like images, SGD(learning_rate=1), batch_size=40, 3 epochs"),
+                Case(training_args(rng, 40, 2, 16, alpha=0.5),
+                     "40 images, SGD(learning_rate=0.5), batch_size=16, 2 epochs"),
+                Case(training_args(rng, 36, 2, 10, "RMSprop", alpha=0.01),
+                     "36 images, RMSprop(learning_rate=0.01), batch_size=10, 2 epochs")]
+    m = int(rng.integers(33, 60))
+    return [Case(training_args(rng, m, int(rng.integers(2, 4)), m,
+                               alpha=float(rng.uniform(0.2, 2.0)))),
+            Case(training_args(rng, int(rng.integers(33, 60)), 2, int(rng.integers(5, 20)),
+                               alpha=float(rng.uniform(0.2, 2.0)))),
+            Case(training_args(rng, int(rng.integers(33, 60)), 2, int(rng.integers(5, 20)),
+                               "RMSprop", alpha=float(rng.uniform(0.002, 0.02))))]
 
 
-def _loss_history(args):
-    return {"value": _fit(args, SGD(learning_rate=args["alpha"]))[1]}
+def _keras_losses(args):
+    return {"value": reference_fit(args)[1]}
 
 
-# -- train: the learner's loop -------------------------------------------------------------------
-def _descend(args, record_after=False, sign=-1.0, extra_record=False, update=True):
-    """Full-batch gradient descent written out, with the knobs of the known mistakes."""
-    model = network(args, loss=BinaryCrossentropy())
-    X, Y, alpha = args["X"], args["Y"], args["alpha"]
-    weights = [np.array(args[name]) for name in WEIGHT_NAMES]
-    J_history = []
-    for _ in range(args["epochs"]):
-        model.set_weights(weights)
-        if not record_after:
-            J_history.append(model.evaluate(X, Y))
-        grads = model.backward(model.forward(X), Y)
-        gradients = [g for pair in zip(grads["dW"], grads["db"]) for g in pair]
-        if update:
-            weights = [p + sign * alpha * g for p, g in zip(weights, gradients)]
-        if record_after:
-            model.set_weights(weights)
-            J_history.append(model.evaluate(X, Y))
-    if extra_record:
-        model.set_weights(weights)
-        J_history.append(model.evaluate(X, Y))
-    return _plain(_flat(weights), J_history)
+def _optimizer_not_passed(args):
+    return {"value": reference_fit(args, optimizer=RMSprop(**_rmsprop_defaults()))[1]}
 
 
-def _recorded_after_the_step(args):
-    return _descend(args, record_after=True)
+def _rmsprop_defaults() -> dict:
+    return {"learning_rate": KERAS_DEFAULTS["alpha"], "rho": KERAS_DEFAULTS["rho"],
+            "epsilon": KERAS_DEFAULTS["epsilon"]}
 
 
-def _one_cost_too_many(args):
-    return _descend(args, extra_record=True)
+def _default_batch_size(args):
+    return {"value": reference_fit(args, batch_size=32)[1]}
 
 
-def _gradient_ascent(args):
-    return _descend(args, sign=+1.0)
+def _one_batch_of_everything(args):
+    return {"value": reference_fit(args, batch_size=len(args["X"]))[1]}
 
 
-def _weights_never_updated(args):
-    return _descend(args, update=False)
-
-
-def _call_train(function, args):
-    return function(args["X"], args["Y"], [args[name] for name in WEIGHT_NAMES],
-                    args["alpha"], args["epochs"])
-
-
-def _plain_training(result) -> dict:
-    weights, J_history = plain_sequence(result, 2, "the pair (weights, J_history)")
-    arrays = plain_sequence(weights, 6, "the list of weights [W1, b1, W2, b2, W3, b3]")
-    return {"J_history": plain_array(J_history, "J_history").ravel(),
-            "weights": _flat([plain_array(a, name) for a, name in zip(arrays, WEIGHT_NAMES)])}
-
-
-TRAIN = Exercise(
-    id="train", lesson=LESSON, points=3, signature="train(X, Y, weights, alpha, epochs)",
-    parts=("J_history", "weights"), make_cases=_train_cases, to_plain=_plain_training,
-    expected=_expected_train, call=_call_train, rtol=1e-6, atol=1e-10,
-    reference=Sequential.fit,
-    mistakes=[
-        Mistake("the cost recorded after the step", _recorded_after_the_step,
-                "record cost(X, Y, weights) *before* the update in each epoch, as Keras' "
-                "history does: J_history[0] is the cost of the starting weights."),
-        Mistake("one cost too many", _one_cost_too_many,
-                "J_history has one entry per epoch (the cost before that epoch's step); "
-                "do not append the cost of the final weights as well."),
-        Mistake("a step uphill (+ instead of −)", _gradient_ascent,
-                "gradient descent moves against the gradient: p - alpha * g."),
-        Mistake("updates that never reach the weights", _weights_never_updated,
-                "assigning to the loop variable (`for p, g in ...: p = p - alpha * g`) does "
-                "not change the list; build a new list: weights = [p - alpha * g for p, g "
-                "in zip(weights, gradients)]."),
-    ])
-
-
-# -- keras_gradient_descent: the same with model.fit ---------------------------------------------
-def _with_batches_of_32(args):
-    return {"value": _fit(args, SGD(learning_rate=args["alpha"]), batch_size=32)[1]}
-
-
-def _with_rmsprop(args):
-    return {"value": _fit(args, RMSprop())[1]}
-
-
-def _with_default_learning_rate(args):
-    return {"value": _fit(args, SGD())[1]}
+def _call_keras_fit(function, args):
+    """Runs in the learner's process: make the Keras optimizer the case names, then call."""
+    import keras
+    if args["optimizer"] == "SGD":
+        optimizer = keras.optimizers.SGD(learning_rate=args["alpha"])
+    else:
+        optimizer = keras.optimizers.RMSprop(learning_rate=args["alpha"], rho=args["rho"],
+                                             epsilon=args["epsilon"])
+    return function(args["X"], args["Y"], [args[name] for name in WEIGHT_NAMES], optimizer,
+                    args["epochs"], args["batch_size"])
 
 
 def _plain_losses(result) -> dict:
@@ -178,22 +130,25 @@ def _plain_losses(result) -> dict:
     return {"value": plain_array(result, "the list of losses").ravel()}
 
 
-KERAS_GRADIENT_DESCENT = Exercise(
-    id="keras_gradient_descent", lesson=LESSON, points=3,
-    signature="keras_gradient_descent(X, Y, weights, alpha, epochs)",
-    make_cases=_keras_cases, to_plain=_plain_losses, expected=_loss_history, call=_call_train,
-    rtol=1e-4, atol=1e-6,
+KERAS_FIT = Exercise(
+    id="keras_fit", lesson=LESSON, points=2,
+    signature="keras_fit(X, Y, weights, optimizer, epochs, batch_size)",
+    make_cases=_keras_cases, to_plain=_plain_losses, expected=_keras_losses,
+    call=_call_keras_fit, rtol=1e-4, atol=1e-6, depends_on=("build_model",),
     # No `reference`: the answer *is* a call to a method named fit (Keras'), and the static
     # check would take it for course.nn's Sequential.fit, which the lesson's helpers use.
     time_limit=60.0,            # a Keras model's first fit traces its graph: seconds
     mistakes=[
-        Mistake("fit's default batch size of 32", _with_batches_of_32,
-                "one step per epoch on all images: pass batch_size=len(X)."),
-        Mistake("fit's default optimizer, RMSprop", _with_rmsprop,
-                "compile with optimizer=keras.optimizers.SGD(learning_rate=alpha): plain "
-                "gradient descent, p = p - alpha * g."),
-        Mistake("SGD's default learning rate, 0.01", _with_default_learning_rate,
-                "pass the learning rate: SGD(learning_rate=alpha)."),
+        Mistake("the optimizer never reaches compile", _optimizer_not_passed,
+                "compile without an optimizer uses RMSprop(learning_rate=0.001); the "
+                "function receives its optimizer as an argument, and compile has a keyword "
+                "for it."),
+        Mistake("fit's default batch size of 32", _default_batch_size,
+                "fit takes batches of 32 unless it is told otherwise: which argument of "
+                "keras_fit says how many images a step uses?"),
+        Mistake("every epoch one batch of all images", _one_batch_of_everything,
+                "your losses are those of one step per epoch; pass the batch size you were "
+                "given, not len(X)."),
     ])
 
-EXERCISES = [TRAIN, KERAS_GRADIENT_DESCENT]
+EXERCISES = [KERAS_FIT]

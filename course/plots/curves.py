@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from course._validation import as_float_array, check_not_empty
+from course._validation import as_float_array, as_text, check_not_empty
 from course.plots._base import (LINE_COLORS, LINE_STYLES, _check_drawable, _check_text,
                                 _drawn_values, _finish, _log_y, _new_axes, _title)
 
@@ -40,8 +40,12 @@ def plot_cost_history(costs, title=None, log_y=False, ax=None):
     return _finish(fig, made_here)
 
 
-def plot_loss_curves(curves, title=None, log_y=False, ax=None):
+def plot_loss_curves(curves, title=None, log_y=False, ax=None, xlabel=None):
     """Draw several loss curves on one axis, e.g. ``{"NumPy": loss_a, "Keras": loss_b}``.
+
+    Entry k of each curve is drawn at x = k; ``xlabel`` says what k counts (default
+    ``"epoch"``), e.g. ``"updates done"`` for a history whose entry k is the cost after k
+    updates.
 
     Each curve gets its own colour *and* line style, so two curves that agree exactly are
     both still visible (the dashed one on top of the solid one). As in
@@ -64,6 +68,7 @@ def plot_loss_curves(curves, title=None, log_y=False, ax=None):
         _check_text(str(name), f"curves[{name!r}]")      # the name is the legend's label
         checked[name] = values
     title = _title(title, "Loss curves")
+    xlabel = "epoch" if xlabel is None else _check_text(as_text(xlabel, "xlabel"), "xlabel")
     log_y = _log_y(log_y)
     fig, ax, made_here = _new_axes(ax)
     for i, (name, values) in enumerate(checked.items()):
@@ -72,7 +77,7 @@ def plot_loss_curves(curves, title=None, log_y=False, ax=None):
                 ls=LINE_STYLES[i % len(LINE_STYLES)], lw=2.5 if i == 0 else 1.8, label=str(name))
     if log_y:
         ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel="loss", title=title)
+    ax.set(xlabel=xlabel, ylabel="loss", title=title)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax.grid(alpha=0.3)
     ax.legend(loc="best")

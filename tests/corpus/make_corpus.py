@@ -36,14 +36,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from attacks import ATTACKS, HELPERS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-L01, L02, L04 = "01_logistic_regression_numpy", "02_loss_and_cost", "04_keras_model_fit"
+L01, L02, L05 = "01_logistic_regression_numpy", "02_loss_and_cost", "05_keras_model_fit"
 POINTS = {e.id: float(e.points) for e in exercises.all_exercises()}
 L01_IDS = [e.id for e in exercises.for_lesson(L01)]
 L02_IDS = [e.id for e in exercises.for_lesson(L02)]
 L03, L04_TRAINING = "03_backpropagation", "04_training_a_network"
 L03_IDS = [e.id for e in exercises.for_lesson(L03)]
 L04_TRAINING_IDS = [e.id for e in exercises.for_lesson(L04_TRAINING)]
-L04_IDS = [e.id for e in exercises.for_lesson(L04)]
+L05_IDS = [e.id for e in exercises.for_lesson(L05)]
 
 # -- answers a student could write (bodies, indented by 4) -------------------------------------
 SELF_CONTAINED = {
@@ -435,41 +435,61 @@ return weights, J_history""",
          "train_network": "Keras' history",
          "stopping_epoch": "counting the epochs from 1"})
 
-    # -- lesson 04 (TensorFlow) -----------------------------------------------------------------
-    # The lesson's own helpers for `train` (its cost and backprop) stay; the demos go.
+    # -- lesson 05 (TensorFlow) -----------------------------------------------------------------
+    # The lesson's own helpers for the loops (its cost and backprop) stay; the demos go.
     helpers = ("def backprop(X, Y, weights):",)
-    correct04 = solution_bodies(L04)
-    add("keras_correct.ipynb", exercises_only(filled(L04, correct04), helpers), scores(L04_IDS))
-    add("keras_untouched.ipynb", exercises_only(lesson(L04), helpers), zeros(L04_IDS),
-        {exercise_id: "not attempted" for exercise_id in L04_IDS})
-    relu = correct04["build_model"].replace("Dense(units=25, activation='sigmoid')",
+    correct05 = solution_bodies(L05)
+    add("keras_correct.ipynb", exercises_only(filled(L05, correct05), helpers), scores(L05_IDS))
+    add("keras_untouched.ipynb", exercises_only(lesson(L05), helpers), zeros(L05_IDS),
+        {exercise_id: "not attempted" for exercise_id in L05_IDS})
+    relu = correct05["build_model"].replace("Dense(units=25, activation='sigmoid')",
                                             "Dense(units=25, activation='relu')").replace(
         "Dense(units=15, activation='sigmoid')", "Dense(units=15, activation='relu')")
-    assert relu != correct04["build_model"]
-    add("keras_mistake_relu.ipynb", trimmed(filled(L04, {"build_model": relu}),
+    assert relu != correct05["build_model"]
+    add("keras_mistake_relu.ipynb", trimmed(filled(L05, {"build_model": relu}),
                                             "check_build_model"),
-        {**zeros(L04_IDS), "build_model": 2.0}, {"build_model": "relu in the hidden layers"})
+        {**zeros(L05_IDS), "build_model": round(2 / 3, 2)},
+        {"build_model": "relu in the hidden layers"})
 
-    # One common mistake in each of the other four exercises of lesson 04.
+    # One common mistake in each of the other exercises of lesson 05, each function
+    # self-contained (keras_fit builds its own model, train_rmsprop does its own RMSprop
+    # update), so that one mistake costs only its own exercise's points.
     broadcast = "return float(np.mean((probabilities >= 0.5).ravel() == Y))"
-    after_step = correct04["train"].replace(
-        "    J_history.append(cost(X, Y, weights))\n", "").replace(
-        "return weights, J_history", "    J_history.append(cost(X, Y, weights))\n"
-        "return weights, J_history")
-    default_batches = correct04["keras_gradient_descent"].replace("batch_size=len(X), ", "")
-    no_optimizer = correct04["build_regression_model"].replace(
+    default_batches = correct05["keras_fit"].replace("model = build_model()\n", """\
+model = Sequential([Dense(units=25, activation='sigmoid'), Dense(units=15, activation='sigmoid'),
+                    Dense(units=1, activation='sigmoid')])
+""").replace("batch_size=batch_size, ", "")
+    plain_mean = correct05["train_minibatch"].replace(
+        "total = 0.0", "costs = []").replace(
+        "total += cost(X_batch, Y_batch, weights) * len(X_batch)",
+        "costs.append(cost(X_batch, Y_batch, weights))").replace(
+        "J_history.append(total / len(X))", "J_history.append(np.mean(costs))")
+    epsilon_outside = correct05["rmsprop_step"].replace(
+        "np.sqrt(s_p + epsilon)", "(np.sqrt(s_p) + epsilon)")
+    s_every_epoch = correct05["train_rmsprop"].replace(
+        "s = [np.zeros_like(np.asarray(p, dtype=np.float64)) for p in weights]\n", "").replace(
+        "for epoch in range(epochs):\n",
+        "for epoch in range(epochs):\n    s = [np.zeros_like(np.asarray(p, dtype=np.float64)) "
+        "for p in weights]\n").replace(
+        "weights, s = rmsprop_step(weights, gradients, s, alpha, rho, epsilon)", """\
+s = [rho * s_p + (1 - rho) * g ** 2 for s_p, g in zip(s, gradients)]
+        weights = [p - alpha * g / np.sqrt(s_p + epsilon) for p, g, s_p in zip(weights, gradients, s)]""")
+    no_optimizer = correct05["build_regression_model"].replace(
         ", optimizer=keras.optimizers.SGD(learning_rate=0.3)", "")
-    assert len({after_step, default_batches, no_optimizer} & set(correct04.values())) == 0
+    mistaken = {"accuracy": broadcast, "keras_fit": default_batches, "train_minibatch": plain_mean,
+                "rmsprop_step": epsilon_outside, "train_rmsprop": s_every_epoch,
+                "build_regression_model": no_optimizer}
+    assert all(body != correct05[key] for key, body in mistaken.items()), "a mistake not planted"
     single_image = share_of_cases("accuracy", lambda a: a["Y"].shape[0] == 1)  # (1,) == (1, 1)
-    add("keras_common_mistakes.ipynb", exercises_only(filled(L04, {
-        **correct04, "accuracy": broadcast, "train": after_step,
-        "keras_gradient_descent": default_batches, "build_regression_model": no_optimizer}),
-        helpers),
-        scores(L04_IDS, accuracy=round(2 * single_image, 2), train=1.5,
-               keras_gradient_descent=0.0, build_regression_model=1.5),
+    add("keras_common_mistakes.ipynb", exercises_only(filled(L05, {**correct05, **mistaken}),
+                                                      helpers),
+        scores(L05_IDS, accuracy=round(2 * single_image, 2), keras_fit=0.0, train_minibatch=1.5,
+               rmsprop_step=1.5, train_rmsprop=0.0, build_regression_model=1.5),
         {"accuracy": "predictions of shape (m,) compared with labels of shape (m, 1)",
-         "train": "the cost recorded after the step",
-         "keras_gradient_descent": "fit's default batch size of 32",
+         "keras_fit": "fit's default batch size of 32",
+         "train_minibatch": "the plain mean of the batch costs",
+         "rmsprop_step": "epsilon outside the square root",
+         "train_rmsprop": "s started again at 0 every epoch",
          "build_regression_model": "no optimizer: RMSprop with learning rate 0.001"})
 
     (HERE / "expected.json").write_text(json.dumps(expected, indent=2, sort_keys=True) + "\n",
