@@ -6,20 +6,9 @@ so the tests show the registry accepts honest solutions and recognises real mist
 
 import numpy as np
 
-
-def sigmoid(z):
-    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
-
-
-def compute_cost(X, y, w, b):
-    f = sigmoid(X @ w + b)
-    return np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f))
-
-
-def compute_gradient(X, y, w, b):
-    m = X.shape[0]
-    err = sigmoid(X @ w + b) - y
-    return X.T @ err / m, np.sum(err) / m
+from course.exercises._learner_answers import (  # noqa: F401  (the course's own, re-used)
+    binary_crossentropy, compute_cost, compute_gradient, dense_forward, mean_squared_error,
+    network_forward, sigmoid)
 
 
 def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
@@ -31,31 +20,6 @@ def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
         b = b - alpha * dj_db
         J_history.append(compute_cost(X, y, w, b))
     return w, b, J_history
-
-
-def binary_crossentropy(y_true, y_pred):
-    p = np.clip(y_pred, 1e-7, 1 - 1e-7)
-    return np.mean(-y_true * np.log(p) - (1 - y_true) * np.log(1 - p))
-
-
-def mean_squared_error(y_true, y_pred):
-    return np.mean((y_pred - y_true) ** 2)
-
-
-def dense_forward(a_in, W, b, activation):
-    z = a_in @ W + b
-    if activation == "sigmoid":
-        return sigmoid(z)
-    if activation == "relu":
-        return np.maximum(0, z)
-    return z
-
-
-def network_forward(X, weights):
-    a = X
-    for W, b in zip(weights[0::2], weights[1::2]):
-        a = dense_forward(a, W, b, "sigmoid")
-    return a
 
 
 def backprop(X, Y, weights):

@@ -25,13 +25,10 @@ KERAS_IDS = ("build_model", "keras_gradient_descent", "build_regression_model")
 NUMPY_IDS = [i for ids in CONTRACT.values() for i in ids if i not in KERAS_IDS]
 
 
-def npz_roundtrip(arrays: dict) -> dict:
-    """Save and load as the grader does: .npz without pickle."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    buffer.seek(0)
-    with np.load(buffer, allow_pickle=False) as data:
-        return {key: data[key] for key in data.files}
+def npz_roundtrip(outcome: dict) -> dict:
+    """An outcome as the grader reads it: run_case already sent its values through the wire
+    encoding a grading kernel uses, so only a copy is left to make."""
+    return dict(outcome)
 
 
 def test_registry_matches_the_contract():
