@@ -91,6 +91,12 @@ def fix_dependency_first(exercise_id: str, dependencies) -> str:
             f"yours, because yours lost points: fix {names} first.")
 
 
+def missing_function(exercise_id: str) -> str:
+    """Why an exercise whose function does not exist in the notebook earns 0."""
+    return (f"No function named `{exercise_id}` is defined in the notebook (did its cell run "
+            "without errors?).")
+
+
 # -- lines both views share ----------------------------------------------------------------------
 def _label(exercise, part: str) -> str:
     return "the result" if exercise.parts == ("value",) else f"`{part}`"
