@@ -548,7 +548,7 @@ def test_the_course_tree_has_no_answer_keys_and_its_checks_are_silent(tmp_path):
                                   "PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin",
                                   "MPLBACKEND": "Agg"})
         assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith("ReferenceWithheld: course.logistic.sigmoid is not "
+        assert done.stdout.startswith("ReferenceWithheld course.logistic.sigmoid is not "
                                       "available while this lesson is graded")
         with pytest.raises(PermissionError):
             (tree / "course" / "logistic.py").write_text("")
