@@ -550,8 +550,7 @@ def test_the_course_tree_has_no_answer_keys_and_its_checks_are_silent(tmp_path):
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("ReferenceWithheld course.logistic.sigmoid is not "
                                       "available while this lesson is graded")
-        with pytest.raises(PermissionError):
-            (tree / "course" / "logistic.py").write_text("")
+        assert (tree / "course" / "logistic.py").stat().st_mode & 0o222 == 0   # read-only
     finally:
         course_tree.remove(tree)
 
