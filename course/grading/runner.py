@@ -6,12 +6,13 @@
    notebook there, so files the student's code writes land in a place nobody else reads;
 2. start a kernel (:func:`kernel_manager`), limit its memory and start the watchdog for
    memory and total time (:mod:`course.grading.limits`);
-3. run the grader's preamble cell (:func:`course.grading.harness.preamble_source`), then
+3. run the grader's preamble cell (:func:`course._kernel_call.preamble_source`), then
    the notebook's code cells within their time limits, carrying on after errors
    (:func:`_run_student_cells`);
-4. for each exercise, write its hidden cases under a fresh random name and run one harness
+4. for each exercise, in the plan's order, write its request (the cases' positional
+   arguments, and the course's versions of the exercises it calls) and run one grading
    cell per case, each within the exercise's per-case limit; after a case that timed out
-   or whose result cannot be trusted, the exercise's remaining cases are not run
+   or whose result cannot be read, the exercise's remaining cases are not run
    (:func:`_run_exercise`);
 5. read each result back (:func:`course.grading.protocol.read_result`) and delete the
    directory.
@@ -201,7 +202,7 @@ class _Kernel:
     def _check_still_responding(self, seconds: float) -> None:
         """After a time-limit interrupt, kill the kernel unless it answers a trivial cell soon.
 
-        The trivial cell also waits for the interrupted cell to finish (a harness cell writes
+        The trivial cell also waits for the interrupted cell to finish (a grading cell writes
         its result then).
         """
         reply = self._execute(self.append_cell("pass"), INTERRUPT_GRACE_SECONDS)

@@ -393,7 +393,7 @@ def landlock_ruleset(workdir: Path, course_tree=None) -> int:
         rules = [(folder, _FS_READ_DIR if list_only else read) for folder, list_only in
                  _without([f for f, _ in rules], course_package())]
         rules.append((Path(course_tree).resolve(), read))
-    # /proc: the process tables psutil reads (the harness needs them). Landlock still keeps
+    # /proc: the process tables psutil reads (the kernel side needs them). Landlock still keeps
     # other processes' memory and folders closed, but (measured on Linux 6.18) not their
     # command lines and environments: hence "private_process_view" is missing.
     rules += [(Path("/proc"), _FS_READ_FILE | _FS_READ_DIR), (Path("/sys"), read),
