@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import contextlib
 import os
 import shutil
 import stat
@@ -35,6 +36,9 @@ from course import exercises as registry
 from course.exercises import _feedback
 from course.grading import sandbox
 
+#: Start of a tree's folder name (under the temporary folder); a stale one left by a killed
+#: run matches ``course-grade-*`` like the runner's work folders.
+PREFIX = "course-grade-tree-"
 #: Parts of the package a grading kernel never gets.
 LEFT_OUT = ("exercises", "grading", "cli.py", "authoring.py", "nbgrader_cells.py",
             "__pycache__")
@@ -96,17 +100,11 @@ def stubbed_source(source: str, module: str, qualnames: set[str]) -> str:
 
 
 def _make_read_only(root: Path) -> None:
+    """Files read-only for everyone (folders stay removable by their owner; inside the
+    sandbox the whole tree is read-only anyway)."""
     for folder, _, files in os.walk(root):
         for name in files:
             os.chmod(Path(folder, name), stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        os.chmod(folder, stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP
-                 | stat.S_IROTH | stat.S_IXOTH)
-
-
-def _remove(root: Path) -> None:
-    for folder, _, _ in os.walk(root):
-        os.chmod(folder, stat.S_IRWXU)
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def lay_out(lesson: str, parent: Path | None = None) -> Path:
@@ -116,7 +114,7 @@ def lay_out(lesson: str, parent: Path | None = None) -> Path:
     :func:`remove` (or leaves it to :func:`for_lesson`'s clean-up at exit).
     """
     package = sandbox.course_package()
-    root = Path(tempfile.mkdtemp(prefix=f"course-tree-{lesson}-", dir=parent))
+    root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{lesson}-", dir=parent))
     shutil.copytree(package, root / "course", ignore=shutil.ignore_patterns(*LEFT_OUT))
     (root / "course" / "check.py").write_text(CHECK_STUB, encoding="utf-8")
     by_module: dict[str, set[str]] = {}
@@ -134,7 +132,26 @@ def lay_out(lesson: str, parent: Path | None = None) -> Path:
 
 def remove(root: Path) -> None:
     """Delete a tree made by :func:`lay_out`."""
-    _remove(Path(root))
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def trees(lessons):
+    """``{lesson: tree}`` for ``lessons``, each laid out once, removed on leaving.
+
+    ``course grade`` makes them once per run in its own process and hands them to its
+    worker processes (which end without running ``atexit`` handlers).
+    """
+    made = {}
+    try:
+        for lesson in lessons:
+            started = time.perf_counter()
+            made[lesson] = lay_out(lesson)
+            SECONDS_SPENT[0] += time.perf_counter() - started
+        yield made
+    finally:
+        for root in made.values():
+            remove(root)
 
 
 _TREES: dict[str, Path] = {}
@@ -143,7 +160,8 @@ SECONDS_SPENT = [0.0]
 
 
 def for_lesson(lesson: str) -> Path:
-    """This process's tree for ``lesson``, laid out on first use and removed at exit."""
+    """This process's tree for ``lesson``, laid out on first use and removed at exit
+    (for a grader that runs in one process: tests, Gradescope's autograder)."""
     if lesson not in _TREES or not (_TREES[lesson] / "course").is_dir():
         started = time.perf_counter()
         _TREES[lesson] = lay_out(lesson)
@@ -154,5 +172,5 @@ def for_lesson(lesson: str) -> Path:
 @atexit.register
 def _remove_all() -> None:
     for root in _TREES.values():
-        _remove(root)
+        remove(root)
     _TREES.clear()

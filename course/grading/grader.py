@@ -167,12 +167,13 @@ def _static_reference(exercise, sources: list[str]) -> bool:
 
 
 def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
-                   seed=None, confinement=None) -> dict:
+                   seed=None, confinement=None, tree: Path | None = None) -> dict:
     """Grade an already-read notebook of ``lesson``; return the report body.
 
     ``seed`` fixes the hidden cases (for tests); by default they come from a fresh,
     unpredictable seed each run. ``confinement``: the kernel's sandbox
-    (:mod:`course.grading.sandbox`; default: the strongest available).
+    (:mod:`course.grading.sandbox`; default: the strongest available). ``tree``: the
+    lesson's grading course tree (default: this process's, :func:`course_tree.for_lesson`).
     """
     run_limits = run_limits or Limits()
     rng = np.random.default_rng(secrets.randbits(128) if seed is None else seed)
@@ -185,7 +186,7 @@ def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
             for e in exercises]                  # notebook order: dependencies come first
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     run = run_submission(notebook, plan, run_limits, confinement,
-                         course_tree.for_lesson(lesson))
+                         tree or course_tree.for_lesson(lesson))
     entries = _with_dependency_notes(exercises, [
         grade_exercise(e, cases[e.id], run.exercises[e.id], _static_reference(e, sources),
                        run.kernel_problem) for e in exercises])
@@ -213,8 +214,11 @@ def not_graded_report(submission: str, why: str, lesson: str | None = None) -> d
 
 
 def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=None,
-                     confinement=None) -> dict:
+                     confinement=None, trees: dict | None = None) -> dict:
     """Grade the notebook file at ``path``; never raises.
+
+    ``trees``: the grading course tree of each lesson (:func:`course_tree.trees`), made
+    once per run by ``course grade``; by default this process lays out its own.
 
     Returns a JSON-ready dict: ``submission``, ``lesson``, ``score``, ``max_score``,
     ``exercises`` (id, score, max_score, status, feedback, case_seconds, parts), ``error``
@@ -229,7 +233,8 @@ def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=No
         notebook = read_submission(path)
         lesson = identify_lesson(notebook, _lesson_index())
         report = {"submission": name, "error": None,
-                  **grade_notebook(notebook, lesson, run_limits, seed, confinement)}
+                  **grade_notebook(notebook, lesson, run_limits, seed, confinement,
+                                   (trees or {}).get(lesson))}
     except SubmissionError as error:
         report = not_graded_report(name, str(error), lesson)
     except Exception as error:  # a bug of ours must not stop the class's grading
