@@ -123,18 +123,25 @@ def call_recorded(function, arguments: tuple, build_inputs: int | None = None) -
     """Call ``function(*arguments)`` on deep copies; return its outcome as ``_wire`` trees.
 
     Keys: ``returned`` (the return value), ``arguments_after`` (the copies after the call),
-    ``warnings`` (texts of the warnings it raised, at most :data:`MAX_WARNINGS`). Whatever
-    ``function`` raises propagates.
+    ``warnings`` (texts of the warnings it raised, at most :data:`MAX_WARNINGS`; they are
+    raised again afterwards, for the caller's own handling). Whatever ``function`` raises
+    propagates.
     """
     arguments = copy.deepcopy(tuple(arguments))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        returned = function(*arguments)
+    caught = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            returned = function(*arguments)
 
-        def describe(value):
-            return describe_model(value, build_inputs)
+            def describe(value):
+                return describe_model(value, build_inputs)
 
-        tree = _wire.to_tree(returned, describe=describe)
+            tree = _wire.to_tree(returned, describe=describe)
+    finally:
+        for record in caught:      # a caller's own warning handling still sees them
+            warnings.warn_explicit(record.message, record.category, record.filename,
+                                   record.lineno)
     return {"returned": tree, "arguments_after": _wire.to_tree(arguments),
             "warnings": [_warning_text(r) for r in caught[:MAX_WARNINGS]]}
 

@@ -107,11 +107,22 @@ class _Encoder:
         if depth >= self.limits.depth:
             return self.cut("nested too deeply")
         if type(value) in (list, tuple):
-            return {type(value).__name__: [self.node(item, depth + 1) for item in value]}
+            return {type(value).__name__: self.items(value, depth)}
         if type(value) is dict:
-            return {"dict": [[self.node(k, depth + 1), self.node(v, depth + 1)]
-                             for k, v in value.items()]}
+            return {"dict": self.items(value.items(), depth, pairs=True)}
         return self.object(value, depth)
+
+    def items(self, values, depth: int, pairs: bool = False) -> list:
+        """The nodes of a container's items; past the node limit, one cut node ends it."""
+        nodes = []
+        for item in values:
+            if self.nodes >= self.limits.nodes:
+                cut = self.cut("too many values")
+                nodes.append([cut, cut] if pairs else cut)
+                break
+            nodes.append([self.node(item[0], depth + 1), self.node(item[1], depth + 1)]
+                         if pairs else self.node(item, depth + 1))
+        return nodes
 
     def array(self, value):
         array = np.asarray(value)
@@ -168,7 +179,8 @@ class _Decoder:
 
     def value(self, node, depth: int):
         self.nodes += 1
-        if self.nodes > self.limits.nodes or depth > self.limits.depth + 2:
+        # an encoder's cut nodes come on top of its limit: at most one per container
+        if self.nodes > 2 * self.limits.nodes or depth > self.limits.depth + 2:
             raise WireError("too many or too deeply nested values")
         if node is None or isinstance(node, (bool, int)):
             return node

@@ -158,6 +158,17 @@ def test_a_value_that_is_not_numbers_is_judged_by_the_trusted_side(tmp_path):
     assert entry["score"] == 0 and "should be a number" in entry["feedback"]   # ...we judge
 
 
+@pytest.mark.parametrize("body", ["list(range(10**6))", "{i: i for i in range(10**6)}",
+                                  "'x' * 10**8", "[np.ones(2**20)] * 100", "eval('[' * 10**5)"])
+def test_huge_or_deep_results_are_cut_in_the_kernel_and_read_back_small(tmp_path, body):
+    namespace = {}
+    exec(f"import numpy as np\ndef sigmoid(z):\n    return {body}\n", namespace)
+    run, cases = kernel_outcomes(tmp_path, namespace, cases=get("sigmoid").grading_cases(0)[:1])
+    assert (tmp_path / "r0.json").stat().st_size < protocol.MAX_RESULT_BYTES
+    assert run.outcomes[0].status in (Status.OK, Status.ERROR)      # ERROR: eval's own limit
+    assert grade_exercise(get("sigmoid"), cases, run, False)["score"] == 0
+
+
 def test_the_kernel_side_names_threads_the_notebook_left_running(tmp_path):
     stop = threading.Event()
     caller = _kernel_call.Caller({"sigmoid": lambda z: z})
