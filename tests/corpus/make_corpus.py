@@ -238,6 +238,17 @@ return X.T @ err / X.shape[0], float(np.mean(err))"""),
             "J_history = [cost(w, b)]", "J_history = []")),
         scores(L01_IDS, gradient_descent=2.0),
         {"gradient_descent": "J_history without the starting cost"})
+    # Issue 19: a wrong sign in compute_gradient costs compute_gradient's points only;
+    # gradient_descent (the solution's, which calls it) is graded with the course's version.
+    sign_error = correct01["compute_gradient"].replace("return dj_dw, dj_db",
+                                                       "return -dj_dw, -dj_db")
+    assert sign_error != correct01["compute_gradient"]
+    add("dependency_gradient_sign.ipynb",
+        trimmed(filled(L01, {**correct01, "compute_gradient": sign_error}),
+                "check_gradient_descent"),
+        scores(L01_IDS, compute_gradient=0.0),
+        {"compute_gradient": "the wrong sign",
+         "gradient_descent": "fix compute_gradient first"})
     add("wrong_type_string.ipynb", self_contained(compute_cost="""\
 f = 1 / (1 + np.exp(-(X @ w + b)))
 return f"{np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f)):.6f}\""""),
