@@ -1,25 +1,15 @@
 """Learner-style answers to every exercise, right ones and known wrong ones (test helpers).
 
-Written the way a learner would (plain NumPy, nothing imported from ``course``'s answers),
+Written the way a learner would (plain NumPy; the NumPy ones are the course's own learner-style
+answers, course.exercises._learner_answers, which the grader also uses for dependencies),
 so the tests show the registry accepts honest solutions and recognises real mistakes.
 """
 
 import numpy as np
 
 from course.exercises._learner_answers import (  # noqa: F401  (the course's own, re-used)
-    binary_crossentropy, compute_cost, compute_gradient, dense_forward, mean_squared_error,
-    network_forward, sigmoid)
-
-
-def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
-    w, b = w_in.copy(), b_in
-    J_history = [compute_cost(X, y, w, b)]
-    for _ in range(num_iters):
-        dj_dw, dj_db = compute_gradient(X, y, w, b)
-        w = w - alpha * dj_dw
-        b = b - alpha * dj_db
-        J_history.append(compute_cost(X, y, w, b))
-    return w, b, J_history
+    binary_crossentropy, compute_cost, compute_gradient, dense_forward, gradient_descent,
+    mean_squared_error, network_forward, sigmoid)
 
 
 def backprop(X, Y, weights):

@@ -4,6 +4,7 @@ submissions is tested in test_grading_corpus.py."""
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import subprocess
@@ -27,24 +28,13 @@ from course.grading.submission import SubmissionError, identify_lesson, read_sub
 from course.exercises import get
 
 #: The learner of issue 19: gradient_descent right, compute_gradient with the wrong sign.
-SIGN_ERROR_LEARNER = """\
-import numpy as np
-def compute_cost(X, y, w, b):
-    f = 1 / (1 + np.exp(-(X @ w + b)))
-    return np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f))
-def compute_gradient(X, y, w, b):
-    err = 1 / (1 + np.exp(-(X @ w + b))) - y
-    return -(X.T @ err) / X.shape[0], -np.mean(err)
-def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
-    w, b = w_in.copy(), b_in
-    J_history = [compute_cost(X, y, w, b)]
-    for _ in range(num_iters):
-        dj_dw, dj_db = compute_gradient(X, y, w, b)
-        w = w - alpha * dj_dw
-        b = b - alpha * dj_db
-        J_history.append(compute_cost(X, y, w, b))
-    return w, b, J_history
-"""
+SIGN_ERROR_LEARNER = "\n".join([
+    "import numpy as np",
+    inspect.getsource(_learner_answers.compute_cost),
+    "def compute_gradient(X, y, w, b):",
+    "    err = 1 / (1 + np.exp(-(X @ w + b))) - y",
+    "    return -(X.T @ err) / X.shape[0], -np.mean(err)",
+    inspect.getsource(_learner_answers.gradient_descent)])
 CORPUS = Path(__file__).parent / "corpus"
 LESSONS = {"01_logistic_regression_numpy": ["sigmoid", "compute_cost"],
            "02_loss_and_cost": ["binary_crossentropy", "mean_squared_error"]}
