@@ -10,9 +10,11 @@ one of them earns nothing for that exercise. The rule, per exercise:
     ``course.logistic.sigmoid``, the loop forms ``compute_cost_loop`` as well as
     ``compute_cost``, ``BinaryCrossentropy()(...)`` as well as ``binary_crossentropy``),
     directly or through anything that calls them (``Sequential.predict`` runs
-    ``Sequential._forward``). Everything else in ``course`` stays allowed, so a later
-    lesson may use what an earlier one taught: ``dense_forward`` may call the course's
-    sigmoid, ``gradient_descent`` the course's ``compute_cost``.
+    ``Sequential._forward``). While a lesson is graded this holds for every exercise of
+    that lesson at once (its grading course tree stubs them all), and everything else in
+    ``course`` stays allowed, so a later lesson may use what an earlier one taught:
+    ``dense_forward`` may call the course's sigmoid, while ``gradient_descent`` calls the
+    notebook's own ``compute_cost`` (graded with the course's learner-style version).
 
 "Gives the same answers" is found, not listed: every function of ``course``'s mathematics
 modules (every public module outside the teaching and instructor tools, walked with
