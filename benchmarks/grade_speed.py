@@ -17,7 +17,10 @@ It reports
    answered with the solution except for a ``compute_gradient`` that never returns (target
    at most 60 s), and the score each exercise got;
 3. the wall time of ``course grade`` over ``--class-size`` submissions with ``--jobs``
-   workers (copies of a few corpus notebooks, so the mix has right and wrong answers).
+   workers (copies of a few corpus notebooks, so the mix has right and wrong answers);
+4. the cost of laying out the grading course tree (``course/grading/course_tree.py``), which
+   every grading process does once per lesson: the first time (which also finds the
+   lesson's forbidden implementations, work the static check shares) and again.
 
 Numbers depend on the machine and its load; run it on an idle machine.
 """
@@ -39,7 +42,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
-from course.grading import sandbox  # noqa: E402
+from course.grading import course_tree, sandbox  # noqa: E402
 from course.grading.cli import grade_all  # noqa: E402
 from course.grading.grader import grade_submission  # noqa: E402
 from course.grading.runner import Limits, kernel_environment  # noqa: E402
@@ -129,6 +132,15 @@ def main() -> None:
         print(f"  {label:<30} {median:6.2f} s   runs: " + ", ".join(f"{t:.2f}" for t in times))
     print(f"  ratio sandboxed / unsandboxed: {medians[1] / medians[2]:6.2f}   (target <= 1.15)")
     print(f"  ratio sandboxed / plain:       {medians[1] / medians[0]:6.2f}   (target <= 1.3)")
+    first = course_tree.SECONDS_SPENT[0]
+    again = []
+    for _ in range(args.repeats):
+        started = time.perf_counter()
+        course_tree.remove(course_tree.lay_out(make_corpus.L01))
+        again.append(time.perf_counter() - started)
+    print(f"course tree of lesson 01, once per run and lesson: first {first:.2f} s "
+          f"(forbidden implementations found), again {statistics.median(again):.2f} s "
+          f"(median of {args.repeats})")
     hung, report = hung_function_seconds(confined)
     scores = ", ".join(f"{e['id']} {e['score']:g} ({e['status']})" for e in report["exercises"])
     print(f"compute_gradient never returns, default limits: {hung:6.1f} s wall "

@@ -152,7 +152,7 @@ def _run_cases(spec, function, cases, time_limit) -> tuple:
     outcomes, warned, printed = [], set(), []
     for case in cases:
         with watch:
-            outcome = guarded_call(lambda: spec.run_case(function, case, observe=True),
+            outcome = guarded_call(lambda: spec.run_case(function, case),
                                    time_limit)
         warned |= _runtime_warnings(outcome.value)
         printed.append(outcome.output)

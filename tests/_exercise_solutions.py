@@ -1,73 +1,16 @@
 """Learner-style answers to every exercise, right ones and known wrong ones (test helpers).
 
-Written the way a learner would (plain NumPy, nothing imported from ``course``'s answers),
+Written the way a learner would (plain NumPy; the NumPy ones are the course's own learner-style
+answers, course.exercises._learner_answers, which the grader also uses for dependencies),
 so the tests show the registry accepts honest solutions and recognises real mistakes.
 """
 
 import numpy as np
 
-
-def sigmoid(z):
-    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))     # never overflows
-
-
-def compute_cost(X, y, w, b):
-    f = sigmoid(X @ w + b)
-    return np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f))
-
-
-def compute_gradient(X, y, w, b):
-    m = X.shape[0]
-    err = sigmoid(X @ w + b) - y
-    return X.T @ err / m, np.sum(err) / m
-
-
-def gradient_descent(X, y, w_in, b_in, alpha, num_iters):
-    w, b = w_in.copy(), b_in
-    J_history = [compute_cost(X, y, w, b)]
-    for _ in range(num_iters):
-        dj_dw, dj_db = compute_gradient(X, y, w, b)
-        w = w - alpha * dj_dw
-        b = b - alpha * dj_db
-        J_history.append(compute_cost(X, y, w, b))
-    return w, b, J_history
-
-
-def binary_crossentropy(y_true, y_pred):
-    p = np.clip(y_pred, 1e-7, 1 - 1e-7)
-    return np.mean(-y_true * np.log(p) - (1 - y_true) * np.log(1 - p))
-
-
-def binary_crossentropy_from_logits(y_true, z):
-    return np.mean(y_true * np.logaddexp(0, -z) + (1 - y_true) * np.logaddexp(0, z))
-
-
-def mean_squared_error(y_true, y_pred):
-    return np.mean((y_pred - y_true) ** 2)
-
-
-def dense_forward(a_in, W, b, activation):
-    z = a_in @ W + b
-    if activation == "sigmoid":
-        return sigmoid(z)
-    if activation == "relu":
-        return np.maximum(0, z)
-    return z
-
-
-def network_forward(X, weights):
-    a = X
-    for W, b in zip(weights[0::2], weights[1::2]):
-        a = dense_forward(a, W, b, "sigmoid")
-    return a
-
-
-def dense_backward(dZ, A_prev, W):
-    return A_prev.T @ dZ, dZ.sum(axis=0), dZ @ W.T
-
-
-def update_parameters(weights, gradients, alpha):
-    return [p - alpha * g for p, g in zip(weights, gradients)]
+from course.exercises._learner_answers import (  # noqa: F401  (the course's own, re-used)
+    binary_crossentropy, binary_crossentropy_from_logits, build_model, compute_cost,
+    compute_gradient, dense_backward, dense_forward, gradient_descent, mean_squared_error,
+    network_forward, rmsprop_step, sigmoid, update_parameters)
 
 
 def train_network(X, Y, weights, alpha, epochs):
@@ -96,29 +39,8 @@ def backprop(X, Y, weights):
     return [X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0), A2.T @ dZ3, dZ3.sum(axis=0)]
 
 
-def build_model():
-    from tensorflow.keras import Sequential
-    from tensorflow.keras.layers import Dense
-    from tensorflow.keras.losses import BinaryCrossentropy
-    model = Sequential([Dense(units=25, activation="sigmoid"),
-                        Dense(units=15, activation="sigmoid"),
-                        Dense(units=1, activation="sigmoid")])
-    model.compile(loss=BinaryCrossentropy())
-    return model
-
-
 def accuracy(probabilities, Y):
     return np.mean((probabilities >= 0.5) == Y)
-
-
-def train(X, Y, weights, alpha, epochs):
-    """The lesson's loop, with its cost and backprop written out here."""
-    J_history = []
-    for _ in range(epochs):
-        p = network_forward(X, weights)
-        J_history.append(np.mean(-Y * np.log(p) - (1 - Y) * np.log(1 - p)))
-        weights = [w - alpha * g for w, g in zip(weights, backprop(X, Y, weights))]
-    return weights, J_history
 
 
 def keras_fit(X, Y, weights, optimizer, epochs, batch_size):
@@ -151,12 +73,6 @@ def _batches(X, Y, weights, epochs, batch_size, update):
 def train_minibatch(X, Y, weights, alpha, epochs, batch_size):
     return _batches(X, Y, weights, epochs, batch_size,
                     lambda w, g: [p - alpha * d for p, d in zip(w, g)])
-
-
-def rmsprop_step(weights, gradients, s, alpha, rho, epsilon):
-    s = [rho * s_p + (1 - rho) * g ** 2 for s_p, g in zip(s, gradients)]
-    weights = [p - alpha * g / np.sqrt(s_p + epsilon) for p, g, s_p in zip(weights, gradients, s)]
-    return weights, s
 
 
 def train_rmsprop(X, Y, weights, alpha, epochs, batch_size, rho, epsilon):

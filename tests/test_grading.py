@@ -4,6 +4,7 @@ submissions is tested in test_grading_corpus.py."""
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import subprocess
@@ -17,14 +18,23 @@ import numpy as np
 import pytest
 
 from course.cli import main as course_main
-from course.grading import (cli, harness, limits, protocol, reports, runner, sandbox,
+from course import _kernel_call, _wire
+from course.exercises import _learner_answers
+from course.grading import (cli, course_tree, limits, protocol, reports, runner, sandbox,
                             static_checks)
 from course.grading.grader import grade_exercise
-from course.grading.protocol import Outcome, Status
+from course.grading.protocol import Outcome, Status, Verdict
 from course.grading.submission import SubmissionError, identify_lesson, read_submission
 from course.exercises import get
 
-KEY = "0123456789abcdef" * 4
+#: The learner of issue 19: gradient_descent right, compute_gradient with the wrong sign.
+SIGN_ERROR_LEARNER = "\n".join([
+    "import numpy as np",
+    inspect.getsource(_learner_answers.compute_cost),
+    "def compute_gradient(X, y, w, b):",
+    "    err = 1 / (1 + np.exp(-(X @ w + b))) - y",
+    "    return -(X.T @ err) / X.shape[0], -np.mean(err)",
+    inspect.getsource(_learner_answers.gradient_descent)])
 CORPUS = Path(__file__).parent / "corpus"
 LESSONS = {"01_logistic_regression_numpy": ["sigmoid", "compute_cost"],
            "02_loss_and_cost": ["binary_crossentropy", "mean_squared_error"]}
@@ -76,177 +86,180 @@ def test_a_notebook_of_no_known_lesson_is_refused():
         identify_lesson(notebook_with("x = 1"), LESSONS)
 
 
-# -- the harness (run here on trusted test code) --------------------------------------------------
-def test_cases_survive_the_npz_round_trip_without_pickle(tmp_path):
-    cases = [{"X": np.arange(6.0).reshape(2, 3), "b": -1.5, "n": 3, "g": "relu", "ok": True}]
-    protocol.write_cases(tmp_path / "c.npz", cases)
-    back = protocol.KernelSide().read_cases(str(tmp_path / "c.npz"))[0]
-    assert list(back) == ["X", "b", "n", "g", "ok"]
-    assert back["b"] == -1.5 and back["n"] == 3 and back["g"] == "relu" and back["ok"] is True
-    assert type(back["b"]) is float and type(back["n"]) is int
-    np.testing.assert_array_equal(back["X"], cases[0]["X"])
+# -- the kernel side (run here on trusted test code) ------------------------------------------
+def kernel_outcomes(tmp_path, namespace, exercise_id="sigmoid", cases=None, dependencies=None):
+    """Call ``exercise_id`` of ``namespace`` on every case as a grading kernel does, through
+    the request and result files; return (the ExerciseRun read back, the cases)."""
+    exercise = get(exercise_id)
+    cases = exercise.grading_cases(0) if cases is None else cases
+    protocol.write_request(tmp_path / "in.json", [exercise.arguments(c) for c in cases],
+                           exercise.build_inputs, dependencies)
+    caller = _kernel_call.Caller(namespace)
+    run = runner.ExerciseRun(case_seconds=5.0)
+    for index in range(len(cases)):
+        caller(exercise_id, str(tmp_path / "in.json"), index, str(tmp_path / f"r{index}.json"))
+        run.outcomes.append(protocol.read_result(tmp_path / f"r{index}.json"))
+    return run, cases
 
 
-def test_a_case_argument_that_is_not_plain_data_is_refused():
-    with pytest.raises(TypeError, match="got list"):
-        protocol.encode_cases([{"weights": [np.ones(2)]}])
+def test_cases_and_results_cross_as_plain_json_without_pickle(tmp_path):
+    arguments = (np.arange(6.0).reshape(2, 3), -1.5, 3, "relu", True, [np.ones(2), (1, 2)])
+    protocol.write_request(tmp_path / "in.json", [arguments])
+    text = (tmp_path / "in.json").read_text()
+    back = _wire.from_tree(json.loads(text)["cases"][0])
+    assert back[1:5] == (-1.5, 3, "relu", True) and type(back[2]) is int
+    np.testing.assert_array_equal(back[0], arguments[0])
+    assert isinstance(back[5], list) and back[5][1] == (1, 2)
 
 
-def grade_cases(tmp_path, grade, exercise_id, n_cases, name="out"):
-    """Call the harness ``grade`` on every case of ``in.npz``; the outcomes read back."""
-    outcomes = []
-    for index in range(n_cases):
-        stem = tmp_path / f"{name}-{index}"
-        grade(exercise_id, str(tmp_path / "in.npz"), index, str(stem), KEY)
-        outcomes.append(protocol.read_result(stem, KEY))
-    return outcomes
-
-
-def run_harness(tmp_path, namespace, exercise_id="sigmoid", cases=None):
-    cases = cases if cases is not None else get(exercise_id).grading_cases(0)
-    protocol.write_cases(tmp_path / "in.npz", cases)
-    outcomes = grade_cases(tmp_path, harness.Harness(namespace), exercise_id, len(cases))
-    return runner.ExerciseRun(outcomes, case_seconds=5.0), cases
-
-
-def test_harness_reports_a_status_per_case(tmp_path):
-    namespace = {"sigmoid": lambda z: np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))}
-    run, cases = run_harness(tmp_path, namespace)
+def test_the_kernel_side_reports_a_status_per_case(tmp_path):
+    namespace = {}
+    exec("import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))", namespace)
+    run, cases = kernel_outcomes(tmp_path, namespace)
     assert [o.status for o in run.outcomes] == [Status.OK] * len(cases)
-    assert set(run.outcomes[0].outputs) == {"value"}
-    assert not any(o.called_reference for o in run.outcomes)
+    entry = grade_exercise(get("sigmoid"), cases, run, False)
+    assert entry["status"] == Verdict.PASSED.value
 
 
 @pytest.mark.parametrize("body, status, phrase", [
     ("raise NotImplementedError()", Status.NOT_IMPLEMENTED, "NotImplementedError"),
-    ("raise SystemExit(3)", Status.ERROR, "SystemExit: 3"),
-    ("return 'a string'", Status.ERROR, "returned a str"),
+    ("raise ValueError('nope')", Status.ERROR, "ValueError: nope"),
+    ("import sys\n    sys.exit(3)", Status.ERROR, "SystemExit: 3"),
     ("raise KeyboardInterrupt", Status.TIMEOUT, ""),
 ])
-def test_harness_turns_every_failure_into_text(tmp_path, body, status, phrase):
+def test_the_kernel_side_turns_every_failure_into_a_status(tmp_path, body, status, phrase):
     namespace = {}
     exec(f"def sigmoid(z):\n    {body}\n", namespace)
-    run, _ = run_harness(tmp_path, namespace)
-    assert {o.status for o in run.outcomes} == {status}
-    assert phrase in run.outcomes[0].message
+    run, _ = kernel_outcomes(tmp_path, namespace)
+    assert run.outcomes[0].status is status and phrase in run.outcomes[0].message
 
 
-def test_harness_notices_a_call_into_the_reference_however_it_is_reached(tmp_path):
-    namespace = {}
-    exec("import importlib\n"
-         "def sigmoid(z):\n"
-         "    module = importlib.import_module('course.' + 'logistic')\n"
-         "    return getattr(module, 'sig' + 'moid')(z)\n", namespace)
-    run, _ = run_harness(tmp_path, namespace)
-    assert all(o.called_reference for o in run.outcomes)
-
-
-def test_harness_notices_a_function_that_removes_its_watcher(tmp_path):
-    namespace = {}
-    exec("import sys\ndef sigmoid(z):\n    sys.setprofile(None)\n    return z\n", namespace)
-    run, _ = run_harness(tmp_path, namespace)
-    assert all(o.tampered for o in run.outcomes)
-
-
-def test_harness_notices_a_patched_registry_that_computes_the_answer(tmp_path, monkeypatch):
-    exercise = get("sigmoid")
-    cases = exercise.grading_cases(0)
-    protocol.write_cases(tmp_path / "in.npz", cases)
-    grade = harness.Harness({"sigmoid": lambda z: 0.0})
-    # "student" code, run after the preamble: answer with the answer key instead of the function
-    monkeypatch.setattr(exercise, "call", lambda function, args: exercise.expected(args)["value"])
-    flagged = grade_cases(tmp_path, grade, "sigmoid", len(cases), "a")
-    assert all(o.called_reference and o.tampered for o in flagged)
-    # patching the class's run_case is useless: the harness captured the original
-    monkeypatch.undo()
-    monkeypatch.setattr(type(exercise), "run_case", lambda *args: 1 / 0)
-    assert {o.status for o in grade_cases(tmp_path, grade, "sigmoid", len(cases), "b")} \
-        == {Status.OK}
-
-
-def test_harness_reports_a_missing_function(tmp_path):
-    run, cases = run_harness(tmp_path, {})
+def test_the_kernel_side_reports_a_missing_function(tmp_path):
+    run, cases = kernel_outcomes(tmp_path, {})
     assert [o.status for o in run.outcomes] == [Status.MISSING] * len(cases)
+    assert grade_exercise(get("sigmoid"), cases, run, False)["status"] == "missing"
 
 
-def test_harness_refuses_to_grade_beside_a_thread_the_notebook_left_running(tmp_path):
+def test_a_value_that_is_not_numbers_is_judged_by_the_trusted_side(tmp_path):
+    namespace = {"sigmoid": lambda z: {"not": "numbers"}}
+    run, cases = kernel_outcomes(tmp_path, namespace)
+    assert run.outcomes[0].status is Status.OK            # the kernel only reports it...
+    entry = grade_exercise(get("sigmoid"), cases, run, False)
+    assert entry["score"] == 0 and "should be a number" in entry["feedback"]   # ...we judge
+
+
+@pytest.mark.parametrize("body", ["list(range(10**6))", "{i: i for i in range(10**6)}",
+                                  "'x' * 10**8", "[np.ones(2**20)] * 100", "eval('[' * 10**5)"])
+def test_huge_or_deep_results_are_cut_in_the_kernel_and_read_back_small(tmp_path, body):
+    namespace = {}
+    exec(f"import numpy as np\ndef sigmoid(z):\n    return {body}\n", namespace)
+    run, cases = kernel_outcomes(tmp_path, namespace, cases=get("sigmoid").grading_cases(0)[:1])
+    assert (tmp_path / "r0.json").stat().st_size < protocol.MAX_RESULT_BYTES
+    assert run.outcomes[0].status in (Status.OK, Status.ERROR)      # ERROR: eval's own limit
+    assert grade_exercise(get("sigmoid"), cases, run, False)["score"] == 0
+
+
+def test_the_kernel_side_names_threads_the_notebook_left_running(tmp_path):
     stop = threading.Event()
-    grade = harness.Harness({"sigmoid": lambda z: z})
-    worker = threading.Thread(target=stop.wait, name="student-helper")
-    worker.start()
+    caller = _kernel_call.Caller({"sigmoid": lambda z: z})
+    helper = threading.Thread(target=stop.wait, name="helper", daemon=True)
+    helper.start()
     try:
-        protocol.write_cases(tmp_path / "in.npz", get("sigmoid").grading_cases(0))
-        outcome = grade_cases(tmp_path, grade, "sigmoid", 1)[0]
+        protocol.write_request(tmp_path / "in.json", [(0.0,)])
+        caller("sigmoid", str(tmp_path / "in.json"), 0, str(tmp_path / "r.json"))
+        outcome = protocol.read_result(tmp_path / "r.json")
     finally:
         stop.set()
-        worker.join()
-    assert outcome.status is Status.BACKGROUND and "student-helper" in outcome.message
+        helper.join()
+    assert outcome.status is Status.BACKGROUND and "helper" in outcome.message
 
 
-def test_harness_uses_the_numpy_it_captured_before_student_code(tmp_path, monkeypatch):
-    namespace = {"sigmoid": lambda z: np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))}
-    cases = get("sigmoid").grading_cases(0)
-    protocol.write_cases(tmp_path / "in.npz", cases)
-    grade = harness.Harness(namespace)
-    monkeypatch.setattr(np, "savez", lambda *args, **kwargs: None)       # "student" code
-    monkeypatch.setattr(np, "load", lambda *args, **kwargs: 1 / 0)
-    grade("sigmoid", str(tmp_path / "in.npz"), 0, str(tmp_path / "out"), KEY)
-    monkeypatch.undo()
-    assert protocol.read_result(tmp_path / "out", KEY).status is Status.OK
+def test_arguments_after_the_call_and_warnings_come_back(tmp_path):
+    namespace = {}
+    exec("import numpy as np, warnings\n"
+         "def gradient_descent(X, y, w_in, b_in, alpha, num_iters):\n"
+         "    w_in -= 1.0\n"
+         "    warnings.warn('careful', RuntimeWarning)\n"
+         "    return w_in, b_in, [0.0] * (num_iters + 1)\n", namespace)
+    run, cases = kernel_outcomes(tmp_path, namespace, "gradient_descent")
+    outcome = run.outcomes[0]
+    np.testing.assert_allclose(outcome.arguments_after[2], cases[0]["w_in"] - 1.0)
+    assert outcome.warnings == ["RuntimeWarning: careful"]
+    plain = get("gradient_descent").outcome(cases[0], outcome.returned,
+                                            outcome.arguments_after, outcome.warnings)
+    local = get("gradient_descent").run_case(namespace["gradient_descent"], cases[0])
+    assert set(plain) == set(local)                       # both paths give the same outcome
+    for key in ("w", "b", "J_history"):
+        np.testing.assert_array_equal(plain[key], local[key])
+    assert plain["_warnings"] == local["_warnings"] == ["RuntimeWarning: careful"]
+    np.testing.assert_array_equal(plain["_arguments_after"][2], local["_arguments_after"][2])
 
 
-# -- reading results back: forged files are refused -----------------------------------------------
-def write_result(stem: Path, outputs: dict, status=Status.OK, key: str = KEY, **facts) -> None:
-    """Write a result the way the harness does, signed with ``key``."""
-    protocol.KernelSide().write_result(str(stem), key, status, outputs, **facts)
+def test_dependencies_replace_the_notebooks_functions_for_that_call_only(tmp_path):
+    namespace = {}
+    exec(SIGN_ERROR_LEARNER, namespace)
+    mine = namespace["compute_gradient"]
+    sources = _learner_answers.sources(["compute_cost", "compute_gradient"])
+    run, cases = kernel_outcomes(tmp_path, namespace, "gradient_descent", dependencies=sources)
+    assert namespace["compute_gradient"] is mine           # restored after each call
+    assert grade_exercise(get("gradient_descent"), cases, run, False)["score"] == 3
+    without, _ = kernel_outcomes(tmp_path, namespace, "gradient_descent")   # the old way
+    assert grade_exercise(get("gradient_descent"), cases, without, False)["score"] == 0
 
 
-def test_results_with_pickled_objects_are_refused(tmp_path):
-    write_result(tmp_path / "r", {"value": np.array([object()], dtype=object)})
-    assert protocol.read_result(tmp_path / "r", KEY).status is Status.UNREADABLE
+# -- reading results back: hostile files ----------------------------------------------------------
+def write_result(path: Path, returned, status=Status.OK, **facts) -> None:
+    """Write a result the way the kernel side does."""
+    path.write_text(json.dumps({"status": status.value, "returned": _wire.to_tree(returned),
+                                **facts}))
 
 
-@pytest.mark.parametrize("outputs, facts", [
-    ({"value": np.zeros(1, dtype=np.int64)}, {}),                 # not float64 or text
-    ({"value": np.zeros(1)}, {"seconds": "soon"}),                # a fact of the wrong type
+def test_results_are_rebuilt_as_plain_values_never_objects(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"status": "ok", "returned": {"object": {
+        "type": "Evil", "attributes": {"__class__": 1, "value": 3, "described": 5}}}}))
+    returned = protocol.read_result(path).returned
+    assert isinstance(returned, _wire.Described) and type(returned).__name__ == "Evil"
+    assert returned.value == 3 and returned.described is None and not callable(returned)
+
+
+@pytest.mark.parametrize("returned_tree", [
+    {"array": {"dtype": "|O", "shape": [1], "data": ""}},                  # pickled objects
+    {"array": {"dtype": "<f8", "shape": [1000], "data": "AAAAAAAAAAA="}},  # shape != bytes
+    {"array": {"dtype": "<f8", "shape": [-1], "data": ""}},
+    {"eval": "__import__('os')"},                                          # unknown node
+    {"list": [1], "tuple": [2]},
 ])
-def test_results_that_are_not_plain_data_are_refused(tmp_path, outputs, facts):
-    write_result(tmp_path / "r", outputs, **facts)
-    assert protocol.read_result(tmp_path / "r", KEY).status is Status.UNREADABLE
+def test_results_that_are_not_plain_data_are_refused(tmp_path, returned_tree):
+    (tmp_path / "r.json").write_text(json.dumps({"status": "ok", "returned": returned_tree}))
+    assert protocol.read_result(tmp_path / "r.json").status is Status.UNREADABLE
 
 
-def test_a_status_the_protocol_does_not_know_is_refused(tmp_path):
-    write_result(tmp_path / "r", {"value": np.zeros(1)})
-    envelope = json.loads((tmp_path / "r.json").read_text())
-    text = envelope["result"].replace('"ok"', '"perfect"')
-    archive = (tmp_path / "r.npz").read_bytes()
-    (tmp_path / "r.json").write_text(json.dumps({"result": text, "signature":
-                                                 protocol.sign(KEY, archive, text)}))
-    assert protocol.read_result(tmp_path / "r", KEY).status is Status.UNREADABLE
-
-
-def test_results_not_signed_with_this_runs_key_are_refused(tmp_path):
-    write_result(tmp_path / "good", {"value": np.ones(1)})
-    assert protocol.read_result(tmp_path / "good", KEY).outputs["value"] == 1.0
-    write_result(tmp_path / "forged", {"value": np.ones(1)}, key="guess")
-    assert protocol.read_result(tmp_path / "forged", KEY).status is Status.FORGED
-    # rewriting the arrays of a genuine result breaks its signature too
-    write_result(tmp_path / "later", {"value": np.ones(1)})
-    np.savez(tmp_path / "later.npz", value=np.zeros(1))
-    assert protocol.read_result(tmp_path / "later", KEY).status is Status.FORGED
-    (tmp_path / "later.json").write_text("[{\"status\": \"ok\"}]")   # the corpus' racer
-    assert protocol.read_result(tmp_path / "later", KEY).status is Status.FORGED
+@pytest.mark.parametrize("text", ['[{"status": "ok"}]', '{"status": "perfect"}',
+                                  '{"status": "no_result"}', '{"status": "ok", "seconds": "x"}',
+                                  "[" * 100_000, "not json"])
+def test_a_result_the_kernel_side_does_not_write_is_refused(tmp_path, text):
+    (tmp_path / "r.json").write_text(text)
+    assert protocol.read_result(tmp_path / "r.json").status is Status.UNREADABLE
 
 
 def test_oversized_results_are_refused_unread(tmp_path):
-    write_result(tmp_path / "r", {"value": np.ones(1)})
-    with (tmp_path / "r.npz").open("ab") as handle:
+    write_result(tmp_path / "r.json", 1.0)
+    with (tmp_path / "r.json").open("ab") as handle:
         handle.truncate(protocol.MAX_RESULT_BYTES + 1)
-    assert protocol.read_result(tmp_path / "r", KEY).status is Status.TOO_LARGE
+    assert protocol.read_result(tmp_path / "r.json").status is Status.TOO_LARGE
 
 
-def test_no_result_file_means_no_result(tmp_path):
-    assert protocol.read_result(tmp_path / "nothing", KEY).status is Status.NO_RESULT
+def test_links_fifos_and_devices_are_refused_without_blocking(tmp_path):
+    import os
+    (tmp_path / "link.json").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "fifo.json")               # nobody ever writes: a read would block
+    for name in ("link.json", "fifo.json"):
+        assert protocol.read_result(tmp_path / name).status is Status.UNREADABLE
+    write_result(tmp_path / "real.json", 1.0)
+    (tmp_path / "link2.json").symlink_to(tmp_path / "real.json")   # even to a good result
+    assert protocol.read_result(tmp_path / "link2.json").status is Status.UNREADABLE
+    assert protocol.read_result(tmp_path / "real.json").returned == 1.0
 
 
 # -- scoring decisions of the grader ----------------------------------------------------------
@@ -257,21 +270,30 @@ def test_an_exercise_without_results_scores_0_with_the_reason():
     assert entry["score"] == 0 and "the kernel stopped" in entry["feedback"]
 
 
+def right_outcome(exercise, case):
+    """The outcome of a kernel whose function returned the right values for ``case``."""
+    expected = exercise.expected(case)
+    return Outcome(Status.OK, returned=expected["value"] if exercise.parts == ("value",)
+                   else tuple(expected[p] for p in exercise.parts))
+
+
 def test_a_reference_call_scores_0_even_with_right_answers():
     exercise = get("sigmoid")
     cases = exercise.grading_cases(0)
-    run = runner.ExerciseRun([Outcome(Status.OK, outputs=exercise.expected(case))
-                              for case in cases], case_seconds=5.0)
+    run = runner.ExerciseRun([right_outcome(exercise, case) for case in cases], case_seconds=5.0)
     honest = grade_exercise(exercise, cases, run, False)
     assert honest["score"] == exercise.points and honest["status"] == "passed"
     flagged = grade_exercise(exercise, cases, run, True)
     assert flagged["score"] == 0 and "course.logistic.sigmoid" in flagged["feedback"]
+    run.outcomes[-1] = Outcome(Status.REFERENCE, "ReferenceWithheld: ...")   # at run time
+    caught = grade_exercise(exercise, cases, run, False)
+    assert caught["score"] == 0 and caught["status"] == Verdict.REFERENCE.value
 
 
 def test_a_case_that_did_not_finish_scores_the_exercise_0_and_names_the_limit():
     exercise = get("compute_gradient")
     cases = exercise.grading_cases(0)
-    right = Outcome(Status.OK, outputs=exercise.expected(cases[0]))
+    right = right_outcome(exercise, cases[0])
     run = runner.ExerciseRun([right, Outcome(Status.TIMEOUT)], case_seconds=7.5)
     entry = grade_exercise(exercise, cases, run, False)
     assert (entry["score"], entry["status"], entry["case_seconds"]) == (0, "timeout", 7.5)
@@ -471,17 +493,67 @@ USES_COURSE_NN = {
 }
 
 
+def outcomes_in_the_course_tree(tmp_path, lesson, source, exercise_id):
+    """Like :func:`kernel_outcomes`, in a Python process that imports ``course`` from the
+    lesson's grading tree (as a grading kernel does); returns (ExerciseRun, cases)."""
+    exercise = get(exercise_id)
+    cases = exercise.grading_cases(0)
+    protocol.write_request(tmp_path / "in.json", [exercise.arguments(c) for c in cases],
+                           exercise.build_inputs)
+    program = (f"import course\nassert course.__file__.startswith({str(tmp_path)!r}), "
+               f"course.__file__\nfrom course import _kernel_call\nnamespace = {{}}\n"
+               f"exec({source!r}, namespace)\ncaller = _kernel_call.Caller(namespace)\n"
+               f"for i in range({len(cases)}):\n"
+               f"    caller({exercise_id!r}, 'in.json', i, f'r{{i}}.json')\n")
+    tree = course_tree.lay_out(lesson, parent=tmp_path)
+    try:
+        subprocess.run([sys.executable, "-c", program], cwd=tmp_path, check=True,
+                       env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}, timeout=120)
+    finally:
+        course_tree.remove(tree)
+    run = runner.ExerciseRun([protocol.read_result(tmp_path / f"r{i}.json")
+                              for i in range(len(cases))], case_seconds=5.0)
+    return run, cases
+
+
 @pytest.mark.parametrize("exercise_id", sorted(USES_COURSE_NN))
-def test_harness_notices_lesson_3_answers_that_hand_the_work_to_course_nn(tmp_path,
-                                                                          exercise_id):
+def test_lesson_3_answers_that_hand_the_work_to_course_nn_fail_in_the_tree(tmp_path,
+                                                                           exercise_id):
     namespace = {}
-    exec(USES_COURSE_NN[exercise_id], namespace)
-    run, cases = run_harness(tmp_path, namespace, exercise_id)
-    assert [o.status for o in run.outcomes] == [Status.OK] * len(cases)   # right answers...
-    assert all(o.called_reference for o in run.outcomes)                 # ...but not earned
-    entry = grade_exercise(get(exercise_id), cases, run, static_reference=False)
+    exec(USES_COURSE_NN[exercise_id], namespace)               # control: right answers here
+    exercise = get(exercise_id)
+    case = exercise.grading_cases(0)[0]
+    assert exercise.evaluate(case, exercise.run_case(namespace[exercise_id], case)).passed
+    run, cases = outcomes_in_the_course_tree(tmp_path, "03_backpropagation",
+                                             USES_COURSE_NN[exercise_id], exercise_id)
+    assert [o.status for o in run.outcomes] == [Status.REFERENCE] * len(cases)
+    entry = grade_exercise(exercise, cases, run, static_reference=False)
     assert entry["score"] == 0 and entry["status"] == "reference"
-    assert "course.nn.Sequential" in entry["feedback"] or "course.layers.Dense" in entry["feedback"]
+
+
+def test_the_course_tree_has_no_answer_keys_and_its_checks_are_silent(tmp_path):
+    tree = course_tree.lay_out("01_logistic_regression_numpy", parent=tmp_path)
+    try:
+        assert not (tree / "course" / "exercises").exists()
+        assert not (tree / "course" / "grading").exists()
+        program = ("from course import check, data, plots\n"
+                   "import course.widgets\n"
+                   "assert check.exercise('sigmoid', print) is None\n"
+                   "from course import logistic\nimport numpy as np\n"
+                   "from course import losses\n"
+                   "assert losses.mean_squared_error(np.ones(2), np.zeros(2)) == 1\n"
+                   "try:\n    logistic.sigmoid(0.0)\nexcept Exception as e:\n"
+                   "    print(type(e).__name__, e)\n")
+        done = subprocess.run([sys.executable, "-c", program], cwd=tmp_path, text=True,
+                              capture_output=True, timeout=120, env={
+                                  "PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin",
+                                  "MPLBACKEND": "Agg"})
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("ReferenceWithheld course.logistic.sigmoid is not "
+                                      "available while this lesson is graded")
+        assert (tree / "course" / "logistic.py").stat().st_mode & 0o222 == 0   # read-only
+    finally:
+        course_tree.remove(tree)
 
 
 KILLS_ITS_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"

@@ -80,7 +80,7 @@ def test_the_zip_has_gradescopes_files_at_the_top_and_the_package_inside(bundle)
         run_script = archive.read("run_autograder").decode()
         pyproject = archive.read("package/pyproject.toml").decode()
     assert {"setup.sh", "run_autograder", "package/pyproject.toml",
-            "package/course/grading/harness.py", "package/course/exercises/__init__.py",
+            "package/course/_kernel_call.py", "package/course/exercises/__init__.py",
             "package/course/logistic.py"} <= names
     assert not any("__pycache__" in name for name in names)
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
@@ -142,5 +142,5 @@ def test_the_bundled_package_builds_offline(bundle, tmp_path):
     wheel = next((tmp_path / "wheels").glob("train_a_neural_network-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    assert {"course/grading/harness.py", "course/grading/templates/run_autograder",
+    assert {"course/_kernel_call.py", "course/grading/templates/run_autograder",
             "course/exercises/__init__.py"} <= names

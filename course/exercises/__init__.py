@@ -29,10 +29,10 @@ from course.exercises import loss_and_cost
 from course.exercises import training_a_network
 from course.exercises._classes import Case, CaseResult, Exercise, Grade, Mistake, PartScore
 from course.exercises._plain import ResultError
-from course.exercises._references import forbidden_codes, forbidden_objects
+from course.exercises._references import forbidden_objects
 
 __all__ = ["Case", "Mistake", "Exercise", "CaseResult", "PartScore", "Grade", "ResultError",
-           "get", "all_exercises", "for_lesson", "LESSONS", "forbidden_codes",
+           "get", "all_exercises", "for_lesson", "LESSONS",
            "forbidden_objects"]
 
 LESSONS = {module.LESSON: tuple(module.EXERCISES)

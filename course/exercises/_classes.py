@@ -4,28 +4,36 @@ An ``Exercise`` is data plus small functions: how to make inputs (*cases*), how 
 learner's function and turn its result into plain data, the expected answer (computed by the
 reference implementation in ``course``), and the well-known mistakes, each with its hint.
 
-The work is split between two processes on purpose:
+The work is split between two processes on purpose, and both paths share one code:
 
-1. ``Exercise.run_case(function, case)`` runs where the learner's code lives (their kernel).
-   It calls the function on one case and returns *plain data*: a dict of NumPy arrays.
-2. ``Exercise.evaluate`` and ``Exercise.grade`` run anywhere, typically in the grader's own
-   trusted process. They read only plain data, so nothing the learner's code does can change
-   the verdict.
+1. Where the learner's code lives, only :func:`course._kernel_call.call_recorded` runs: it
+   calls the function on the case's positional arguments (:meth:`Exercise.arguments`) and
+   encodes what came back generically (:mod:`course._wire`: numbers, arrays, containers, a
+   model as its layers and weights). It knows no exercise, answer or mistake. In a grading
+   kernel that is all that runs; the values cross as a file.
+2. :meth:`Exercise.outcome` (trusted) turns those values into the case's *plain outcome*: a
+   dict of NumPy arrays, one per part, plus ``"_arguments_after"`` (the positional
+   arguments after the call) and ``"_warnings"`` (the texts of the warnings it raised).
+   ``Exercise.evaluate`` and ``Exercise.grade`` read only that.
+
+``Exercise.run_case(function, case)`` (``course.check``, in a learner's own kernel) is 1 then
+2 in one process, through the same encoding, so the check and the grader see the same outcome.
 """
 
 from __future__ import annotations
 
-import copy
+import inspect
+import json
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from course import _kernel_call, _wire
 from course._validation import as_generator
 from course.exercises import _feedback
-from course.exercises._contracts import (ARGUMENTS_AFTER, INPUTS_UNCHANGED, RESERVED, WARNINGS,
-                                         warning_texts)
+from course.exercises._contracts import ARGUMENTS_AFTER, INPUTS_UNCHANGED, RESERVED, WARNINGS
 from course.exercises._plain import compare
 
 
@@ -104,6 +112,26 @@ def call_positionally(function, args: dict):
     return function(*args.values())
 
 
+def call_without_arguments(function, args: dict):
+    """Call a factory the learner writes (``build_model()``): the case is not its input."""
+    return function()
+
+
+#: Keys of a plain outcome that are facts about the call, never compared as parts.
+
+
+class _Recorded(Exception):
+    """How :meth:`Exercise.arguments` stops a ``call`` once it has called the function."""
+
+    def __init__(self, arguments):
+        super().__init__()
+        self.arguments = arguments
+
+
+def _recorder(*arguments):
+    raise _Recorded(arguments)
+
+
 class Exercise:
     """A graded exercise: cases, plain-data conversion, the expected answer and known mistakes.
 
@@ -119,14 +147,20 @@ class Exercise:
         expected: ``expected(args) -> dict``, the right plain data, computed by ``reference``.
         mistakes: known mistakes, tried in order; the first that explains every wrong part wins.
         parts: the names of the parts, with ``weights`` (fractions of the points, summing to 1).
-        call: ``call(function, args)`` calls the learner's function (default: positionally).
+        call: ``call(function, args)`` calls the learner's function (default: positionally);
+            only its arguments count (:meth:`arguments`): it must call ``function`` once,
+            with positional arguments, and do nothing else that matters.
+        to_plain: may also take the case's ``args`` as a second parameter (a model
+            exercise computes its output from the case's weights and the described model).
+        build_inputs: the number of input features an unbuilt model the function returns
+            is built for (model exercises).
+        depends_on: other exercises of the lesson the learner's function calls; while this
+            one is graded they are the course's learner-style versions (issue 19).
         rtol, atol: tolerances of ``compare``.
         time_limit: the seconds one case may take in ``course.check`` (default 5).
         reference: the ``course`` function or method this exercise asks the learner to write
             again, if there is one (see ``course.exercises._references`` for what else a
             graded function may not hand its work to).
-        depends_on: ids of other exercises of the same lesson that the learner's function
-            calls (``backprop`` calls ``dense_forward``); default none.
         answer_in_lesson: True when the answer, or the slide it copies, appears in the
             learner's notebook (tests/test_exercise_design.py checks the flag); default False.
         contracts: the docstring rules graded on every case (``course.exercises._contracts``);
@@ -137,8 +171,8 @@ class Exercise:
 
     def __init__(self, *, id, lesson, points, signature, make_cases, to_plain, expected,
                  mistakes=(), parts=("value",), weights=None, call=call_positionally,
-                 rtol=1e-6, atol=1e-9, reference=None, time_limit=5.0, depends_on=(),
-                 answer_in_lesson=False, contracts=(INPUTS_UNCHANGED,)):
+                 rtol=1e-6, atol=1e-9, reference=None, time_limit=5.0, build_inputs=None,
+                 depends_on=(), answer_in_lesson=False, contracts=(INPUTS_UNCHANGED,)):
         self.id, self.lesson, self.points, self.signature = id, lesson, points, signature
         self.make_cases, self.to_plain, self.expected = make_cases, to_plain, expected
         self.mistakes = tuple(mistakes)
@@ -146,8 +180,9 @@ class Exercise:
         self.weights = tuple(weights) if weights else tuple(1 / len(parts) for _ in parts)
         self.call, self.rtol, self.atol, self.reference = call, rtol, atol, reference
         self.time_limit = time_limit
-        self.depends_on, self.answer_in_lesson = tuple(depends_on), bool(answer_in_lesson)
-        self.contracts = tuple(contracts)
+        self.build_inputs, self.depends_on = build_inputs, tuple(depends_on)
+        self.answer_in_lesson, self.contracts = bool(answer_in_lesson), tuple(contracts)
+        self._to_plain_takes_args = len(inspect.signature(to_plain).parameters) >= 2
 
     def __repr__(self) -> str:
         return f"Exercise({self.id!r}, lesson={self.lesson!r}, points={self.points})"
@@ -161,28 +196,38 @@ class Exercise:
         """Fresh hidden cases (random ones and edge cases) as plain ``args`` dicts."""
         return [case.args for case in self.make_cases(as_generator(rng, "rng"), False)]
 
-    # -- in the learner's process ---------------------------------------------------------------
-    def run_case(self, function, case, observe=False) -> dict:
-        """Call ``function`` on one case (a ``Case`` or its ``args`` dict); return plain data.
+    # -- the call -------------------------------------------------------------------------------
+    def arguments(self, args: dict) -> tuple:
+        """The positional arguments ``call`` passes the learner's function for ``args``."""
+        try:
+            self.call(_recorder, args)
+        except _Recorded as recorded:
+            return recorded.arguments
+        raise RuntimeError(f"{self.id}: its call never calls the function")
+
+    def run_case(self, function, case) -> dict:
+        """Call ``function`` on one case (a ``Case`` or its ``args`` dict); return its plain
+        outcome (see the module), as a grading kernel and :meth:`outcome` would make it.
 
         The function gets deep copies of the arguments. Exceptions raised by ``function``
         propagate; a result that is not plain numbers raises ``ResultError`` with a message
-        for the learner. With ``observe=True`` the plain data also holds the two reserved
-        keys the contracts read: ``"_arguments_after"`` (the copies, after the call) and
-        ``"_warnings"`` (the warnings the call raised, as short texts). The call then runs
-        with NumPy warning of overflow, division by zero and invalid values, whatever
-        ``np.seterr`` the learner's session set, so every case is judged alike.
+        for the learner.
         """
-        args = copy.deepcopy(case.args if isinstance(case, Case) else case)
-        if not observe:
-            return self.to_plain(self.call(function, args))
-        with warnings.catch_warnings(record=True) as caught, \
-                np.errstate(all="warn", under="ignore"):      # whatever the session set
-            warnings.simplefilter("always")
-            plain = self.to_plain(self.call(function, args))
-        after = [np.array(value) if isinstance(value, np.ndarray) else copy.deepcopy(value)
-                 for value in args.values()]
-        return {**plain, ARGUMENTS_AFTER: after, WARNINGS: warning_texts(caught)}
+        args = case.args if isinstance(case, Case) else case
+        recorded = _kernel_call.call_recorded(function, self.arguments(args), self.build_inputs)
+        crossed = json.loads(json.dumps(recorded))            # as through a result file
+        return self.outcome(args, _wire.from_tree(crossed["returned"]),
+                            _wire.from_tree(crossed["arguments_after"]), crossed["warnings"])
+
+    # -- the trusted side ------------------------------------------------------------------------
+    def outcome(self, args: dict, returned, arguments_after=(), warnings=()) -> dict:
+        """The plain outcome of one case from the values a call gave back (see the module);
+        raises ``ResultError`` when ``returned`` is not what the exercise asks for."""
+        plain = (self.to_plain(returned, args) if self._to_plain_takes_args
+                 else self.to_plain(returned))
+        plain[ARGUMENTS_AFTER] = tuple(arguments_after)
+        plain[WARNINGS] = list(warnings)[:_kernel_call.MAX_WARNINGS]
+        return plain
 
     # -- anywhere (the grader's trusted process) ------------------------------------------------
     def evaluate(self, case, outcome) -> CaseResult:
@@ -229,11 +274,21 @@ class Exercise:
 
     def _broken_contract(self, args, outcome):
         """``(contract, reason)`` for the first docstring rule the outcome breaks, or None."""
+        sent = self._named_arguments(args)
         for contract in self.contracts:
-            reason = contract.broken(args, outcome)
+            reason = contract.broken(sent, outcome)
             if reason is not None:
                 return contract, reason
         return None
+
+    def _named_arguments(self, args: dict) -> dict:
+        """The positional arguments sent for ``args``, by the learner's parameter names (the
+        order ``"_arguments_after"`` holds them in)."""
+        names = [name.strip() for name in self.signature.split("(", 1)[1].rstrip(")").split(",")
+                 if name.strip()]
+        sent = self.arguments(args)
+        names += [f"argument {index + 1}" for index in range(len(names), len(sent))]
+        return dict(zip(names, sent))
 
     def _matches(self, expected, received) -> bool:
         return compare(expected, received, self.rtol, self.atol) is None

@@ -76,10 +76,19 @@ def called_reference(where: str) -> str:
             "computation yourself.")
 
 
-def switched_off_watcher() -> str:
-    """Why a function that removed the grader's call watcher earns 0."""
-    return ("Your function switched off the grader's call watcher (sys.setprofile), so it "
-            "could not be graded.")
+def reference_withheld(name: str) -> str:
+    """The error a grading kernel raises when code calls a course implementation that the
+    lesson's exercises forbid (``name``, e.g. ``"course.logistic.sigmoid"``)."""
+    return (f"{name} is not available while this lesson is graded: it is the course's own "
+            "implementation of an exercise, and a graded function must do that work itself.")
+
+
+def fix_dependency_first(exercise_id: str, dependencies) -> str:
+    """The note on an exercise graded with the course's versions of the earlier exercises
+    it calls (``dependencies``), some of which lost points in this notebook."""
+    names = " and ".join(dependencies)
+    return (f"Note: {exercise_id} was graded with the course's own {names} in place of "
+            f"yours, because yours lost points: fix {names} first.")
 
 
 def missing_function(exercise_id: str) -> str:

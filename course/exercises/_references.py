@@ -10,9 +10,11 @@ one of them earns nothing for that exercise. The rule, per exercise:
     ``course.logistic.sigmoid``, the loop forms ``compute_cost_loop`` as well as
     ``compute_cost``, ``BinaryCrossentropy()(...)`` as well as ``binary_crossentropy``),
     directly or through anything that calls them (``Sequential.predict`` runs
-    ``Sequential._forward``). Everything else in ``course`` stays allowed, so a later
-    lesson may use what an earlier one taught: ``dense_forward`` may call the course's
-    sigmoid, ``gradient_descent`` the course's ``compute_cost``.
+    ``Sequential._forward``). While a lesson is graded this holds for every exercise of
+    that lesson at once (its grading course tree stubs them all), and everything else in
+    ``course`` stays allowed, so a later lesson may use what an earlier one taught:
+    ``dense_forward`` may call the course's sigmoid, while ``gradient_descent`` calls the
+    notebook's own ``compute_cost`` (graded with the course's learner-style version).
 
 "Gives the same answers" is found, not listed: every function of ``course``'s mathematics
 modules (every public module outside the teaching and instructor tools, walked with
@@ -23,9 +25,9 @@ Methods need an object to run on, so a method (``Sequential._backward``) counts 
 exercise's declared ``reference`` and, at run time, through everything that calls it.
 
 Two users: the grader's static check (:mod:`course.grading.static_checks`) looks for these
-objects in the submission's code; the in-kernel harness watches, with a profile hook, for the
-code objects of :func:`forbidden_codes` (these implementations, plus the exercise's
-expected-answer and known-mistake functions, the answer key).
+objects in the submission's code, and the grading kernel's course tree
+(:mod:`course.grading.course_tree`) has each of them replaced by a stub that only raises, so
+a call fails however it is made.
 
 >>> from course.exercises import get
 >>> sorted(f"{f.__module__}.{f.__qualname__}" for f in forbidden_objects(get("sigmoid")))
@@ -125,16 +127,3 @@ def forbidden_objects(exercise) -> tuple:
         if instance is not None and _passes_visible_cases(exercise, instance):
             found.append(cls.__call__)
     return tuple(dict.fromkeys(found))          # in order, without repeats
-
-
-def forbidden_codes(exercise) -> frozenset:
-    """Code objects a graded function for ``exercise`` must never run.
-
-    Those of :func:`forbidden_objects` and of the exercise's answer key (its expected-answer
-    function and known-mistake functions). The harness captures them before any student code
-    runs and reports an exercise whose function entered any of them.
-    """
-    functions = list(forbidden_objects(exercise)) + [exercise.expected]
-    functions += [mistake.produce for mistake in exercise.mistakes]
-    return frozenset(function.__code__ for function in functions
-                     if hasattr(function, "__code__"))

@@ -9,15 +9,17 @@ lesson shows its code), so it is worth one point; the points are on the loops.
 
 The learner's ``build_model()`` returns a compiled ``Sequential`` of Dense(25, 'sigmoid'),
 Dense(15, 'sigmoid') and Dense(1, 'sigmoid') with ``loss=BinaryCrossentropy()``. Attributes
-can be spelled many ways, so the model is judged by behaviour, in the learner's process:
+can be spelled many ways, so the model is judged by what it is, never run by the grader: the
+kernel (:func:`course._kernel_call.describe_model`) builds it for 64 inputs and describes
+its layers (kind, units, activation name), weights and compiled loss; the trusted side then
 
-1. build it for 64 inputs (the digits) and list its weight shapes (part "architecture");
-2. copy in weights chosen by the evaluator and predict on inputs chosen by the evaluator
-   (part "output": a relu or a missing sigmoid shows here);
-3. describe the compiled loss, e.g. ``BinaryCrossentropy(from_logits=False)`` (part "loss").
+1. lists its weight shapes (part "architecture");
+2. computes, in float64 with ``course.activations``, what its layers give with weights and
+   inputs chosen by the evaluator (part "output": a relu or a missing sigmoid shows here);
+3. names the compiled loss, e.g. ``BinaryCrossentropy(from_logits=False)`` (part "loss").
 
 The expected output is the same network computed by ``course.nn`` (NumPy), so the evaluator
-never needs TensorFlow. Keras computes in float32, hence the looser tolerance.
+never needs TensorFlow; the tolerance stays loose enough for a float32 Keras model.
 
 >>> expected = BUILD_MODEL.expected(_model_args(np.random.default_rng(0), m=2))
 >>> str(expected["architecture"]), expected["output"].shape
@@ -28,8 +30,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import nn
-from course.exercises._classes import Case, Exercise, Mistake
+from course import activations
+from course._wire import Described
+from course.exercises._classes import Case, Exercise, Mistake, call_without_arguments
 from course.exercises._plain import ResultError, plain_array, text
 from course.exercises.backpropagation import WEIGHT_NAMES, network_args, network_output
 from course.exercises.keras_loops import RMSPROP_STEP, TRAIN_MINIBATCH, TRAIN_RMSPROP
@@ -88,58 +91,105 @@ def _compiled_with(loss: str):
 def describe_loss(loss) -> str:
     """Name a compiled Keras loss the same way whichever form was passed to ``compile``.
 
+    ``loss`` is as a grading kernel describes it (:func:`course._kernel_call.describe_model`):
+    text, ``{"function": name}``, ``{"class": name, "config": {...}}`` or ``None``.
+
     >>> describe_loss("binary_crossentropy"), describe_loss(None)
     ('BinaryCrossentropy(from_logits=False)', 'not compiled')
+    >>> describe_loss({"class": "BinaryCrossentropy", "config": {"from_logits": True}})
+    'BinaryCrossentropy(from_logits=True)'
     """
     if loss is None:
         return "not compiled"
     if isinstance(loss, str):
         name = _LOSS_NAMES.get(loss, loss)
         return f"{name}(from_logits=False)" if name == "BinaryCrossentropy" else name
-    config = loss.get_config() if hasattr(loss, "get_config") else {}
-    name = type(loss).__name__
-    if name == "function" or not hasattr(loss, "get_config"):
-        name = _LOSS_NAMES.get(getattr(loss, "__name__", ""), getattr(loss, "__name__", name))
+    if not isinstance(loss, dict):
+        return type(loss).__name__
+    if "function" in loss:
+        return _LOSS_NAMES.get(str(loss["function"]), str(loss["function"]))
+    name, config = str(loss.get("class")), loss.get("config")
     if name == "BinaryCrossentropy":
-        return f"{name}(from_logits={bool(config.get('from_logits', False))})"
+        from_logits = isinstance(config, dict) and config.get("from_logits") is True
+        return f"{name}(from_logits={from_logits})"
     return name
 
 
-def _call_build_model(function, args) -> dict:
-    """Runs in the learner's process: build, copy weights in, predict, describe the loss."""
-    model = function()
-    if isinstance(model, nn.Sequential):
-        raise ResultError("build_model returned a course.nn.Sequential, the course's NumPy copy "
-                          "of Keras; this exercise asks for the Keras model itself: build it "
-                          "with Sequential and Dense from tensorflow.keras.")
-    if not hasattr(model, "get_weights") or not hasattr(model, "set_weights"):
-        return {"architecture": text(f"not a Keras model but a {type(model).__name__}"),
-                "loss": text("not compiled")}
-    X = np.asarray(args["X"], dtype=np.float32)
-    if not model.built:
-        model.build((None, X.shape[1]))
-    shapes = [np.shape(w) for w in model.get_weights()]
-    result = {"architecture": text(_shapes_text(shapes)),
-              "loss": text(describe_loss(getattr(model, "loss", None)
-                                         if getattr(model, "compiled", True) else None))}
-    weights = [args[name] for name in WEIGHT_NAMES]
+#: Activations a described model's output is computed with (by name, as Keras names them).
+_ACTIVATIONS = {"sigmoid": activations.sigmoid, "relu": activations.relu,
+                "linear": activations.linear}
+#: Layers that leave a batch of feature rows as it is when predicting.
+_PASS_THROUGH = ("InputLayer", "Dropout", "Flatten", "Activation")
+
+
+def keras_model(result, exercise_id: str):
+    """The description of the Keras model the learner's function returned, or ``None``.
+
+    Raises ``ResultError`` for a ``course.nn.Sequential`` (the course's NumPy copy of Keras).
+    """
+    described = result.described if isinstance(result, Described) else None
+    if isinstance(described, dict) and described.get("framework") == "course":
+        raise ResultError(f"{exercise_id} returned a course.nn.Sequential, the course's NumPy "
+                          "copy of Keras; this exercise asks for the Keras model itself: build "
+                          "it with Sequential and Dense from tensorflow.keras.")
+    if not isinstance(described, dict) or described.get("framework") != "keras":
+        return None
+    return described
+
+
+def model_output(layers, weights, X):
+    """The output of a described model's layers with ``weights`` ([W1, b1, ...]) on ``X``,
+    computed in float64 with ``course.activations``; ``None`` for a layer or activation
+    this cannot compute."""
+    a, pairs = np.asarray(X, dtype=np.float64), iter(zip(weights[0::2], weights[1::2]))
+    for layer in layers:
+        kind, activation = layer.get("class"), layer.get("activation")
+        if kind == "Dense":
+            W, b = next(pairs, (None, None))
+            if W is None:
+                return None
+            a = a @ W + b
+        elif kind not in _PASS_THROUGH:
+            return None
+        if activation is not None:
+            if activation not in _ACTIVATIONS:
+                return None
+            a = _ACTIVATIONS[activation](a)
+    return a
+
+
+def _plain_model_parts(result, exercise_id: str, weights, X, with_optimizer: bool) -> dict:
+    """The parts of a model exercise: architecture, loss (optimizer) and output."""
+    model = keras_model(result, exercise_id)
+    if model is None:
+        plain = {"architecture": text(f"not a Keras model but a {type(result).__name__}"),
+                 "loss": text("not compiled")}
+        if with_optimizer:
+            plain["optimizer"] = text("not compiled")
+        return plain
+    shapes = [np.shape(w) for w in model.get("weights", [])]
+    plain = {"architecture": text(_shapes_text(shapes)),
+             "loss": text(describe_loss(model.get("loss")))}
+    if with_optimizer:
+        plain["optimizer"] = text(describe_optimizer(model.get("optimizer")))
     if shapes == [np.shape(w) for w in weights]:
-        model.set_weights([np.asarray(w, dtype=np.float32) for w in weights])
-        result["output"] = np.asarray(model(X, training=False), dtype=np.float64)  # (m, 1)
-    return result
-
-
-def _plain_model(result) -> dict:
-    plain = {"architecture": text(result["architecture"]), "loss": text(result["loss"])}
-    if "output" in result:
-        plain["output"] = plain_array(result["output"], "the model's output")
+        output = model_output(model.get("layers", []), weights, X)
+        if output is not None:
+            plain["output"] = plain_array(output, "the model's output")          # (m, 1)
     return plain
+
+
+def _plain_model(result, args) -> dict:
+    """Trusted: build_model's parts from the model the kernel described (see the module)."""
+    return _plain_model_parts(result, "build_model", [args[name] for name in WEIGHT_NAMES],
+                              args["X"], with_optimizer=False)
 
 
 BUILD_MODEL = Exercise(
     id="build_model", lesson=LESSON, points=1, signature="build_model()", answer_in_lesson=True,
     parts=("architecture", "output", "loss"), make_cases=_cases, to_plain=_plain_model,
-    expected=_expected, call=_call_build_model, rtol=1e-4, atol=1e-5,
+    expected=_expected, call=call_without_arguments, build_inputs=N_INPUTS, rtol=1e-4,
+    atol=1e-5,
     time_limit=60.0,            # the first Keras model of a session can take seconds
     mistakes=[
         Mistake("relu in the hidden layers", _relu_hidden_layers,
@@ -271,55 +321,30 @@ def _regression_with(loss=REGRESSION_LOSS, optimizer=REGRESSION_OPTIMIZER):
 def describe_optimizer(optimizer) -> str:
     """Name a compiled Keras optimizer with its learning rate, e.g. ``SGD(learning_rate=0.3)``.
 
-    >>> describe_optimizer(None)
-    'not compiled'
+    ``optimizer`` as a grading kernel describes it: ``{"class", "learning_rate"}`` or ``None``.
+
+    >>> describe_optimizer(None), describe_optimizer({"class": "SGD", "learning_rate": 0.3})
+    ('not compiled', 'SGD(learning_rate=0.3)')
     """
-    if optimizer is None:
+    if not isinstance(optimizer, dict):
         return "not compiled"
-    try:
-        rate = float(np.asarray(optimizer.learning_rate))
-    except Exception:
-        return type(optimizer).__name__
-    return f"{type(optimizer).__name__}(learning_rate={rate:.6g})"
+    rate = optimizer.get("learning_rate")
+    if not isinstance(rate, (int, float)) or isinstance(rate, bool):
+        return str(optimizer.get("class"))
+    return f"{optimizer.get('class')}(learning_rate={float(rate):.6g})"
 
 
-def _call_build_regression_model(function, args) -> dict:
-    """Runs in the learner's process: build for one input, copy weights in, predict, describe."""
-    model = function()
-    if isinstance(model, nn.Sequential):
-        raise ResultError("build_regression_model returned a course.nn.Sequential, the "
-                          "course's NumPy copy of Keras; build it with Sequential and Dense "
-                          "from tensorflow.keras.")
-    if not hasattr(model, "get_weights") or not hasattr(model, "set_weights"):
-        return {"architecture": text(f"not a Keras model but a {type(model).__name__}"),
-                "loss": text("not compiled"), "optimizer": text("not compiled")}
-    X = np.asarray(args["X"], dtype=np.float32)
-    if not model.built:
-        model.build((None, 1))
-    shapes = [np.shape(w) for w in model.get_weights()]
-    compiled = getattr(model, "compiled", True)
-    result = {"architecture": text(_shapes_text(shapes)),
-              "loss": text(describe_loss(getattr(model, "loss", None) if compiled else None)),
-              "optimizer": text(describe_optimizer(getattr(model, "optimizer", None)
-                                                   if compiled else None))}
-    if shapes == [(1, 1), (1,)]:
-        model.set_weights([np.asarray(args["W"], np.float32), np.asarray(args["b"], np.float32)])
-        result["output"] = np.asarray(model(X, training=False), dtype=np.float64)  # (m, 1)
-    return result
-
-
-def _plain_regression_model(result) -> dict:
-    plain = {key: text(result[key]) for key in ("architecture", "loss", "optimizer")}
-    if "output" in result:
-        plain["output"] = plain_array(result["output"], "the model's output")
-    return plain
+def _plain_regression_model(result, args) -> dict:
+    """Trusted: build_regression_model's parts from the described model."""
+    return _plain_model_parts(result, "build_regression_model", [args["W"], args["b"]],
+                              args["X"], with_optimizer=True)
 
 
 BUILD_REGRESSION_MODEL = Exercise(
     id="build_regression_model", lesson=LESSON, points=2, signature="build_regression_model()",
     parts=("architecture", "output", "loss", "optimizer"), make_cases=_regression_cases,
     to_plain=_plain_regression_model, expected=_regression_expected,
-    call=_call_build_regression_model, rtol=1e-4, atol=1e-5, time_limit=60.0,
+    call=call_without_arguments, build_inputs=1, rtol=1e-4, atol=1e-5, time_limit=60.0,
     mistakes=[
         Mistake("a sigmoid on the output", _regression_with_sigmoid,
                 "a regression output can be any number: Dense(units=1) with the default "

@@ -368,6 +368,7 @@ GRADIENT_DESCENT = Exercise(
     signature="gradient_descent(X, y, w_in, b_in, alpha, num_iters)",
     parts=("w", "b", "J_history"),
     make_cases=_descent_cases, to_plain=_plain_descent, expected=_descent,
+    depends_on=("compute_cost", "compute_gradient"),
     reference=logistic.gradient_descent, rtol=1e-5, atol=1e-8,
     mistakes=[
         Mistake("gradient ascent (a + instead of a -)", _gradient_ascent,

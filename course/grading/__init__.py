@@ -8,14 +8,17 @@ Instructors use it through the ``course grade`` and ``course gradescope-bundle``
 - ``runner``         run it in its own Jupyter kernel: the student's cells, then one cell a test
 - ``sandbox``        confine that kernel with the operating system (bubblewrap, else Landlock)
                      and say what the confinement protects
-- ``harness``        the helper inside the kernel that calls the student's function on a test
-- ``protocol``       the only owner of what crosses the kernel boundary: cases, signed results,
-                     the ``Status`` of a test
+- ``course_tree``    the copy of ``course`` a grading kernel imports: no answer keys, the
+                     lesson's forbidden implementations stubbed
+- ``protocol``       what crosses the kernel boundary (requests, results read as hostile
+                     data), the ``Status`` of a test and the ``Verdict`` of an exercise
 - ``static_checks``  spot a function that just calls the course's reference implementation
 - ``grader``         one submission from file to report, scored with ``course.exercises``
 - ``reports``        per-submission JSON, the CSV gradebook, Gradescope's results.json
 - ``cli``, ``bundle``, ``gradescope``  the commands and the Gradescope autograder
 
-Student code never runs in the grader's process: the kernel sends back plain data only
-(``.npz`` read with ``allow_pickle=False`` and JSON), and every comparison happens here.
+Student code never runs in the grader's process, and nothing in the student's kernel is
+trusted: there only ``course._kernel_call`` runs, which calls the student's function and
+writes what it returned as plain JSON (``course._wire``); every value is turned into an
+answer and compared here.
 """

@@ -22,7 +22,8 @@ import multiprocessing
 import sys
 from pathlib import Path
 
-from course.grading import feedback_files, reports, sandbox
+from course import exercises as registry
+from course.grading import course_tree, feedback_files, reports, sandbox
 from course.grading.limits import REFERENCE_FACTOR, Limits
 
 DEFAULTS = Limits()
@@ -88,13 +89,14 @@ def report_names(paths: list[Path]) -> list[str]:
     return names
 
 
-def _grade_one(path: str, run_limits: Limits, confinement: sandbox.Confinement) -> dict:
+def _grade_one(path: str, run_limits: Limits, confinement: sandbox.Confinement,
+               trees: dict) -> dict:
     from course.grading.grader import grade_submission
-    return grade_submission(path, run_limits, confinement=confinement)
+    return grade_submission(path, run_limits, confinement=confinement, trees=trees)
 
 
 def _graded_in_pool(indices: list[int], paths: list[Path], run_limits: Limits, jobs: int,
-                    on_report, confinement: sandbox.Confinement) -> None:
+                    on_report, confinement: sandbox.Confinement, trees: dict) -> None:
     """Grade ``paths[i]`` for ``i`` in ``indices`` in a pool of ``jobs`` worker processes.
 
     A submission's kernel is a child of its worker, never of this process, so a notebook
@@ -104,7 +106,7 @@ def _graded_in_pool(indices: list[int], paths: list[Path], run_limits: Limits, j
     """
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        futures = {pool.submit(_grade_one, str(paths[i]), run_limits, confinement): i
+        futures = {pool.submit(_grade_one, str(paths[i]), run_limits, confinement, trees): i
                    for i in indices}
         for future in concurrent.futures.as_completed(futures):
             index = futures[future]
@@ -170,9 +172,14 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
         finish(index, report)
 
     try:
-        _graded_in_pool(list(range(len(paths))), paths, run_limits, jobs, finish, confinement)
-        for index in sorted(i for i, r in results.items() if r.get("interference_possible")):
-            _graded_in_pool([index], paths, run_limits, 1, finish_alone, confinement)
+        # the grading course trees (course/grading/course_tree.py): once per run and lesson
+        with course_tree.trees(registry.LESSONS) as trees:
+            _graded_in_pool(list(range(len(paths))), paths, run_limits, jobs, finish,
+                            confinement, trees)
+            for index in sorted(i for i, r in results.items()
+                                if r.get("interference_possible")):
+                _graded_in_pool([index], paths, run_limits, 1, finish_alone, confinement,
+                                trees)
     finally:
         for index, path in enumerate(paths):  # whatever happened, every submission has a row
             if index not in results:

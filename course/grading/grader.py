@@ -7,12 +7,18 @@ The steps, all in this (trusted) process except step 4:
 3. draw fresh hidden cases for every exercise from an unpredictable seed, and time the
    course's own implementation on them to set each exercise's per-case time limit
    (:func:`course.grading.limits.case_limit`);
-4. run the notebook and the student's functions in a separate kernel
-   (:mod:`course.grading.runner`), getting an outcome per case back;
-5. score each exercise with the registry's own ``Exercise.grade`` (the same hints the
-   learner sees in ``course.check``), unless it cannot be: a case that did not finish or
-   whose result cannot be trusted, a call into the course's reference implementation, a
-   removed call watcher, or no function at all each give 0 points with the reason.
+4. run the notebook and the student's functions in a separate, confined kernel
+   (:mod:`course.grading.runner`) that imports a copy of ``course`` without the answer keys
+   and with the lesson's forbidden implementations stubbed (:mod:`.course_tree`), grading
+   the exercises in notebook order; an exercise that calls other exercises
+   (``depends_on``) gets the course's learner-style versions of them in their place
+   (:mod:`course.exercises._learner_answers`), so one mistake costs points once;
+5. turn what each call returned into the case's plain outcome *here*
+   (``Exercise.outcome``) and score each exercise with the registry's own
+   ``Exercise.grade`` (the same hints the learner sees in ``course.check``), unless it
+   cannot be: a case that did not finish or whose result cannot be read, a call into a
+   forbidden course implementation, or no function at all each give 0 points with the
+   reason. When a dependency lost points, the feedback says to fix it first.
 
 A report never raises: whatever goes wrong becomes a message and a score of 0.
 """
@@ -27,11 +33,12 @@ from pathlib import Path
 import numpy as np
 
 from course import exercises as registry
-from course.exercises import _feedback
-from course.grading import static_checks
+from course.exercises import _feedback, _learner_answers
+from course.exercises._plain import ResultError
+from course.grading import course_tree, static_checks
 from course.grading.limits import Limits, case_limit
-from course.grading.protocol import Status
-from course.grading.runner import ExerciseRun, run_submission
+from course.grading.protocol import Status, Verdict
+from course.grading.runner import ExerciseRun, PlannedExercise, run_submission
 from course.grading.submission import SubmissionError, identify_lesson, read_submission
 
 #: Why an exercise could not be graded, by the status of the case that stopped it.
@@ -40,12 +47,10 @@ _NOT_GRADED = {
                     "(course grade --case-timeout), so its other tests were not run",
     Status.BACKGROUND: "the notebook left background work running ({message}), which could "
                        "tamper with grading; stop threads and processes you start",
-    Status.HARNESS_ERROR: "the grader could not call your function ({message})",
-    Status.NO_RESULT: "the grader's helper was removed or broken by the notebook's code, so no "
-                      "result came back",
-    Status.FORGED: "the result files were tampered with: code running in the notebook changed "
-                   "them after the grader wrote them, so this exercise could not be graded",
-    Status.UNREADABLE: "the results could not be read back (they were not plain numbers)",
+    Status.NO_RESULT: "no result came back from the notebook's kernel (code in the notebook "
+                      "removed or broke the grader's cell)",
+    Status.UNREADABLE: "the result could not be read back: code in the notebook may have "
+                       "tampered with it ({message})",
     Status.TOO_LARGE: "your function returned far more data than expected",
 }
 
@@ -62,7 +67,7 @@ def _reference_path(exercise) -> tuple[str, str] | None:
 
 def _exercise_entry(exercise, score, feedback, status, parts=(), case_seconds=None) -> dict:
     return {"id": exercise.id, "score": float(score), "max_score": float(exercise.points),
-            "status": status, "feedback": feedback, "case_seconds": case_seconds,
+            "status": Verdict(status).value, "feedback": feedback, "case_seconds": case_seconds,
             "parts": [{"name": p.name, "score": round(float(p.score), 4),
                        "max_score": round(float(p.max_score), 4), "message": p.message}
                       for p in parts]}
@@ -85,12 +90,21 @@ def _not_graded_reason(run: ExerciseRun, n_cases: int, kernel_problem: str | Non
     return None
 
 
-def _case_outcome(outcome, exercise_id: str):
-    """One case's outcome as ``Exercise.grade`` takes it: plain data, or an error message."""
+def _case_outcome(exercise, args: dict, outcome):
+    """One case's outcome as ``Exercise.grade`` takes it: plain data, or an error message.
+
+    The values the kernel sent back become plain data here, in the trusted process.
+    """
     if outcome.status is Status.OK:
-        return outcome.outputs
+        try:
+            return exercise.outcome(args, outcome.returned, outcome.arguments_after,
+                                    outcome.warnings)
+        except ResultError as error:
+            return f"ResultError: {error}"
+        except Exception as error:      # values no honest function returns
+            return f"ResultError: the result could not be read ({type(error).__name__})"
     if outcome.status is Status.MISSING:
-        return (f"NameError: no function named `{exercise_id}` is defined "
+        return (f"NameError: no function named `{exercise.id}` is defined "
                 f"(did its cell run without errors?)")
     return outcome.message or "an error"
 
@@ -98,23 +112,36 @@ def _case_outcome(outcome, exercise_id: str):
 def grade_exercise(exercise, cases: list, run: ExerciseRun, static_reference: bool,
                    kernel_problem: str | None = None) -> dict:
     """Score one exercise from the outcomes the kernel sent back (see :func:`grade_notebook`)."""
+    if static_reference or any(o.status is Status.REFERENCE for o in run.outcomes):
+        reference = _reference_path(exercise)
+        where = f"`{reference[0]}.{reference[1]}`" if reference else "the course's solution"
+        return _zero(exercise, _feedback.called_reference(where), Verdict.REFERENCE, run)
     reason = _not_graded_reason(run, len(cases), kernel_problem)
     if reason is not None:
         timed_out = any(o.status is Status.TIMEOUT for o in run.outcomes)
-        return _zero(exercise, f"Not graded: {reason}.", "timeout" if timed_out else "error", run)
-    if static_reference or any(o.called_reference for o in run.outcomes):
-        reference = _reference_path(exercise)
-        where = f"`{reference[0]}.{reference[1]}`" if reference else "the course's solution"
-        return _zero(exercise, _feedback.called_reference(where), "reference", run)
-    if any(o.tampered for o in run.outcomes):
-        return _zero(exercise, _feedback.switched_off_watcher(), "error", run)
+        return _zero(exercise, f"Not graded: {reason}.",
+                     Verdict.TIMEOUT if timed_out else Verdict.ERROR, run)
     if all(o.status is Status.MISSING for o in run.outcomes):
-        return _zero(exercise, _feedback.missing_function(exercise.id), "missing", run)
-    grade = exercise.grade(cases, [_case_outcome(o, exercise.id) for o in run.outcomes])
-    status = "not_attempted" if not grade.attempted else (
-        "passed" if grade.score >= grade.max_score else "failed")
+        return _zero(exercise, _feedback.missing_function(exercise.id), Verdict.MISSING, run)
+    grade = exercise.grade(cases, [_case_outcome(exercise, case, o)
+                                   for case, o in zip(cases, run.outcomes)])
+    if all(o.status is Status.NOT_IMPLEMENTED for o in run.outcomes):
+        status = Verdict.NOT_ATTEMPTED
+    else:
+        status = Verdict.PASSED if grade.score >= grade.max_score else Verdict.FAILED
     return _exercise_entry(exercise, grade.score, grade.feedback, status, grade.parts,
                            run.case_seconds)
+
+
+def _with_dependency_notes(exercises, entries: list[dict]) -> list[dict]:
+    """Add "fix ... first" to the feedback of exercises graded with the course's versions
+    of earlier exercises that lost points in this notebook."""
+    lost = {entry["id"] for entry in entries if entry["score"] < entry["max_score"]}
+    for exercise, entry in zip(exercises, entries):
+        culprits = [d for d in exercise.depends_on if d in lost]
+        if culprits and entry["status"] in (Verdict.PASSED, Verdict.FAILED):
+            entry["feedback"] += "\n" + _feedback.fix_dependency_first(exercise.id, culprits)
+    return entries
 
 
 def reference_seconds(exercise, cases: list) -> float:
@@ -140,25 +167,29 @@ def _static_reference(exercise, sources: list[str]) -> bool:
 
 
 def grade_notebook(notebook, lesson: str, run_limits: Limits | None = None,
-                   seed=None, confinement=None) -> dict:
+                   seed=None, confinement=None, tree: Path | None = None) -> dict:
     """Grade an already-read notebook of ``lesson``; return the report body.
 
     ``seed`` fixes the hidden cases (for tests); by default they come from a fresh,
     unpredictable seed each run. ``confinement``: the kernel's sandbox
-    (:mod:`course.grading.sandbox`; default: the strongest available).
+    (:mod:`course.grading.sandbox`; default: the strongest available). ``tree``: the
+    lesson's grading course tree (default: this process's, :func:`course_tree.for_lesson`).
     """
     run_limits = run_limits or Limits()
     rng = np.random.default_rng(secrets.randbits(128) if seed is None else seed)
     exercises = registry.for_lesson(lesson)
     cases = {exercise.id: exercise.grading_cases(rng) for exercise in exercises}
-    plan = [(e.id, cases[e.id], case_limit(run_limits, reference_seconds(e, cases[e.id]),
-                                          e.time_limit))
-            for e in exercises]
+    plan = [PlannedExercise(e.id, [e.arguments(args) for args in cases[e.id]],
+                            case_limit(run_limits, reference_seconds(e, cases[e.id]),
+                                       e.time_limit),
+                            e.build_inputs, _learner_answers.sources(e.depends_on))
+            for e in exercises]                  # notebook order: dependencies come first
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    run = run_submission(notebook, plan, run_limits, confinement)
-    entries = [grade_exercise(e, cases[e.id], run.exercises[e.id],
-                              _static_reference(e, sources), run.kernel_problem)
-               for e in exercises]
+    run = run_submission(notebook, plan, run_limits, confinement,
+                         tree or course_tree.for_lesson(lesson))
+    entries = _with_dependency_notes(exercises, [
+        grade_exercise(e, cases[e.id], run.exercises[e.id], _static_reference(e, sources),
+                       run.kernel_problem) for e in exercises])
     return {"lesson": lesson, "exercises": entries,
             "score": round(sum(entry["score"] for entry in entries), 2),
             "max_score": float(sum(e.points for e in exercises)),
@@ -177,14 +208,17 @@ def not_graded_report(submission: str, why: str, lesson: str | None = None) -> d
     exercises = registry.for_lesson(lesson) if lesson else []
     return {"submission": submission, "lesson": lesson, "score": 0.0,
             "max_score": float(sum(e.points for e in exercises)), "error": error,
-            "exercises": [_zero(e, error, "error") for e in exercises],
+            "exercises": [_zero(e, error, Verdict.ERROR) for e in exercises],
             "notebook_errors": [], "kernel_problem": None, "interference_possible": False,
             "seconds": 0.0}
 
 
 def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=None,
-                     confinement=None) -> dict:
+                     confinement=None, trees: dict | None = None) -> dict:
     """Grade the notebook file at ``path``; never raises.
+
+    ``trees``: the grading course tree of each lesson (:func:`course_tree.trees`), made
+    once per run by ``course grade``; by default this process lays out its own.
 
     Returns a JSON-ready dict: ``submission``, ``lesson``, ``score``, ``max_score``,
     ``exercises`` (id, score, max_score, status, feedback, case_seconds, parts), ``error``
@@ -199,7 +233,8 @@ def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=No
         notebook = read_submission(path)
         lesson = identify_lesson(notebook, _lesson_index())
         report = {"submission": name, "error": None,
-                  **grade_notebook(notebook, lesson, run_limits, seed, confinement)}
+                  **grade_notebook(notebook, lesson, run_limits, seed, confinement,
+                                   (trees or {}).get(lesson))}
     except SubmissionError as error:
         report = not_graded_report(name, str(error), lesson)
     except Exception as error:  # a bug of ours must not stop the class's grading

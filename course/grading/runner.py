@@ -6,12 +6,13 @@
    notebook there, so files the student's code writes land in a place nobody else reads;
 2. start a kernel (:func:`kernel_manager`), limit its memory and start the watchdog for
    memory and total time (:mod:`course.grading.limits`);
-3. run the grader's preamble cell (:func:`course.grading.harness.preamble_source`), then
+3. run the grader's preamble cell (:func:`course._kernel_call.preamble_source`), then
    the notebook's code cells within their time limits, carrying on after errors
    (:func:`_run_student_cells`);
-4. for each exercise, write its hidden cases under a fresh random name and run one harness
+4. for each exercise, in the plan's order, write its request (the cases' positional
+   arguments, and the course's versions of the exercises it calls) and run one grading
    cell per case, each within the exercise's per-case limit; after a case that timed out
-   or whose result cannot be trusted, the exercise's remaining cases are not run
+   or whose result cannot be read, the exercise's remaining cases are not run
    (:func:`_run_exercise`);
 5. read each result back (:func:`course.grading.protocol.read_result`) and delete the
    directory.
@@ -40,7 +41,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from course.grading import harness, protocol, sandbox
+from course import _kernel_call
+from course.grading import protocol, sandbox
 from course.grading.limits import LATE_CELL_SECONDS, Limits, Watchdog, limit_data_segment
 from course.grading.protocol import Outcome, Status
 
@@ -92,7 +94,8 @@ def kernel_environment() -> dict[str, str]:
 
 
 def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits,
-                   confinement: sandbox.Confinement) -> KernelManager:
+                   confinement: sandbox.Confinement,
+                   course_tree: Path | None = None) -> KernelManager:
     """Make the manager of the kernel that runs one submission (not started yet).
 
     This is the one place that decides *how* the kernel process is made; everything else in
@@ -106,8 +109,9 @@ def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits,
         run_limits: the submission's limits.
         confinement: how the operating system confines the kernel
             (:func:`course.grading.sandbox.confinement`); the sandbox filters ``env`` too.
+        course_tree: the ``course`` the kernel imports (:mod:`course.grading.course_tree`).
     """
-    return confinement.kernel_manager(workdir, run_limits.memory_mb)
+    return confinement.kernel_manager(workdir, run_limits.memory_mb, course_tree)
 
 
 class TimeLimit(Exception):
@@ -141,13 +145,13 @@ class _Kernel:
     """One kernel running one notebook copy: cells under a time limit, and the watchdog."""
 
     def __init__(self, notebook, workdir: Path, env: dict[str, str], run_limits: Limits,
-                 confinement: sandbox.Confinement):
+                 confinement: sandbox.Confinement, course_tree: Path | None = None):
         self.notebook = notebook
         self.limits = run_limits
         self.seconds = run_limits.cell_seconds   # the limit of the cell being run
         self.last_reply: dict | None = None
         self.client = _BoundedClient(
-            notebook, km=kernel_manager(workdir, env, run_limits, confinement),
+            notebook, km=kernel_manager(workdir, env, run_limits, confinement, course_tree),
             timeout_func=lambda cell: self.seconds, allow_errors=True,
             interrupt_on_timeout=True, record_timing=False,
             error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit", "traceback": []},
@@ -198,7 +202,7 @@ class _Kernel:
     def _check_still_responding(self, seconds: float) -> None:
         """After a time-limit interrupt, kill the kernel unless it answers a trivial cell soon.
 
-        The trivial cell also waits for the interrupted cell to finish (a harness cell writes
+        The trivial cell also waits for the interrupted cell to finish (a grading cell writes
         its result then).
         """
         reply = self._execute(self.append_cell("pass"), INTERRUPT_GRACE_SECONDS)
@@ -267,32 +271,54 @@ def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limit
 
 
 # -- the exercises ------------------------------------------------------------------------------
-def _run_case(kernel: _Kernel, workdir: Path, harness_name: str, exercise_id: str,
-              inputs: Path, index: int, seconds: float) -> Outcome:
-    """Call the student's function on case ``index`` in one harness cell; read the result."""
-    stem, key = workdir / f"results-{secrets.token_hex(16)}", secrets.token_hex(32)
-    source = harness.call_source(harness_name, exercise_id, str(inputs), index, str(stem), key)
+@dataclass
+class PlannedExercise:
+    """One exercise to run: its function's name, its cases and what the kernel needs.
+
+    ``cases``: each case's positional arguments (a tuple; an ``args`` dict stands for its
+    values in order); ``build_inputs``: the input width an unbuilt model it returns is built
+    for; ``dependencies``: the course's learner-style source of other exercises it calls
+    (name -> source), put in their place for its calls only.
+    """
+
+    exercise_id: str
+    cases: list
+    case_seconds: float
+    build_inputs: int | None = None
+    dependencies: dict = field(default_factory=dict)
+
+    def arguments(self) -> list[tuple]:
+        return [tuple(case.values()) if isinstance(case, dict) else tuple(case)
+                for case in self.cases]
+
+
+def _run_case(kernel: _Kernel, workdir: Path, caller: str, exercise_id: str,
+              request: Path, index: int, seconds: float) -> Outcome:
+    """Call the student's function on case ``index`` in one grading cell; read the result."""
+    result = workdir / f"results-{secrets.token_hex(16)}.json"
+    source = _kernel_call.call_source(caller, exercise_id, str(request), index, str(result))
     try:
         kernel.execute(kernel.append_cell(source), seconds, store_history=False)
     except TimeLimit:
         return Outcome(Status.TIMEOUT, seconds=seconds)
-    return protocol.read_result(stem, key)
+    return protocol.read_result(result)
 
 
-def _run_exercise(kernel: _Kernel, workdir: Path, harness_name: str, exercise_id: str,
-                  cases: list[dict], case_seconds: float) -> ExerciseRun:
+def _run_exercise(kernel: _Kernel, workdir: Path, caller: str,
+                  planned: PlannedExercise) -> ExerciseRun:
     """Run an exercise's cases one by one, stopping after one that cannot be scored."""
-    run = ExerciseRun(case_seconds=case_seconds)
-    inputs = workdir / f"inputs-{secrets.token_hex(16)}.npz"
-    protocol.write_cases(inputs, cases)
+    run = ExerciseRun(case_seconds=planned.case_seconds)
+    request = workdir / f"inputs-{secrets.token_hex(16)}.json"
+    protocol.write_request(request, planned.arguments(), planned.build_inputs,
+                           planned.dependencies)
     try:
-        for index in range(len(cases)):
-            run.outcomes.append(_run_case(kernel, workdir, harness_name, exercise_id, inputs,
-                                          index, case_seconds))
+        for index in range(len(planned.cases)):
+            run.outcomes.append(_run_case(kernel, workdir, caller, planned.exercise_id,
+                                          request, index, planned.case_seconds))
             if not run.outcomes[-1].status.scorable:
                 break
     finally:
-        inputs.unlink(missing_ok=True)
+        request.unlink(missing_ok=True)
     return run
 
 
@@ -305,43 +331,48 @@ def _could_be_a_neighbour(run: ExerciseRun) -> bool:
 def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
                      result: NotebookRun) -> None:
     """Steps 3 and 4 in a started kernel; fills ``result`` as it goes."""
-    harness_name = f"_course_harness_{secrets.token_hex(8)}"
+    caller = f"_course_call_{secrets.token_hex(8)}"
     code_cells = [i for i, cell in enumerate(kernel.notebook.cells) if cell.cell_type == "code"]
-    if kernel.execute(kernel.append_cell(harness.preamble_source(harness_name)),
+    if kernel.execute(kernel.append_cell(_kernel_call.preamble_source(caller)),
                       run_limits.cell_seconds):
         raise RuntimeError("the grading preamble failed")
     _run_student_cells(kernel, code_cells, run_limits, result.cell_errors)
-    for exercise_id, cases, case_seconds in plan:
-        run = _run_exercise(kernel, workdir, harness_name, exercise_id, cases, case_seconds)
-        result.exercises[exercise_id] = run
+    for planned in plan:
+        run = _run_exercise(kernel, workdir, caller, planned)
+        result.exercises[planned.exercise_id] = run
         result.interference_possible |= _could_be_a_neighbour(run)
 
 
-def run_submission(notebook, plan: list[tuple[str, list[dict], float]],
-                   run_limits: Limits | None = None,
-                   confinement: sandbox.Confinement | None = None) -> NotebookRun:
+def run_submission(notebook, plan: list, run_limits: Limits | None = None,
+                   confinement: sandbox.Confinement | None = None,
+                   course_tree: Path | None = None) -> NotebookRun:
     """Run ``notebook`` in a fresh kernel and call each planned exercise on its hidden cases.
 
     Args:
         notebook: a validated nbformat notebook (it is copied, never modified).
-        plan: ``(exercise_id, cases, case_seconds)`` per exercise: the student's function
-            of that name is called on each case (plain dicts), for at most ``case_seconds``.
+        plan: a :class:`PlannedExercise` (or ``(exercise_id, cases, case_seconds)``) per
+            exercise, in the order to grade them: the student's function of that name is
+            called on each case, for at most ``case_seconds``.
         run_limits: time and memory limits (defaults: :class:`Limits`).
         confinement: the kernel's sandbox (default: the strongest available; raises
             :class:`course.grading.sandbox.SandboxUnavailable` when there is none).
+        course_tree: the copy of ``course`` the kernel imports instead of the installed one
+            (:mod:`course.grading.course_tree`: no answer keys, forbidden functions stubbed);
+            ``None`` imports the installed package (only for tests of the runner itself).
 
     An exercise the run never reached has no outcomes; ``kernel_problem`` then says why.
     """
     run_limits = run_limits or Limits()
     confinement = confinement or sandbox.confinement()
+    plan = [p if isinstance(p, PlannedExercise) else PlannedExercise(*p) for p in plan]
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="course-grade-"))
     notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))  # a private copy
     nbformat.write(notebook, workdir / "submission.ipynb")
-    result = NotebookRun(exercises={exercise_id: ExerciseRun() for exercise_id, _, _ in plan},
+    result = NotebookRun(exercises={p.exercise_id: ExerciseRun() for p in plan},
                          sandbox=confinement.as_report())
     env = kernel_environment()
-    kernel = _Kernel(notebook, workdir, env, run_limits, confinement)
+    kernel = _Kernel(notebook, workdir, env, run_limits, confinement, course_tree)
     try:
         # cleanup_kc: the client did not make the manager, but it must still shut it down
         with kernel.client.setup_kernel(env=env, cwd=str(workdir), cleanup_kc=True,

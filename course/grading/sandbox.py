@@ -113,19 +113,22 @@ class Confinement:
         return {"kind": self.kind, "protections": list(self.protections),
                 "missing": list(self.missing), "note": self.note}
 
-    def kernel_manager(self, workdir: Path, memory_mb: float) -> AsyncKernelManager:
+    def kernel_manager(self, workdir: Path, memory_mb: float,
+                       course_tree: Path | None = None) -> AsyncKernelManager:
         """A kernel manager for a ``python3`` kernel confined to ``workdir``.
 
         Its connection file and IPC sockets live in ``workdir``; ``RLIMIT_DATA`` of
         ``memory_mb`` MiB is set in the new process before it runs anything, so the kernel
-        and every process it starts inherit it.
+        and every process it starts inherit it. ``course_tree``: a folder holding the
+        ``course`` package the kernel imports *instead of* the installed one
+        (:mod:`course.grading.course_tree`); the installed package is then not readable.
         """
         workdir = Path(workdir).resolve()
         return ConfinedKernelManager(kernel_name="python3", transport="ipc",
                                      ip=str(workdir / "kernel"),
                                      connection_file=str(workdir / "kernel.json"),
                                      confinement=self, workdir=str(workdir),
-                                     memory_mb=float(memory_mb))
+                                     memory_mb=float(memory_mb), course_tree=course_tree)
 
 
 NONE = Confinement("none", (), tuple(PROTECTIONS))
@@ -280,10 +283,12 @@ def _namespace_options() -> list[str]:
             "--cap-drop", "ALL", "--die-with-parent", "--new-session"]
 
 
-def bwrap_argv(command: list[str], workdir: Path, hidden=()) -> list[str]:
+def bwrap_argv(command: list[str], workdir: Path, hidden=(), course_tree=None) -> list[str]:
     """``bwrap ... -- command``: ``command`` confined to ``workdir`` (see the module's doc).
 
     Folders in ``hidden`` that lie inside a readable folder are covered by an empty one.
+    ``course_tree``: its ``course`` folder is mounted where the installed package is (over
+    it, when that lies inside Python's prefix), and the installed package is not.
     """
     argv = [bwrap_path(), *_namespace_options(), "--unsetenv", "JPY_PARENT_PID"]
     # The private /tmp comes first: bwrap mounts in order, so a readable folder that lies
@@ -293,6 +298,8 @@ def bwrap_argv(command: list[str], workdir: Path, hidden=()) -> list[str]:
     for folder in readable_folders():
         if folder.is_symlink() and str(folder) in SYSTEM_FOLDERS:   # /bin -> usr/bin
             argv += ["--symlink", os.readlink(folder), str(folder)]
+        elif course_tree is not None and folder == course_package():
+            argv += ["--ro-bind", str(Path(course_tree) / "course"), str(folder)]
         else:
             argv += ["--ro-bind", str(folder), str(folder)]
     for secret in ("/etc/shadow", "/etc/gshadow"):
@@ -349,7 +356,22 @@ def _syscall(number: int, *args) -> int:
     return result
 
 
-def landlock_ruleset(workdir: Path) -> int:
+def _without(folders: list[Path], excluded: Path) -> list[tuple[Path, bool]]:
+    """``(path, list_only)`` rules that grant ``folders`` except ``excluded`` inside them:
+    a folder holding ``excluded`` may only be listed, and its other entries are granted."""
+    rules = []
+    for folder in folders:
+        if folder == excluded:
+            continue
+        if not excluded.is_relative_to(folder):
+            rules.append((folder, False))
+            continue
+        rules.append((folder, True))
+        rules += _without(sorted(folder.iterdir()), excluded)
+    return rules
+
+
+def landlock_ruleset(workdir: Path, course_tree=None) -> int:
     """A Landlock ruleset (a file descriptor) for a kernel confined to ``workdir``.
 
     Reading and executing: :func:`readable_folders`, ``/proc`` and ``/sys``; everything:
@@ -367,7 +389,11 @@ def landlock_ruleset(workdir: Path) -> int:
                        ctypes.c_uint32(0))
     read = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR
     rules = [(folder, read) for folder in readable_folders()]
-    # /proc: the process tables psutil reads (the harness needs them). Landlock still keeps
+    if course_tree is not None:     # the tree instead of the installed package (see bwrap)
+        rules = [(folder, _FS_READ_DIR if list_only else read) for folder, list_only in
+                 _without([f for f, _ in rules], course_package())]
+        rules.append((Path(course_tree).resolve(), read))
+    # /proc: the process tables psutil reads (the kernel side needs them). Landlock still keeps
     # other processes' memory and folders closed, but (measured on Linux 6.18) not their
     # command lines and environments: hence "private_process_view" is missing.
     rules += [(Path("/proc"), _FS_READ_FILE | _FS_READ_DIR), (Path("/sys"), read),
@@ -404,8 +430,10 @@ class ConfinedKernelManager(AsyncKernelManager):
     process it left behind is killed too.
     """
 
-    def __init__(self, *, confinement: Confinement, workdir: str, memory_mb: float, **kwargs):
+    def __init__(self, *, confinement: Confinement, workdir: str, memory_mb: float,
+                 course_tree: Path | None = None, **kwargs):
         super().__init__(**kwargs)
+        self.course_tree = course_tree
         self.confinement = confinement
         self.workdir = Path(workdir)
         self.memory_mb = memory_mb
@@ -419,12 +447,14 @@ class ConfinedKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
         if self.confinement.kind == "bubblewrap":
-            return bwrap_argv(command, self.workdir, self.confinement.hidden)
+            return bwrap_argv(command, self.workdir, self.confinement.hidden, self.course_tree)
         return command
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         kind = self.confinement.kind
         tmp = "/tmp" if kind == "bubblewrap" else str(self.workdir / "tmp")
+        if kind == "none" and self.course_tree is not None:
+            kw["env"] = {**(kw.get("env") or os.environ), "PYTHONPATH": str(self.course_tree)}
         if kind != "none":
             (self.workdir / "tmp").mkdir(exist_ok=True)
             kw["env"] = kernel_environment(kw.get("env") or dict(os.environ), self.workdir, tmp,
@@ -433,7 +463,7 @@ class ConfinedKernelManager(AsyncKernelManager):
         if kind == "landlock":
             become_subreaper()
             self._children_before = {p.pid for p in psutil.Process().children(recursive=True)}
-            self._ruleset = landlock_ruleset(self.workdir)
+            self._ruleset = landlock_ruleset(self.workdir, self.course_tree)
         kw["preexec_fn"] = functools.partial(_in_child, int(self.memory_mb * 2**20),
                                              self._ruleset)
         try:
@@ -450,6 +480,8 @@ class ConfinedKernelManager(AsyncKernelManager):
         Landlock cannot show a folder without its other contents, so there the path is a
         folder in the working directory holding a link to the package.
         """
+        if self.course_tree is not None and self.confinement.kind == "landlock":
+            return str(self.course_tree)      # found before the installed package
         if not package_outside_python():
             return None
         if self.confinement.kind == "bubblewrap":

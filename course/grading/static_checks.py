@@ -19,11 +19,12 @@ student's last definition of the function for a use of any of them:
 "In the function" includes the notebook's other functions that it calls (a helper that
 builds a ``course.nn.Sequential``). What no reading sees, such as a public method reaching the
 forbidden one (``model.predict`` on a model built in another cell runs
-``Sequential._forward``), the run-time watch catches.
+``Sequential._forward``), the grading kernel's course tree catches.
 
-The harness also watches at run time (the code objects of ``forbidden_codes``); this static
-check catches a hand-off even on a path the hidden cases do not reach, while the run-time
-watch catches what no reading can (``importlib``, ``getattr`` with built strings).
+At run time the grading kernel's course tree has every forbidden implementation stubbed
+(:mod:`course.grading.course_tree`); this static check catches a hand-off even on a path the
+hidden cases do not reach, while the stubs catch what no reading can (``importlib``,
+``getattr`` with built strings, threads).
 
 >>> from course import logistic
 >>> code = "from course.logistic import sigmoid as s\\ndef sigmoid(z):\\n    return s(z)\\n"

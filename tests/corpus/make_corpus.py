@@ -33,7 +33,7 @@ from course import exercises  # noqa: E402
 from course.authoring import BEGIN, CODE_STUB, END, make_lesson  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from attacks import ATTACKS, HELPERS  # noqa: E402
+from attacks import ATTACKS, FORGE_HELPERS, FORGE_THREAD_BODIES, FORGERIES, HELPERS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 L01, L02, L05 = "01_logistic_regression_numpy", "02_loss_and_cost", "05_keras_model_fit"
@@ -68,6 +68,13 @@ for _ in range(num_iters):
     w, b = w - alpha * X.T @ err / X.shape[0], b - alpha * float(np.mean(err))
     J_history.append(cost(w, b))
 return w, b, J_history""",
+}
+
+#: What the feedback of each forgery says (the rest say "not attempted": the blank stubs).
+FORGERY_PHRASES = {
+    "forge_thread_hand_off.ipynb": {exercise_id: "reference implementation"
+                                    for exercise_id in ("sigmoid", "compute_cost",
+                                                        "compute_gradient", "gradient_descent")},
 }
 
 # -- reading and writing notebooks -------------------------------------------------------------
@@ -240,6 +247,17 @@ return X.T @ err / X.shape[0], float(np.mean(err))"""),
             "J_history = [cost(w, b)]", "J_history = []")),
         scores(L01_IDS, gradient_descent=2.0),
         {"gradient_descent": "J_history without the starting cost"})
+    # Issue 19: a wrong sign in compute_gradient costs compute_gradient's points only;
+    # gradient_descent (the solution's, which calls it) is graded with the course's version.
+    sign_error = correct01["compute_gradient"].replace("return dj_dw, dj_db",
+                                                       "return -dj_dw, -dj_db")
+    assert sign_error != correct01["compute_gradient"]
+    add("dependency_gradient_sign.ipynb",
+        trimmed(filled(L01, {**correct01, "compute_gradient": sign_error}),
+                "check_gradient_descent"),
+        scores(L01_IDS, compute_gradient=0.0),
+        {"compute_gradient": "the wrong sign",
+         "gradient_descent": "fix compute_gradient first"})
     add("wrong_type_string.ipynb", self_contained(compute_cost="""\
 f = 1 / (1 + np.exp(-(X @ w + b)))
 return f"{np.mean(-y * np.log(f) - (1 - y) * np.log(1 - f)):.6f}\""""),
@@ -379,6 +397,14 @@ threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""
         add_cell(notebook, HELPERS.strip())
         add_cell(notebook, attack.strip())
         add(name, notebook, scores(L01_IDS))
+
+    # -- forging a score from a blank notebook (tests/corpus/attacks.py): each scores 0 -------
+    for name, forgery in FORGERIES.items():
+        bodies = FORGE_THREAD_BODIES if name == "forge_thread_hand_off.ipynb" else {}
+        notebook = trimmed(filled(L01, bodies), "check_gradient_descent")
+        add_cell(notebook, FORGE_HELPERS.strip())
+        add_cell(notebook, forgery.strip())
+        add(name, notebook, zeros(L01_IDS), FORGERY_PHRASES.get(name, {}))
 
     # -- files that are not notebooks -----------------------------------------------------------
     text = nbformat.writes(nbformat.from_dict(filled(L01, correct01)))

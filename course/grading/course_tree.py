@@ -1,0 +1,176 @@
+"""The ``course`` package a grading kernel imports: the course without its answers.
+
+Nothing in a student's kernel can be kept from the student's code, so what must not be used
+there is not put there. Once per ``course grade`` run and lesson, :func:`lay_out` copies the
+installed package into a fresh, read-only folder, with three differences:
+
+* no ``course/exercises/`` (the answer keys, the known mistakes, the learner-style answers)
+  and no instructor tools (``grading``, ``cli``, ``authoring``, ``nbgrader_cells``);
+* ``course/check.py`` is a stub whose every name is a function that does nothing, so a
+  notebook's ``from course import check`` and its check cells still run, silently;
+* every course implementation the lesson's exercises forbid
+  (:func:`course.exercises.forbidden_objects`: ``course.logistic.sigmoid``,
+  ``course.activations._sigmoid``, ``Sequential._forward``, ...) keeps its name and signature
+  but its body only raises :class:`course._kernel_call.ReferenceWithheld`, whose message
+  says why. A call into one fails from any thread, hook or trick, and the kernel reports it.
+
+The sandbox (:mod:`course.grading.sandbox`, its ``course_tree`` parameter) then shows the
+kernel this tree where the installed package would be, and not the installed package.
+Everything else (data, plots, widgets, the rest of the mathematics) is the same code, so
+the notebook's own cells run as they do for the learner.
+"""
+
+from __future__ import annotations
+
+import ast
+import atexit
+import contextlib
+import os
+import shutil
+import stat
+import tempfile
+import time
+from pathlib import Path
+
+from course import exercises as registry
+from course.exercises import _feedback
+from course.grading import sandbox
+
+#: Start of a tree's folder name (under the temporary folder); a stale one left by a killed
+#: run matches ``course-grade-*`` like the runner's work folders.
+PREFIX = "course-grade-tree-"
+#: Parts of the package a grading kernel never gets.
+LEFT_OUT = ("exercises", "grading", "cli.py", "authoring.py", "nbgrader_cells.py",
+            "__pycache__")
+
+CHECK_STUB = '''"""course.check while a notebook is graded: checks do not run (the grader grades)."""
+
+
+def _skipped(*args, **kwargs):
+    return None
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return _skipped
+'''
+
+
+def forbidden_in_lesson(lesson: str) -> list:
+    """Every course function or method one of ``lesson``'s exercises may not hand work to."""
+    found = []
+    for exercise in registry.for_lesson(lesson):
+        found += [f for f in registry.forbidden_objects(exercise) if f not in found]
+    return found
+
+
+def _stub_body(name: str) -> list[ast.stmt]:
+    message = _feedback.reference_withheld(name)
+    return ast.parse("from course._kernel_call import ReferenceWithheld as _withheld\n"
+                     f"raise _withheld({message!r})").body
+
+
+class _Stubber(ast.NodeTransformer):
+    """Replace the bodies of the functions named by ``qualnames`` (``"Dense.forward"``)."""
+
+    def __init__(self, module: str, qualnames: set[str]):
+        self.module, self.qualnames, self.scope, self.done = module, qualnames, [], set()
+
+    def _visit_scope(self, node):
+        self.scope.append(node.name)
+        self.generic_visit(node)
+        qualname = ".".join(self.scope)
+        self.scope.pop()
+        if qualname in self.qualnames and not isinstance(node, ast.ClassDef):
+            node.body = _stub_body(f"{self.module}.{qualname}")
+            self.done.add(qualname)
+        return node
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _visit_scope
+
+
+def stubbed_source(source: str, module: str, qualnames: set[str]) -> str:
+    """``source`` with the functions ``qualnames`` stubbed; raises if one is not found."""
+    stubber = _Stubber(module, set(qualnames))
+    tree = ast.fix_missing_locations(stubber.visit(ast.parse(source)))
+    if stubber.done != set(qualnames):
+        raise LookupError(f"{module}: could not find {sorted(set(qualnames) - stubber.done)}")
+    return ast.unparse(tree) + "\n"
+
+
+def _make_read_only(root: Path) -> None:
+    """Files read-only for everyone (folders stay removable by their owner; inside the
+    sandbox the whole tree is read-only anyway)."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            os.chmod(Path(folder, name), stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+
+
+def lay_out(lesson: str, parent: Path | None = None) -> Path:
+    """A new read-only folder holding ``course`` for grading ``lesson`` (see the module).
+
+    Returns the folder (the package is its ``course`` subfolder); the caller removes it with
+    :func:`remove` (or leaves it to :func:`for_lesson`'s clean-up at exit).
+    """
+    package = sandbox.course_package()
+    root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{lesson}-", dir=parent))
+    shutil.copytree(package, root / "course", ignore=shutil.ignore_patterns(*LEFT_OUT))
+    (root / "course" / "check.py").write_text(CHECK_STUB, encoding="utf-8")
+    by_module: dict[str, set[str]] = {}
+    for obj in forbidden_in_lesson(lesson):
+        by_module.setdefault(obj.__module__, set()).add(obj.__qualname__)
+    for module, qualnames in by_module.items():
+        path = root.joinpath(*module.split(".")).with_suffix(".py")
+        if not path.is_file():            # a package's __init__
+            path = root.joinpath(*module.split("."), "__init__.py")
+        path.write_text(stubbed_source(path.read_text(encoding="utf-8"), module, qualnames),
+                        encoding="utf-8")
+    _make_read_only(root)
+    return root
+
+
+def remove(root: Path) -> None:
+    """Delete a tree made by :func:`lay_out`."""
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def trees(lessons):
+    """``{lesson: tree}`` for ``lessons``, each laid out once, removed on leaving.
+
+    ``course grade`` makes them once per run in its own process and hands them to its
+    worker processes (which end without running ``atexit`` handlers).
+    """
+    made = {}
+    try:
+        for lesson in lessons:
+            started = time.perf_counter()
+            made[lesson] = lay_out(lesson)
+            SECONDS_SPENT[0] += time.perf_counter() - started
+        yield made
+    finally:
+        for root in made.values():
+            remove(root)
+
+
+_TREES: dict[str, Path] = {}
+#: Seconds spent laying out trees in this process (``benchmarks/grade_speed.py`` prints it).
+SECONDS_SPENT = [0.0]
+
+
+def for_lesson(lesson: str) -> Path:
+    """This process's tree for ``lesson``, laid out on first use and removed at exit
+    (for a grader that runs in one process: tests, Gradescope's autograder)."""
+    if lesson not in _TREES or not (_TREES[lesson] / "course").is_dir():
+        started = time.perf_counter()
+        _TREES[lesson] = lay_out(lesson)
+        SECONDS_SPENT[0] += time.perf_counter() - started
+    return _TREES[lesson]
+
+
+@atexit.register
+def _remove_all() -> None:
+    for root in _TREES.values():
+        remove(root)
+    _TREES.clear()
