@@ -586,3 +586,25 @@ def test_a_notebook_that_kills_the_grading_process_harms_nobody_else(tmp_path, j
     assert "stopped the grading process" in by_name["eve.ipynb"]["error"]
     rows = (out / "grades.csv").read_text().splitlines()
     assert [row.split(",")[0] for row in rows[1:]] == ["ada.ipynb", "eve.ipynb", "bob.ipynb"]
+
+
+# -- the sandbox's course_tree parameter (course/grading/sandbox.py) --------------------------------
+def test_bubblewrap_mounts_the_course_tree_where_the_package_is_and_not_the_package(tmp_path):
+    def binds(argv):
+        return [(argv[i + 1], argv[i + 2]) for i, word in enumerate(argv) if word == "--ro-bind"]
+
+    tree, package = tmp_path / "tree", str(sandbox.course_package())
+    confined = binds(sandbox.bwrap_argv(["python"], tmp_path, course_tree=tree))
+    assert (str(tree / "course"), package) in confined
+    assert all(source != package for source, _ in confined)
+    assert (package, package) in binds(sandbox.bwrap_argv(["python"], tmp_path))   # control
+
+
+def test_landlock_grants_a_prefix_around_the_package_except_the_package(tmp_path):
+    """A package installed inside Python's prefix: its folder may be listed, not read."""
+    site = tmp_path / "prefix" / "site-packages"
+    for folder in (site / "course", site / "numpy", tmp_path / "prefix" / "bin"):
+        folder.mkdir(parents=True)
+    rules = sandbox._without([tmp_path / "prefix", tmp_path / "elsewhere"], site / "course")
+    assert rules == [(tmp_path / "prefix", True), (tmp_path / "prefix" / "bin", False),
+                     (site, True), (site / "numpy", False), (tmp_path / "elsewhere", False)]

@@ -91,6 +91,41 @@ def fix_dependency_first(exercise_id: str, dependencies) -> str:
             f"yours, because yours lost points: fix {names} first.")
 
 
+#: Why an exercise could not be graded, by the status (``course.grading.protocol.Status``
+#: value) of the case that stopped it.
+_NOT_GRADED = {
+    "timeout": "your function did not finish a test within its time limit of {limit:g} s "
+               "(course grade --case-timeout), so its other tests were not run",
+    "background": "the notebook left background work running ({message}), which could "
+                  "tamper with grading; stop threads and processes you start",
+    "no_result": "no result came back from the notebook's kernel (code in the notebook "
+                 "removed or broke the grader's cell)",
+    "unreadable": "the result could not be read back: code in the notebook may have "
+                  "tampered with it ({message})",
+    "too_large": "your function returned far more data than expected",
+}
+
+
+def not_graded(status: str, limit: float, message: str) -> str:
+    """Why an exercise was not graded, for the status of the case that stopped it.
+
+    >>> not_graded("timeout", 5.0, "")[:46]
+    'your function did not finish a test within its'
+    """
+    return _NOT_GRADED[status].format(limit=limit, message=message)
+
+
+def unreadable_result(what: str) -> str:
+    """A case's error when the values a function returned cannot be read as its answer."""
+    return f"ResultError: the result could not be read ({what})"
+
+
+def no_function_error(exercise_id: str) -> str:
+    """A case's error when the notebook defines no function of the exercise's name."""
+    return (f"NameError: no function named `{exercise_id}` is defined "
+            f"(did its cell run without errors?)")
+
+
 def missing_function(exercise_id: str) -> str:
     """Why an exercise whose function does not exist in the notebook earns 0."""
     return (f"No function named `{exercise_id}` is defined in the notebook (did its cell run "

@@ -41,20 +41,6 @@ from course.grading.protocol import Status, Verdict
 from course.grading.runner import ExerciseRun, PlannedExercise, run_submission
 from course.grading.submission import SubmissionError, identify_lesson, read_submission
 
-#: Why an exercise could not be graded, by the status of the case that stopped it.
-_NOT_GRADED = {
-    Status.TIMEOUT: "your function did not finish a test within its time limit of {limit:g} s "
-                    "(course grade --case-timeout), so its other tests were not run",
-    Status.BACKGROUND: "the notebook left background work running ({message}), which could "
-                       "tamper with grading; stop threads and processes you start",
-    Status.NO_RESULT: "no result came back from the notebook's kernel (code in the notebook "
-                      "removed or broke the grader's cell)",
-    Status.UNREADABLE: "the result could not be read back: code in the notebook may have "
-                       "tampered with it ({message})",
-    Status.TOO_LARGE: "your function returned far more data than expected",
-}
-
-
 def _reference_path(exercise) -> tuple[str, str] | None:
     """``("course.logistic", "sigmoid")`` for the exercise's reference, if it has one.
 
@@ -84,7 +70,7 @@ def _not_graded_reason(run: ExerciseRun, n_cases: int, kernel_problem: str | Non
     """Why the exercise cannot be scored from ``run``, or ``None`` when it can."""
     stop = next((o for o in run.outcomes if not o.status.scorable), None)
     if stop is not None:
-        return _NOT_GRADED[stop.status].format(limit=run.case_seconds, message=stop.message)
+        return _feedback.not_graded(stop.status.value, run.case_seconds, stop.message)
     if len(run.outcomes) < n_cases:
         return kernel_problem or "the exercise was never reached"
     return None
@@ -102,10 +88,9 @@ def _case_outcome(exercise, args: dict, outcome):
         except ResultError as error:
             return f"ResultError: {error}"
         except Exception as error:      # values no honest function returns
-            return f"ResultError: the result could not be read ({type(error).__name__})"
+            return _feedback.unreadable_result(type(error).__name__)
     if outcome.status is Status.MISSING:
-        return (f"NameError: no function named `{exercise.id}` is defined "
-                f"(did its cell run without errors?)")
+        return _feedback.no_function_error(exercise.id)
     return outcome.message or "an error"
 
 

@@ -323,8 +323,10 @@ def _run_exercise(kernel: _Kernel, workdir: Path, caller: str,
 
 
 def _could_be_a_neighbour(run: ExerciseRun) -> bool:
-    """True when a missing or untrustworthy result may be another submission's doing."""
-    return any(not o.status.scorable and o.status is not Status.TIMEOUT for o in run.outcomes)
+    """True when a missing or untrustworthy result may be another submission's doing (not a
+    time limit, nor a call into a stubbed course implementation: the notebook's own)."""
+    return any(not o.status.scorable and o.status not in (Status.TIMEOUT, Status.REFERENCE)
+               for o in run.outcomes)
 
 
 # -- one submission -----------------------------------------------------------------------------
