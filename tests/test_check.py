@@ -451,19 +451,19 @@ def test_in_a_real_kernel_sleep_and_input_get_a_verdict():
 
     manager, client = start_new_kernel(kernel_name="python3")
     outputs = []
-    try:
-        reply = client.execute_interactive(
-            "import time\nfrom course import check\n"
+    code = ("import time\nfrom course import check\n"
             "check.exercise('sigmoid', lambda z: time.sleep(100_000), time_limit=0.5)\n"
             "check.exercise('sigmoid', lambda z: float(input('z? ')), time_limit=0.5)\n"
-            "print(input.__module__)", timeout=60, allow_stdin=True,
-            stdin_hook=lambda message: None,
-            output_hook=lambda message: outputs.append(message))
-        text = "".join(m["content"].get("text", "") for m in outputs)
-        assert reply["content"]["status"] == "ok", text
-        assert "did not finish within 0.5 s" in text
-        assert "EOFError: input() cannot be answered while a check runs" in text
-        assert "course" not in text.splitlines()[-1]       # the kernel's own input is back
+            "print(input.__module__)")
+    try:
+        reply = client.execute_interactive(code, timeout=60, allow_stdin=True,
+                                           stdin_hook=lambda message: None,
+                                           output_hook=outputs.append)
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+    text = "".join(m["content"].get("text", "") for m in outputs)
+    assert reply["content"]["status"] == "ok", text
+    assert "did not finish within 0.5 s" in text
+    assert "EOFError: input() cannot be answered while a check runs" in text
+    assert "course" not in text.splitlines()[-1]           # the kernel's own input is back
