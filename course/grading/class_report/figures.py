@@ -44,18 +44,21 @@ class Figure:
     alt: str
 
 
-def _new_axes(height: float = SIZE[1]):
-    figure = MplFigure(figsize=(SIZE[0], height), dpi=DPI)
+def _new_axes(width: float = SIZE[0], height: float = SIZE[1], left: float = 0.8,
+              right: float = 0.2):
+    """A figure with one axes and fixed margins in inches (no "tight" layout: it draws the
+    figure twice, and the report draws many figures)."""
+    figure = MplFigure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
+    axes = figure.add_axes((left / width, 0.62 / height, 1 - (left + right) / width,
+                            1 - 1.0 / height))
     axes.spines[["top", "right"]].set_visible(False)
     return figure, axes
 
 
 def _png(figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight",
-                   metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -73,7 +76,7 @@ def score_histogram(name: str, title: str, scores, attempts, max_score: float) -
     ``attempts`` (one :class:`Attempt` a score) decide the stack; ``None`` means the scores
     are lesson totals, drawn in one colour.
     """
-    figure, axes = _new_axes()
+    figure, axes = _new_axes(right=1.75 if attempts is not None else 0.2)
     edges = _edges(max_score)
     scores = np.clip(np.asarray(scores, dtype=float), 0, max_score)
     kinds = [_KIND[a] for a in attempts] if attempts is not None else ["full"] * len(scores)
@@ -105,8 +108,9 @@ def score_histogram(name: str, title: str, scores, attempts, max_score: float) -
 
 def mistakes_chart(name: str, title: str, labels: list, students: list, total: int) -> Figure:
     """Horizontal bars: how many of ``total`` students made each named mistake (most first)."""
-    height = 0.9 + 0.32 * max(len(labels), 1)
-    figure, axes = _new_axes(height)
+    height = 1.1 + 0.3 * max(len(labels), 1)
+    longest = max((len(label) for label in labels), default=10)
+    figure, axes = _new_axes(8.0, height, left=min(0.3 + 0.056 * longest, 5.0), right=0.4)
     positions = np.arange(len(labels))[::-1]
     axes.barh(positions, students, color=ORANGE, hatch="///", edgecolor="black", linewidth=0.6)
     axes.set_yticks(positions, labels, fontsize=8)
