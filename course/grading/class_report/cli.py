@@ -61,8 +61,7 @@ def run(args) -> int:
               + ", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else ""))
     files = write_report(submissions, Path(args.out or folder), args.anonymous, args.threshold)
     print(f"Class report of {len(submissions)} submissions ({source}): {files.html}, "
-          f"{files.markdown}, {len(files.figures)} figures in {files.figures[0].parent}"
-          if files.figures else f"Class report: {files.html}, {files.markdown}")
+          f"{files.markdown} and {len(files.figures)} figures as PNG files")
     return 0
 
 

@@ -23,23 +23,27 @@ class Plain(str):
 
 @dataclass(frozen=True)
 class Heading:
+    """``# text`` (level 1) to ``### text`` (level 3)."""
     level: int
     text: str
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    """One paragraph of text."""
     text: str
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table: ``header`` and each row are tuples of cell texts of the same length."""
     header: tuple
     rows: tuple
 
 
 @dataclass(frozen=True)
 class Image:
+    """A figure, with its alt text (embedded in the HTML, a PNG file beside the Markdown)."""
     figure: draw.Figure
 
 
