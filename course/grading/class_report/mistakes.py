@@ -24,7 +24,8 @@ def announcement(name: str) -> str:
     return f"Looks like {name}."
 
 
-def _known(exercise_id: str) -> tuple:
+def known(exercise_id: str) -> tuple:
+    """The registry's known mistakes of the exercise, in order (none for an unknown id)."""
     try:
         return registry.get(exercise_id).mistakes
     except KeyError:           # an exercise this version of the course no longer has
@@ -38,9 +39,9 @@ def recognised(exercise_id: str, feedback: str) -> tuple:
     still read.
     """
     text = " ".join(str(feedback).split())
-    return tuple(m.name for m in _known(exercise_id) if announcement(m.name) in text)
+    return tuple(m.name for m in known(exercise_id) if announcement(m.name) in text)
 
 
 def hint(exercise_id: str, name: str) -> str:
     """The registry's hint for the mistake ``name`` of the exercise (``""`` if unknown)."""
-    return next((m.hint for m in _known(exercise_id) if m.name == name), "")
+    return next((m.hint for m in known(exercise_id) if m.name == name), "")

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from course import exercises as registry
-from course.grading.class_report import mistakes as known
+from course.grading.class_report import mistakes
 from course.grading.class_report.records import Attempt, Submission
 
 RETEACH_EXERCISES = 3       # exercises in the "re-teach first" list
@@ -134,19 +134,12 @@ def _mistake_counts(lesson: str, exercise_id: str, results: list, students: int)
         for name in set(result.mistakes):
             counted[name] += 1
             lost[name] += result.points_lost / len(set(result.mistakes))
-    order = list(dict.fromkeys([m.name for m in _registry_mistakes(exercise_id)] +
+    order = list(dict.fromkeys([m.name for m in mistakes.known(exercise_id)] +
                                sorted(counted)))
     ranked = sorted(counted, key=lambda name: (-counted[name], order.index(name)))
-    return tuple(MistakeCount(lesson, exercise_id, name, known.hint(exercise_id, name),
+    return tuple(MistakeCount(lesson, exercise_id, name, mistakes.hint(exercise_id, name),
                               counted[name], counted[name] / students, round(lost[name], 2))
                  for name in ranked)
-
-
-def _registry_mistakes(exercise_id: str) -> tuple:
-    try:
-        return registry.get(exercise_id).mistakes
-    except KeyError:
-        return ()
 
 
 def summarise_lesson(lesson: str, submissions: list) -> LessonSummary:
