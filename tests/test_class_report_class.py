@@ -59,9 +59,23 @@ def graded(tmp_path_factory):
     submissions.mkdir()
     for stem in CLASS:
         shutil.copy(CORPUS / f"{stem}.ipynb", submissions / f"{stem}.ipynb")
-    process = course("grade", str(submissions), "--out", str(root / "graded"), "--jobs", "2")
+    # generous cell limits: on a loaded machine the default 30 s could stop a slow import
+    # cell (or memory_hog's cell before it reaches the memory limit) and change the scores
+    process = course("grade", str(submissions), "--out", str(root / "graded"), "--jobs", "2",
+                     "--timeout", "120", "--cells-timeout", "300", "--case-timeout", "10")
     assert process.returncode == 0, process.stderr[-3000:]
     return process, root / "graded"
+
+
+def test_each_distinct_notebook_got_its_corpus_score(graded):
+    """The premise of every count below: the grading itself went as tests/corpus expects."""
+    _, out = graded
+    expected = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+    for stem in CLASS:
+        report = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
+        scores = {e["id"]: e["score"] for e in report["exercises"]}
+        assert scores == pytest.approx(expected[f"{stem}.ipynb"]["scores"]), (stem, report)
+    assert "memory limit" in json.loads((out / "memory_hog.json").read_text())["kernel_problem"]
 
 
 def names_of(stem: str) -> list[str]:
