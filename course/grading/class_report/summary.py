@@ -26,6 +26,14 @@ RETEACH_MISTAKES = 5        # named mistakes in the "re-teach first" list
 DEFAULT_THRESHOLD = 0.5     # a student under this fraction of a lesson's points is listed
 
 
+def _mean(values) -> float:
+    return statistics.fmean(values) if values else 0.0
+
+
+def _median(values) -> float:
+    return statistics.median(values) if values else 0.0
+
+
 @dataclass(frozen=True)
 class MistakeCount:
     """One named mistake of one exercise across the class."""
@@ -53,11 +61,11 @@ class ExerciseSummary:
 
     @property
     def mean(self) -> float:
-        return statistics.fmean(self.scores) if self.scores else 0.0
+        return _mean(self.scores)
 
     @property
     def median(self) -> float:
-        return statistics.median(self.scores) if self.scores else 0.0
+        return _median(self.scores)
 
     def count(self, *attempts: Attempt) -> int:
         """How many students' attempts are among ``attempts``."""
@@ -91,11 +99,11 @@ class LessonSummary:
 
     @property
     def mean(self) -> float:
-        return statistics.fmean(self.totals) if self.totals else 0.0
+        return _mean(self.totals)
 
     @property
     def median(self) -> float:
-        return statistics.median(self.totals) if self.totals else 0.0
+        return _median(self.totals)
 
 
 @dataclass(frozen=True)
