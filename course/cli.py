@@ -16,6 +16,7 @@ _SUBCOMMANDS = [
     ("course.authoring", "add_parser"),        # course build-lessons
     ("course.grading.cli", "add_grade_parser"),  # course grade
     ("course.grading.cli", "add_bundle_parser"),  # course gradescope-bundle
+    ("course.grading.class_report.cli", "add_parser"),  # course class-report
 ]
 
 

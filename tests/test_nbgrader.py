@@ -26,7 +26,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from course import exercises
+from course import cli, exercises
 from course.authoring import HIDDEN_BEGIN, HIDDEN_END, make_lesson
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
@@ -398,3 +398,30 @@ def test_a_lesson_built_by_nbgrader_and_by_course_agree_on_a_made_up_cell():
     ours = make_lesson(json.loads(nbformat.writes(notebook)))["cells"][0]["source"]
     theirs, _ = ClearHiddenTests().preprocess(notebook, {})
     assert ours == theirs.cells[0].source == "x = 1\ny = 3\n"
+
+
+# -- the class report from nbgrader's autograded notebooks ----------------------------------------
+def test_the_class_report_reads_autograded_notebooks_as_nbgrader_scores_them(course, tmp_path):
+    """Each check cell's score is the gradebook's, and the named mistakes are the corpus'."""
+    from course.grading.class_report import nbgrader as autograded, summary
+
+    submissions = autograded.read_autograded(course)
+    assert len(submissions) == 2 * len(STUDENTS) + 2
+    for submission in submissions:
+        assignment = "ps" if submission.lesson in (L01, L02) else "later"
+        expected = gradebook_scores(course, assignment, submission.student)[submission.lesson]
+        got = {f"check_{r.exercise_id}": r.score for r in submission.exercises}
+        assert got == pytest.approx(expected), (submission.student, submission.lesson)
+    first = next(lesson for lesson in summary.summarise(submissions).lessons
+                 if lesson.lesson == L01)
+    named = {(m.exercise_id, m.name): m.students for e in first.exercises for m in e.mistakes}
+    assert named == {("sigmoid", "the wrong sign in the exponent"): 1,      # mistakes_a
+                     ("sigmoid", "an overflow for large |z|"): 1,           # mistakes_b
+                     ("compute_cost", "a missing 1/m"): 1,
+                     ("compute_gradient", "the gradient without the 1/m factor"): 1,
+                     ("compute_gradient", "dj_dw of shape (n, 1) instead of (n,)"): 1,
+                     ("gradient_descent", "J_history without the starting cost"): 1}
+    assert [e.not_attempted for e in first.exercises] == [1, 1, 1, 1]     # the blank one
+    assert cli.main(["class-report", str(course), "--out", str(tmp_path)]) == 0
+    assert "| a missing 1/m | compute_cost | 1 | 20% |" in \
+        (tmp_path / "class_report.md").read_text(encoding="utf-8")

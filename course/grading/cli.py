@@ -5,6 +5,8 @@ grades each submission in its own kernel, ``--jobs`` at a time, and writes into 
 
 * ``<stem>.json`` per submission (scores, feedback, errors),
 * ``grades.csv``, one row per submission and one column per exercise,
+* ``class_report.html`` / ``.md`` and their figures: what the class got wrong
+  (:mod:`course.grading.class_report`),
 * with ``--format gradescope`` also ``<stem>.results.json`` per submission (and
   ``results.json`` when a single notebook was graded), in Gradescope's format;
 * with ``--feedback DIR``, ``<stem>.md`` and ``<stem>.html`` per submission in ``DIR``: the
@@ -23,7 +25,7 @@ import sys
 from pathlib import Path
 
 from course import exercises as registry
-from course.grading import course_tree, feedback_files, reports, sandbox
+from course.grading import class_report, course_tree, feedback_files, reports, sandbox
 from course.grading.limits import REFERENCE_FACTOR, Limits
 
 DEFAULTS = Limits()
@@ -186,6 +188,7 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
                 finish(index, _not_graded(path, "the grading run was interrupted"))
         ordered = [results[index] for index in range(len(paths))]
         reports.write_gradebook(ordered, out / "grades.csv")
+        class_report.write_beside_gradebook(ordered, out, echo)
         if output_format == "gradescope" and len(ordered) == 1:
             reports.write_gradescope(ordered[0], out / "results.json")
     return ordered
