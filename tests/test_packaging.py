@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import subprocess
@@ -111,9 +112,14 @@ def base_distributions() -> set[str]:
             if dependency.group == "base"}
 
 
+@functools.cache
+def packages_distributions() -> dict[str, list[str]]:
+    """Top-level import name -> distributions (slow to compute: scans every install)."""
+    return metadata.packages_distributions()
+
+
 def distributions_of(top_level: str) -> set[str]:
-    return {canonicalize_name(name)
-            for name in metadata.packages_distributions().get(top_level, [])}
+    return {canonicalize_name(name) for name in packages_distributions().get(top_level, [])}
 
 
 def test_the_learner_modules_exist():
@@ -163,7 +169,7 @@ def closure(requirements: list[Requirement]) -> set[str]:
 
 
 def top_level_names(distributions: set[str]) -> set[str]:
-    return {top for top, owners in metadata.packages_distributions().items()
+    return {top for top, owners in packages_distributions().items()
             if {canonicalize_name(owner) for owner in owners} & distributions}
 
 
