@@ -2,7 +2,7 @@
 #   make lab     set up the learner's install and open the course (lessons/) in JupyterLab
 #   make test    set up everything (learner + grader + test tools) and run the whole test suite
 # and, while editing:
-#   make check   the fast tests (unit tests and doctests of every module), under a minute
+#   make check   the fast tests (unit tests and doctests of every module), about a minute
 #   make versions  the test sessions on the lowest and the newest supported versions (nox)
 PYTHON ?= python3
 
