@@ -7,7 +7,7 @@ Two sessions, each in a fresh virtual environment made by ``uv``:
 * ``newest``: the newest release of everything (no pre-releases).
 
 Each prints the versions it resolved, then runs the fast tests (unit tests and doctests of
-every module, ``-m "not slow"``) and nbval on every notebook in ``solutions/``.
+every module: ``-m "not slow"``) and nbval on every notebook in ``solutions/``, in one run.
 
 Run both with ``nox`` (``.ci/run`` does, after the main suite), one with ``nox -s lowest``.
 ``nox`` and ``uv`` come with the test extra: ``.venv/bin/nox``.
@@ -37,10 +37,10 @@ def print_versions(session: nox.Session) -> None:
 
 
 def run_tests(session: nox.Session) -> None:
-    """Unit tests and doctests of every module, then nbval on every solution."""
-    session.run("python", "-m", "pytest", "-m", "not slow", "-n", "2",
-                "--dist", "loadscope", "-q", "tests", "course", env=ENVIRONMENT)
-    session.run("python", "-m", "pytest", "-q", "solutions", env=ENVIRONMENT)
+    """Unit tests and doctests of every module, and nbval on every solution (``--dist
+    loadscope`` keeps each notebook on one kernel)."""
+    session.run("python", "-m", "pytest", "-m", "not slow or nbval", "-n", "2",
+                "--dist", "loadscope", "-q", "tests", "course", "solutions", env=ENVIRONMENT)
 
 
 @nox.session(python=PYTHON)
