@@ -1,23 +1,37 @@
 # Two commands on a fresh machine with Python 3.11+:
-#   make lab    set everything up and open the course (lessons/) in JupyterLab
-#   make test   set everything up and run the whole test suite
+#   make lab     set up the learner's install and open the course (lessons/) in JupyterLab
+#   make test    set up everything (learner + grader + test tools) and run the whole test suite
+# and, while editing:
+#   make check   the fast tests (unit tests and doctests of every module), about a minute
+#   make versions  the test sessions on the lowest and the newest supported versions (nox)
 PYTHON ?= python3
+
+# The learner's install: the course package and what a learner needs, nothing else.
+LAB_VENV  := .venv-lab
+LAB_STAMP := $(LAB_VENV)/.installed
+# Everything: the learner's install plus the [grader] and [test] extras.
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBGRADER_PAGES := formgrader validate_assignment assignment_list course_list
+PYTEST := TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest
 
-.PHONY: lab test setup lessons clean
+.PHONY: lab test check versions setup lessons clean
 
-$(STAMP): pyproject.toml config/jupyterlab-overrides.json
+# `pip install -e .` also installs share/jupyter/lab/settings/overrides.json (no news pop-up).
+$(LAB_STAMP): pyproject.toml config/lab-settings/overrides.json
+	$(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install --quiet -e .
+	touch $(LAB_STAMP)
+
+$(STAMP): pyproject.toml config/lab-settings/overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	# JupyterLab defaults for this environment only: no news or update pop-ups in class.
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	cp config/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	# nbgrader (test extra, for instructors) adds menus and server pages to JupyterLab that a
-	# learner must not see: off, and locked, in this environment. Instructors run its CLI.
+	# nbgrader (grader extra) adds menus and server pages to JupyterLab that do not belong in
+	# the course's own JupyterLab: off, and locked, in this environment too. Instructors use
+	# nbgrader's command line.
 	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader
 	for page in $(NBGRADER_PAGES); do \
 		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$page; \
@@ -29,14 +43,20 @@ setup: $(STAMP)
 # Serves the repository (solutions/ is one click away) and opens the browser on lessons/.
 # Jupyter refuses to run as root unless told; containers often run as root.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
-lab: $(STAMP)
-	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/jupyter lab $(AS_ROOT) --LabApp.default_url=/lab/tree/lessons
+lab: $(LAB_STAMP)
+	TF_CPP_MIN_LOG_LEVEL=2 $(LAB_VENV)/bin/jupyter lab $(AS_ROOT) --LabApp.default_url=/lab/tree/lessons
 
 test: $(STAMP)
-	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest -n 2 --dist loadscope
+	$(PYTEST) -n 2 --dist loadscope
+
+check: $(STAMP)
+	$(PYTEST) -m "not slow" -n 2 --dist loadscope -q tests course
+
+versions: $(STAMP)
+	$(BIN)/nox
 
 lessons: $(STAMP)
 	$(BIN)/course build-lessons
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(LAB_VENV) .nox .pytest_cache .hypothesis
