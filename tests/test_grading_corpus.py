@@ -94,11 +94,11 @@ def test_grades_csv_has_a_row_per_submission_and_a_stable_column_order(graded):
     with (out / "grades.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     header = list(rows[0])
-    assert header[:2] == ["submission", "lesson"]
-    assert header[2:11] == ["sigmoid", "compute_cost", "compute_gradient", "gradient_descent",
+    assert header[:3] == ["student", "submission", "lesson"]
+    assert header[3:12] == ["sigmoid", "compute_cost", "compute_gradient", "gradient_descent",
                             "accuracy", "build_model", "train", "keras_gradient_descent",
                             "build_regression_model"]
-    assert header[-3:] == ["total", "max_total", "error"]
+    assert header[-6:] == ["total", "max_total", "error", "flags", "graded_at", "report"]
     assert [row["submission"] for row in rows] == sorted(EXPECTED)
     for row in rows:
         assert float(row["total"]) == pytest.approx(EXPECTED[row["submission"]]["total"])
