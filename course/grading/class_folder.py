@@ -60,6 +60,7 @@ class Submission:
     relative: str
     refused: str | None = None
     flags: tuple[str, ...] = ()
+    digest: str | None = None     # SHA-256 of the file's bytes (graded files)
 
 
 def _lesson_stems() -> set[str]:
@@ -200,7 +201,7 @@ def _flag_duplicates(submissions: list[Submission]) -> list[Submission]:
                  and digests.get(other.name) is not None
                  and digests.get(other.name) == digests.get(submission.name)]
         flags = submission.flags + ((f"same content as {', '.join(twins)}",) if twins else ())
-        flagged.append(replace(submission, flags=flags))
+        flagged.append(replace(submission, flags=flags, digest=digests.get(submission.name)))
     return flagged
 
 

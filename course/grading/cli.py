@@ -134,7 +134,7 @@ def grade_all(paths: list[Path] | list[Submission], out: Path, run_limits: Limit
         submission = submissions[index]
         report.update(student=submission.student, submission=submission.shown,
                       report_name=submission.name, graded_at=_now(),
-                      flags=list(submission.flags))
+                      flags=list(submission.flags), sha256=submission.digest)
         report = reports.bounded(report)
         again = index in results
         results[index] = report

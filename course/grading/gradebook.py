@@ -137,11 +137,22 @@ def rows(reports: list[dict], overrides: list[Override] = ()) -> list[dict]:
             "error": report.get("error") or "", "flags": list(report.get("flags") or []),
             "graded_at": report.get("graded_at") or "", "report": report["report_name"],
             "_scores": scores})
+    _flag_duplicates(table, reports)
     for override in overrides:
         matches = _matches(table, override)
         for row in matches if override.exercise != "total" or len(matches) == 1 else ():
             _apply(row, override)
     return [{key: value for key, value in row.items() if key != "_scores"} for row in table]
+
+
+def _flag_duplicates(table: list[dict], reports: list[dict]) -> None:
+    """Flag rows whose file had the same bytes (``sha256``) as another report's in the
+    folder, graded in the same run or not (a flag from the run itself is kept as it is)."""
+    for row, report in zip(table, reports):
+        twins = [other["submission"] for other in reports if other is not report
+                 and report.get("sha256") and other.get("sha256") == report["sha256"]]
+        if twins and not any(flag.startswith("same content as") for flag in row["flags"]):
+            row["flags"].append(f"same content as {', '.join(twins)}")
 
 
 def _matches(table: list[dict], override: Override) -> list[dict]:
