@@ -52,7 +52,6 @@ True
 from __future__ import annotations
 
 import html as _html
-import re
 from pathlib import Path
 
 from course.grading.safe_text import markdown_text, printable
@@ -91,17 +90,10 @@ def quoted(text) -> str:
     return markdown_text(text)
 
 
-#: Markdown that feedback wording never needs and quoted text must not start: raw HTML and
-#: entities, links and images, table cells, and a backslash that would undo an escape.
-_UNSAFE_INLINE = re.compile(r"([\\<>&\[\]!|#])")
-_UNSAFE_START = re.compile(r"^(\d*)([-+=>.)])")
-
-
 def safe_markdown(text) -> str:
     """One line of feedback wording as Markdown that keeps `code` and *emphasis* and can do
     nothing else: no HTML, link, image, table cell, heading or list can start in it."""
-    flat = " ".join(printable(text).split())
-    return _UNSAFE_START.sub(r"\1\\\2", _UNSAFE_INLINE.sub(r"\\\1", flat))
+    return markdown_text(text, keep_style=True)
 
 
 def exercise_markdown(entry: dict) -> str:

@@ -37,6 +37,8 @@ CSV_QUOTING = csv.QUOTE_ALL
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 #: Characters Markdown (CommonMark/GitHub) or HTML could read as syntax.
 _MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>#|!~&])")
+#: The same without code and emphasis, for wording that uses them (`dj_db`, *mean*).
+_MARKDOWN_INLINE_KEEPING_STYLE = re.compile(r"([\\\[\]<>#|!&])")
 #: A line start that Markdown reads as a list, a quote or a heading underline.
 _MARKDOWN_BLOCK = re.compile(r"^(\d*)([-+=>.)])")
 
@@ -69,16 +71,18 @@ def csv_cell(value) -> str | float | int:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def markdown_text(text) -> str:
+def markdown_text(text, keep_style: bool = False) -> str:
     """``text`` as literal Markdown: on one line, printable, every syntax character escaped.
 
     CommonMark lets any ASCII punctuation be escaped with a backslash, so the rendered
     text reads exactly as ``text``; no tag, link, image, emphasis, table cell or heading
     can start (the inline characters are escaped everywhere, a list or quote marker at the
-    start).
+    start). With ``keep_style``, backticks and ``*`` stay Markdown (code and emphasis), for
+    the course's own wording around quoted messages.
     """
     flat = " ".join(printable(text).split())
-    return _MARKDOWN_BLOCK.sub(r"\1\\\2", _MARKDOWN_INLINE.sub(r"\\\1", flat))
+    inline = _MARKDOWN_INLINE_KEEPING_STYLE if keep_style else _MARKDOWN_INLINE
+    return _MARKDOWN_BLOCK.sub(r"\1\\\2", inline.sub(r"\\\1", flat))
 
 
 def file_stem(text: str, empty: str = "submission") -> str:
