@@ -1,5 +1,6 @@
 """Tests of course.grading.feedback_files: the files a student gets back from `course grade`."""
 
+import json
 import re
 from pathlib import Path
 
@@ -69,14 +70,62 @@ def test_the_html_page_is_self_contained_and_escapes_everything():
     assert not re.search(r"(src|href)\s*=|https?://|<link|@import", page)
     assert "<title>Feedback on ada &lt;3&gt;.ipynb</title>" in page
     assert "<strong>Score: 5 of 11 points.</strong>" in page
-    assert "<td>compute_cost</td><td>0 of 3</td><td>⏳ not attempted</td>" in page
+    assert "<td>compute_cost</td><td>0 of 3</td><td>⏳ not attempted</td>" in "".join(
+        line.strip() for line in page.splitlines())
 
 
-def test_gradescope_carries_the_same_text():
+HOSTILE_NAME = "ada.ipynb\n\n**Score: 11 of 11 points.**\n<!--"
+HOSTILE_ERROR = ("code cell 2: Boom: <img src=x onerror=alert(1)> [click](javascript:alert(1)) "
+                 "\\[x](javascript:alert(2)) | # heading")
+
+
+def hostile_report():
+    report = report_of(submission=HOSTILE_NAME, notebook_errors=[HOSTILE_ERROR])
+    report["exercises"][1] = {**report["exercises"][1], "status": "failed", "feedback":
+                              "compute_cost: 0 of 3 points.\n  - your function raised "
+                              "ValueError: <script>x</script> [a](javascript:alert(3))"}
+    return report
+
+
+def test_quoted_names_and_errors_cannot_inject_a_score_html_or_a_link():
+    text = markdown(hostile_report())
+    assert text.splitlines()[0].startswith("# Feedback on ada.ipynb\\\\x0a\\\\x0a\\*\\*Score")
+    assert not re.search(r"(?<!\\)[<\[]", text), "an unescaped < or [ starts HTML or a link"
+    page = html(hostile_report())
+    assert page.count("<strong>Score") == 1 and "<!--" not in page
+    assert "<img" not in page and "<script" not in page
+    tags = set(re.findall(r"<[^>]*>", page))
+    assert {tag for tag in tags if "=" in tag} == {'<html lang="en">', '<meta charset="utf-8">'}
+    assert not any(tag.startswith(("<a", "<img", "<script")) for tag in tags)
+
+
+def test_control_run_without_escaping_the_same_name_injects_a_score():
+    """What the escaping stops: the name pasted into Markdown as it is starts a score line
+    and an HTML comment that hides the real score."""
+    raw = f"# Feedback on {HOSTILE_NAME}\n\n**Score: 0 of 11 points.**\n"
+    assert "\n**Score: 11 of 11 points.**" in raw and "<!--" in raw
+
+
+def test_the_html_renders_the_markdown_of_the_feedback():
+    report = report_of()
+    report["exercises"][1]["feedback"] = ("compute_cost: 0 of 3 points.\n  - `dj_db` is wrong "
+                                          "on 5 of 6 tests. Hint: J is the *mean* of the losses.")
+    page = html(report)
+    assert "<code>dj_db</code>" in page and "<em>mean</em>" in page
+    body = re.sub(r"<[^>]+>", "", page.split("<body>")[1])
+    assert "`" not in body and "*" not in body, "raw Markdown left in the HTML"
+
+
+def test_gradescope_carries_the_same_text_and_declares_markdown():
     report = report_of()
     results = reports.gradescope_results(report)
     assert results["output"] == markdown(report)
-    assert [t["output"] for t in results["tests"]] == [e["feedback"] for e in report["exercises"]]
+    assert results["output_format"] == results["test_output_format"] == "md"
+    assert all(t["output_format"] == "md" for t in results["tests"])
+    assert results["tests"][3]["output"].startswith("**gradient_descent: 0 of 3 points**")
+    hostile = reports.gradescope_results(hostile_report())
+    assert "<script>" not in json.dumps(hostile) and "\\<script\\>" in \
+        hostile["tests"][1]["output"]
 
 
 def test_course_grade_writes_both_files_per_submission(tmp_path):

@@ -96,13 +96,13 @@ def test_grades_csv_has_a_row_per_submission_and_a_stable_column_order(graded):
     with (out / "grades.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     header = list(rows[0])
-    assert header[:2] == ["submission", "lesson"]
+    assert header[:3] == ["student", "submission", "lesson"]
     graded_ids = {exercise_id for entry in EXPECTED.values() for exercise_id in entry["scores"]}
     in_course_order = [e.id for e in exercises.all_exercises() if e.id in graded_ids]
     assert in_course_order[:4] == ["sigmoid", "compute_cost", "compute_gradient",
                                    "gradient_descent"]
-    assert header[2:-3] == in_course_order
-    assert header[-3:] == ["total", "max_total", "error"]
+    assert header[3:-6] == in_course_order
+    assert header[-6:] == ["total", "max_total", "error", "flags", "graded_at", "report"]
     assert [row["submission"] for row in rows] == sorted(EXPECTED)
     for row in rows:
         assert float(row["total"]) == pytest.approx(EXPECTED[row["submission"]]["total"])

@@ -106,3 +106,22 @@ def test_a_helper_the_function_calls_is_read_too():
                "def sigmoid(z):\n    return helper(z)"]
     assert static_checks.calls_reference(sources, "sigmoid", SIGMOID) == \
         "course.activations.sigmoid"
+
+
+# -- limits on what the static check reads ------------------------------------------------------
+def test_code_with_too_many_syntax_nodes_is_refused_before_the_check_reads_it():
+    from course.grading.static_checks import MAX_CODE_NODES, StaticCheckLimit, check_size
+    small = ["def sigmoid(z):\n    return z\n"]
+    check_size(small)
+    with pytest.raises(StaticCheckLimit, match="MAX_CODE_NODES"):
+        check_size(["x = [" + "a," * MAX_CODE_NODES + "]"])
+
+
+def test_a_static_check_that_runs_out_of_time_stops_and_names_the_limit(monkeypatch):
+    from course import logistic
+    from course.grading import static_checks
+    code = ["def sigmoid(z):\n    return [" + "a," * 20_000 + "]\n"]
+    assert static_checks.calls_reference(code, "sigmoid", [logistic.sigmoid]) is None
+    monkeypatch.setattr(static_checks, "MAX_CHECK_SECONDS", -1.0)   # already past
+    with pytest.raises(static_checks.StaticCheckLimit, match="MAX_CHECK_SECONDS"):
+        static_checks.calls_reference(code, "sigmoid", [logistic.sigmoid])

@@ -3,7 +3,8 @@
 Instructors use it through the ``course grade`` and ``course gradescope-bundle`` commands
 (see ``docs/instructors.md``). The pieces, one job each:
 
-- ``submission``     read and validate a notebook; find its lesson from its metadata
+- ``class_folder``   find a class's submissions: one row per file, links refused, students
+- ``submission``     read and validate a notebook safely; find its lesson from its metadata
 - ``limits``         the time and memory limits, the per-test limit, the watchdog
 - ``runner``         run it in its own Jupyter kernel: the student's cells, then one cell a test
 - ``sandbox``        confine that kernel with the operating system (bubblewrap, else Landlock)
@@ -14,7 +15,10 @@ Instructors use it through the ``course grade`` and ``course gradescope-bundle``
                      data), the ``Status`` of a test and the ``Verdict`` of an exercise
 - ``static_checks``  spot a function that just calls the course's reference implementation
 - ``grader``         one submission from file to report, scored with ``course.exercises``
-- ``reports``        per-submission JSON, the CSV gradebook, Gradescope's results.json
+- ``bounded_client`` the grader's end of the kernel connection, with size limits
+- ``reports``        per-submission JSON (bounded), Gradescope's results.json, the console
+- ``gradebook``      grades.csv from every report, overrides, Canvas and Moodle exports
+- ``feedback_files`` the Markdown and HTML feedback; ``safe_text`` hostile text made harmless
 - ``cli``, ``bundle``, ``gradescope``  the commands and the Gradescope autograder
 
 Student code never runs in the grader's process, and nothing in the student's kernel is

@@ -1,15 +1,19 @@
 """The ``course grade`` and ``course gradescope-bundle`` subcommands.
 
-``course grade`` accepts notebook files and folders (searched recursively for ``*.ipynb``),
-grades each submission in its own kernel, ``--jobs`` at a time, and writes into ``--out``:
+``course grade`` accepts notebook files and folders (searched recursively for ``*.ipynb``,
+never following links: :mod:`course.grading.class_folder`), grades each submission in its own
+kernel, ``--jobs`` at a time, and writes into ``--out``, under each submission's report name
+``<name>`` (letters, digits, ``_``, ``-``: no two outputs can share a file name):
 
-* ``<stem>.json`` per submission (scores, feedback, errors),
-* ``grades.csv``, one row per submission and one column per exercise,
+* ``<name>.json`` per submission (scores, feedback, errors, ``student``, ``graded_at``),
+* ``grades.csv``, one row per report in ``--out`` (this run's and earlier ones'), one column
+  per exercise, with ``--override FILE`` applied (:mod:`course.grading.gradebook`), and
+  ``canvas.csv`` / ``moodle.csv`` with ``--export``;
 * ``class_report.html`` / ``.md`` and their figures: what the class got wrong
-  (:mod:`course.grading.class_report`),
-* with ``--format gradescope`` also ``<stem>.results.json`` per submission (and
+  (:mod:`course.grading.class_report`);
+* with ``--format gradescope`` also ``<name>.results.json`` per submission (and
   ``results.json`` when a single notebook was graded), in Gradescope's format;
-* with ``--feedback DIR``, ``<stem>.md`` and ``<stem>.html`` per submission in ``DIR``: the
+* with ``--feedback DIR``, ``<name>.md`` and ``<name>.html`` per submission in ``DIR``: the
   feedback to hand back to the student (:mod:`course.grading.feedback_files`).
 
 It exits with 0 whenever it graded what it was given, however badly the students did, and
@@ -22,10 +26,13 @@ import argparse
 import concurrent.futures
 import multiprocessing
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from course import exercises as registry
-from course.grading import class_report, course_tree, feedback_files, reports, sandbox
+from course.grading import (class_folder, class_report, course_tree, feedback_files,
+                            gradebook, reports, sandbox)
+from course.grading.class_folder import Submission
 from course.grading.limits import REFERENCE_FACTOR, Limits
 
 DEFAULTS = Limits()
@@ -35,6 +42,8 @@ Example:
   course grade submissions/ --out grades/ --jobs 2
   course grade ada.ipynb bob.ipynb --out grades/ --timeout 120 --format gradescope
   course grade submissions/ --out grades/ --feedback feedback/   (files to hand back)
+  course grade submissions/ada/ --out grades/      (regrade Ada: the other rows are kept)
+  course grade --out grades/ --override overrides.csv --export canvas   (gradebook only)
 
 Time limits (the defaults grade a function that never returns in well under a minute):
   a test of an exercise may take --case-timeout seconds, or {REFERENCE_FACTOR} times what the
@@ -50,45 +59,6 @@ Example:
   course gradescope-bundle 01_logistic_regression_numpy --out autograder.zip
 Upload autograder.zip as the assignment's autograder ("Zip file upload") on Gradescope.
 """
-
-
-def find_submissions(paths: list[str]) -> list[Path]:
-    """Files named on the command line, plus the ``*.ipynb`` inside named folders, in order.
-
-    Raises ``FileNotFoundError`` for a path that does not exist.
-    """
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb")
-                            if ".ipynb_checkpoints" not in p.parts and p.is_file())
-        elif path.exists():
-            found.append(path)
-        else:
-            raise FileNotFoundError(name)
-    unique = []
-    for path in found:
-        if path.resolve() not in {p.resolve() for p in unique}:
-            unique.append(path)
-    return unique
-
-
-def report_names(paths: list[Path]) -> list[str]:
-    """A distinct report name per submission: its stem, prefixed by its folder on a clash.
-
-    >>> report_names([Path("ada/lesson.ipynb"), Path("bob/lesson.ipynb"), Path("eve.ipynb")])
-    ['ada-lesson', 'bob-lesson', 'eve']
-    """
-    stems = [path.stem for path in paths]
-    names = []
-    for path, stem in zip(paths, stems):
-        name = f"{path.parent.name}-{stem}" if stems.count(stem) > 1 else stem
-        candidate, number = name, 2
-        while candidate in names:
-            candidate, number = f"{name}-{number}", number + 1
-        names.append(candidate)
-    return names
 
 
 def _grade_one(path: str, run_limits: Limits, confinement: sandbox.Confinement,
@@ -130,13 +100,24 @@ def _not_graded(path: Path, why: str) -> dict:
     return not_graded_report(path.name, f"{why}.")
 
 
-def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
-              output_format: str = "json", echo=print,
+def _now() -> str:
+    """The time now, in UTC, as ISO 8601 to the second (``2026-12-01T21:05:09Z``)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def grade_all(paths: list[Path] | list[Submission], out: Path, run_limits: Limits,
+              jobs: int = 1, output_format: str = "json", echo=print,
               confinement: sandbox.Confinement | None = None,
-              feedback: Path | None = None) -> list[dict]:
+              feedback: Path | None = None, overrides=(), exports=(),
+              roster=None) -> list[dict]:
     """Grade ``paths`` into ``out`` and return the reports in the order of ``paths``.
 
-    With ``feedback``, each submission's feedback files go there too.
+    ``paths`` are :class:`~course.grading.class_folder.Submission` s, or notebook paths
+    (then found as :func:`~course.grading.class_folder.find_submissions` would). A refused
+    submission (a link, a FIFO, a name with control characters) gets its report with the
+    reason and is never opened. With ``feedback``, each submission's feedback files go there
+    too. ``grades.csv`` is rebuilt from every report in ``out`` with ``overrides`` applied,
+    and each of ``exports`` written (:func:`course.grading.gradebook.write_all`).
 
     Every kernel runs inside ``confinement`` (default: the strongest sandbox available,
     hiding the submissions' folders and ``out`` from it).
@@ -147,22 +128,26 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
     could have such a cause is graded once more, alone, once nothing else runs; if it still
     cannot be graded, its report says why. ``grades.csv`` is written whatever happens.
     """
+    submissions = [p for p in paths if isinstance(p, Submission)] or \
+        class_folder.find_submissions([str(p) for p in paths])
+    paths = [submission.path for submission in submissions]
     out.mkdir(parents=True, exist_ok=True)
     confinement = confinement or sandbox.confinement(hidden=private_folders(paths, out))
-    names = report_names(paths)
     results: dict[int, dict] = {}
 
     def finish(index: int, report: dict) -> None:
-        report["report_name"] = names[index]
-        if names[index] != paths[index].stem:  # two files of one name: say which folder
-            report["submission"] = f"{paths[index].parent.name}/{paths[index].name}"
+        submission = submissions[index]
+        report.update(student=submission.student, submission=submission.shown,
+                      report_name=submission.name, graded_at=_now(),
+                      flags=list(submission.flags), sha256=submission.digest)
+        report = reports.bounded(report)
         again = index in results
         results[index] = report
-        reports.write_json(report, out / f"{names[index]}.json")
+        reports.write_json(report, out / f"{submission.name}.json")
         if output_format == "gradescope":
-            reports.write_gradescope(report, out / f"{names[index]}.results.json")
+            reports.write_gradescope(report, out / f"{submission.name}.results.json")
         if feedback is not None:
-            feedback_files.write_feedback(report, feedback, names[index])
+            feedback_files.write_feedback(report, feedback, submission.name)
         line = reports.progress_line(len(results), len(paths), report)
         echo(line.replace("]", "] regraded alone:", 1) if again else line)
 
@@ -174,10 +159,13 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
         finish(index, report)
 
     try:
+        for index, submission in enumerate(submissions):
+            if submission.refused:
+                finish(index, _not_graded(submission.path, submission.refused))
+        graded = [index for index, submission in enumerate(submissions) if not submission.refused]
         # the grading course trees (course/grading/course_tree.py): once per run and lesson
         with course_tree.trees(registry.LESSONS) as trees:
-            _graded_in_pool(list(range(len(paths))), paths, run_limits, jobs, finish,
-                            confinement, trees)
+            _graded_in_pool(graded, paths, run_limits, jobs, finish, confinement, trees)
             for index in sorted(i for i, r in results.items()
                                 if r.get("interference_possible")):
                 _graded_in_pool([index], paths, run_limits, 1, finish_alone, confinement,
@@ -187,8 +175,9 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
             if index not in results:
                 finish(index, _not_graded(path, "the grading run was interrupted"))
         ordered = [results[index] for index in range(len(paths))]
-        reports.write_gradebook(ordered, out / "grades.csv")
-        class_report.write_beside_gradebook(ordered, out, echo)
+        for problem in gradebook.write_all(out, overrides, exports, roster):
+            echo(f"Warning: {problem}")
+        class_report.write_beside_gradebook(gradebook.reports_in(out), out, echo)
         if output_format == "gradescope" and len(ordered) == 1:
             reports.write_gradescope(ordered[0], out / "results.json")
     return ordered
@@ -220,33 +209,55 @@ def choose_confinement(args, paths: list[Path]) -> sandbox.Confinement | None:
         return None
 
 
+def _gradebook_inputs(args):
+    """The roster and overrides named by the options (``RosterError`` / ``OverrideError``
+    when a file cannot be used)."""
+    roster = class_folder.Roster.read(args.roster) if args.roster else None
+    overrides = gradebook.read_overrides(args.override) if args.override else []
+    return roster, overrides
+
+
+def _usage_error(message: str) -> int:
+    print(f"course grade: error: {message}", file=sys.stderr)
+    return 2
+
+
 def run_grade(args) -> int:
     """``course grade``: exit status 0 once everything given was graded, 2 on usage errors."""
+    out = Path(args.out)
     try:
-        paths = find_submissions(args.submissions)
+        roster, overrides = _gradebook_inputs(args)
+        submissions = class_folder.find_submissions(args.submissions, roster)
+    except (class_folder.RosterError, gradebook.OverrideError) as error:
+        return _usage_error(str(error))
     except FileNotFoundError as error:
-        print(f"course grade: error: no such file or folder: {error}", file=sys.stderr)
-        return 2
-    if not paths:
-        print("course grade: error: no notebooks found in " + ", ".join(args.submissions),
-              file=sys.stderr)
-        return 2
-    confinement = choose_confinement(args, paths)
+        return _usage_error(f"no such file or folder: {error}")
+    if not args.submissions:   # the gradebook alone, from the reports already in --out
+        if not gradebook.reports_in(out):
+            return _usage_error(f"nothing to grade, and no reports in {args.out}/ to make a "
+                                f"gradebook from")
+        for problem in gradebook.write_all(out, overrides, args.export, roster):
+            print(f"Warning: {problem}")
+        print(f"Wrote {out / gradebook.GRADEBOOK} from the reports in {args.out}/.")
+        return 0
+    if not submissions:
+        return _usage_error("no notebooks found in " + ", ".join(args.submissions))
+    confinement = choose_confinement(args, [s.path for s in submissions])
     if confinement is None:
         return 2
-    run_limits = limits_from(args)
-    print(f"Grading {len(paths)} submission{'s' if len(paths) != 1 else ''} "
+    print(f"Grading {len(submissions)} submission{'s' if len(submissions) != 1 else ''} "
           f"({args.jobs} at a time) into {args.out}/")
     print(confinement.describe())
-    graded = grade_all(paths, Path(args.out), run_limits, args.jobs, args.format,
+    graded = grade_all(submissions, out, limits_from(args), args.jobs, args.format,
                        confinement=confinement,
-                       feedback=Path(args.feedback) if args.feedback else None)
+                       feedback=Path(args.feedback) if args.feedback else None,
+                       overrides=overrides, exports=args.export, roster=roster)
     print()
     print(reports.summary_table(graded))
     print(confinement.describe())
     if args.format == "csv":
         print()
-        print((Path(args.out) / "grades.csv").read_text(encoding="utf-8"), end="")
+        print((out / gradebook.GRADEBOOK).read_text(encoding="utf-8"), end="")
     return 0
 
 
@@ -292,10 +303,13 @@ def add_grade_parser(subparsers) -> argparse.ArgumentParser:
         "grade", help="grade returned notebooks safely, with per-exercise feedback",
         description="Run each submission in its own Jupyter kernel with time and memory "
                     "limits, call the student's functions on fresh hidden inputs, and score "
-                    "them in this process. Writes DIR/<stem>.json and DIR/grades.csv.",
+                    "them in this process. Writes DIR/<name>.json per submission and "
+                    "DIR/grades.csv (every report in DIR: a regrade keeps the other rows). "
+                    "See docs/gradebook.md.",
         epilog=GRADE_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
-                        help="a notebook, or a folder searched for *.ipynb")
+    parser.add_argument("submissions", nargs="*", metavar="SUBMISSION",
+                        help="a notebook, or a folder searched for *.ipynb (links are refused, "
+                             "never followed); none: only rebuild DIR/grades.csv")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the reports")
     parser.add_argument("--jobs", type=_positive(int), default=1, metavar="N",
                         help="submissions graded in parallel (default: 1)")
@@ -306,6 +320,17 @@ def add_grade_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("json", "csv", "gradescope"), default="json",
                         help="json: reports and grades.csv (always written); csv: also print "
                              "the CSV; gradescope: also write Gradescope results.json files")
+    parser.add_argument("--roster", metavar="CSV", default=None,
+                        help="map submissions to student ids: columns `submission` (file or "
+                             "folder name) and `student`, plus any the exports use")
+    parser.add_argument("--override", metavar="CSV", default=None,
+                        help="scores set by hand, applied to grades.csv on every run: columns "
+                             "`student` (or report name), `exercise` (or `total`), `points`, "
+                             "`reason`")
+    parser.add_argument("--export", action="append", default=[],
+                        choices=sorted(gradebook.EXPORTS),
+                        help="also write DIR/canvas.csv or DIR/moodle.csv in the layout that "
+                             "LMS imports (repeat for both)")
     parser.add_argument("--sandbox", choices=sandbox.MODES, default=None,
                         help="how kernels are confined: auto (default, or $COURSE_SANDBOX) "
                              "takes bubblewrap, else Landlock")

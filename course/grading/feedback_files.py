@@ -5,10 +5,17 @@ Everything comes from the report of :func:`course.grading.grader.grade_submissio
 score of each exercise, what passed, what failed with the named mistake and its hint, errors
 of the notebook's cells, and the time limits that applied. A report never holds the hidden
 inputs or the expected values (``Exercise.grade`` words its feedback without them), and
-nothing here adds any. The HTML file is self-contained: no script, no link, its style inline.
+nothing here adds any.
 
-One document, two renderings: :func:`document` lists blocks (a heading, a paragraph, a
-table, a list), :func:`markdown` and :func:`html` write them out.
+One document, two renderings: :func:`document` lists blocks of Markdown (a heading, a
+paragraph, a table, a list), :func:`markdown` writes them out and :func:`html` renders that
+Markdown with ``mistune`` into one self-contained page (style inline, no script, no link).
+
+Text the submission controls is escaped where it is quoted: its file name, its cells'
+errors and the notebook's problems with :func:`quoted` (nothing in them is Markdown), the
+exercises' feedback (the course's own wording, with Markdown such as `` `dj_db` `` and
+``*mean*``, around the messages of the student's exceptions) with :func:`safe_markdown`,
+which keeps code and emphasis but no HTML, link, image, table cell or heading.
 
 >>> report = {"submission": "ada.ipynb", "lesson": "01_logistic_regression_numpy",
 ...           "score": 2.5, "max_score": 5.0, "error": None, "exercises": [
@@ -16,7 +23,7 @@ table, a list), :func:`markdown` and :func:`html` write them out.
 ...      "feedback": "sigmoid: all 4 tests passed."},
 ...     {"id": "compute_cost", "score": 0.5, "max_score": 3.0, "status": "failed",
 ...      "feedback": "compute_cost: 0.5 of 3 points.\\n  - the result is wrong on 5 of 6 tests"
-...                  " (different values).\\n  Looks like a missing 1/m. Hint: divide by m."}]}
+...                  " (different values).\\n  Looks like a missing 1/m. Hint: J is the *mean*."}]}
 >>> print(markdown(report))
 # Feedback on ada.ipynb
 <BLANKLINE>
@@ -32,17 +39,22 @@ Lesson 01_logistic_regression_numpy. **Score: 2.5 of 5 points.**
 ### compute_cost: 0.5 of 3 points
 <BLANKLINE>
 - The result is wrong on 5 of 6 tests (different values).
-- Looks like a missing 1/m. Hint: divide by m.
+- Looks like a missing 1/m. Hint: J is the *mean*.
 <BLANKLINE>
 ## What passed
 <BLANKLINE>
 - sigmoid: all 4 tests passed.
+<BLANKLINE>
+>>> "<em>mean</em>" in html(report) and "*mean*" not in html(report)
+True
 """
 
 from __future__ import annotations
 
 import html as _html
 from pathlib import Path
+
+from course.grading.safe_text import markdown_text, printable
 
 _RESULT = {"passed": "✅ passed", "failed": "❌ wrong answers", "not_attempted": "⏳ not attempted",
            "timeout": "⏱ time limit", "missing": "❌ function not found",
@@ -70,27 +82,46 @@ def _items(entry: dict) -> tuple[str, list]:
     sentence = first.removeprefix(heading + ".").removeprefix(f"{entry['id']}: ").strip()
     items = [sentence] if sentence else []
     items += [line.strip().removeprefix("- ") for line in rest if line.strip()]
-    return heading, [item[:1].upper() + item[1:] for item in items]
+    return quoted(heading), [safe_markdown(item[:1].upper() + item[1:]) for item in items]
+
+
+def quoted(text) -> str:
+    """Text the submission controls, as literal Markdown (:func:`safe_text.markdown_text`)."""
+    return markdown_text(text)
+
+
+def safe_markdown(text) -> str:
+    """One line of feedback wording as Markdown that keeps `code` and *emphasis* and can do
+    nothing else: no HTML, link, image, table cell, heading or list can start in it."""
+    return markdown_text(text, keep_style=True)
+
+
+def exercise_markdown(entry: dict) -> str:
+    """One exercise's feedback as Markdown: its heading line, then its items as a list
+    (Gradescope's per-test ``output``)."""
+    heading, items = _items(entry)
+    return "\n".join([f"**{heading}**", "", *(f"- {item}" for item in items)]) \
+        if items else f"**{heading}**"
 
 
 def document(report: dict) -> list:
     """The feedback as blocks: ``("h1" | "h2" | "h3" | "p", text)``, ``("ul", [items])``,
     ``("table", [header, *rows])``."""
     name = report.get("submission") or "your submission"
-    blocks = [("h1", f"Feedback on {name}")]
-    lesson = f"Lesson {report['lesson']}. " if report.get("lesson") else ""
+    blocks = [("h1", f"Feedback on {quoted(name)}")]
+    lesson = f"Lesson {quoted(report['lesson'])}. " if report.get("lesson") else ""
     blocks.append(("p", f"{lesson}**Score: {_points(report['score'])} of "
                         f"{_points(report['max_score'])} points.**"))
     entries = report.get("exercises", [])
     if entries:
         blocks.append(("table", [("Exercise", "Points", "Result")] + [
-            (e["id"], f"{_points(e['score'])} of {_points(e['max_score'])}",
-             _RESULT.get(e["status"], e["status"])) for e in entries]))
+            (quoted(e["id"]), f"{_points(e['score'])} of {_points(e['max_score'])}",
+             _RESULT.get(e["status"], quoted(e["status"]))) for e in entries]))
     problems = []
     if report.get("error"):
-        problems.append(report["error"])
+        problems.append(quoted(report["error"]))
     if report.get("kernel_problem"):
-        problems.append(f"Your notebook stopped early: {report['kernel_problem']}.")
+        problems.append(f"Your notebook stopped early: {quoted(report['kernel_problem'])}.")
     # A submission that could not be graded at all says why once, under "Your notebook".
     lost = [] if report.get("error") else [e for e in entries if e["score"] < e["max_score"]]
     if lost:
@@ -100,13 +131,13 @@ def document(report: dict) -> list:
             blocks += [("h3", heading), ("ul", items)] if items else [("h3", heading)]
     passed = [e for e in entries if e["score"] >= e["max_score"]]
     if passed:
-        blocks += [("h2", "What passed"), ("ul", [e["feedback"] for e in passed])]
+        blocks += [("h2", "What passed"), ("ul", [safe_markdown(e["feedback"]) for e in passed])]
     if problems or report.get("notebook_errors"):
         blocks.append(("h2", "Your notebook"))
         blocks += [("p", text) for text in problems]
         if report.get("notebook_errors"):
             blocks += [("p", "Cells that raised an error while your notebook ran:"),
-                       ("ul", list(report["notebook_errors"][:10]))]
+                       ("ul", [quoted(line) for line in report["notebook_errors"][:10]])]
     blocks += _how_it_ran(report)
     return blocks
 
@@ -143,7 +174,7 @@ def markdown(report: dict) -> str:
         elif kind == "p":
             out.append(content)
         elif kind == "ul":
-            out.append("\n".join(f"- {_md_cell(item, escape_pipes=False)}" for item in content))
+            out.append("\n".join(f"- {item}" for item in content))
         else:
             header, *rows = content
             lines = [_md_row(header), "| " + " | ".join("---" for _ in header) + " |"]
@@ -151,39 +182,42 @@ def markdown(report: dict) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def _md_cell(text: str, escape_pipes: bool = True) -> str:
-    text = " ".join(str(text).split())
-    return text.replace("|", "\\|") if escape_pipes else text
-
-
 def _md_row(cells) -> str:
-    return "| " + " | ".join(_md_cell(cell) for cell in cells) + " |"
+    return "| " + " | ".join(cells) + " |"
 
 
 def html(report: dict) -> str:
-    """The feedback as one self-contained HTML page (inline style, no script, no link)."""
-    body = []
-    for kind, content in document(report):
-        if kind == "ul":
-            body.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in content) + "</ul>")
-        elif kind == "table":
-            header, *rows = content
-            body.append("<table><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in header)
-                        + "</tr>" + "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>"
-                                                            for c in row) + "</tr>"
-                                            for row in rows) + "</table>")
-        else:
-            body.append(f"<{kind}>{_inline(content)}</{kind}>")
-    title = _html.escape(document(report)[0][1])
+    """The feedback as one self-contained HTML page: :func:`markdown` rendered by ``mistune``
+    (raw HTML escaped, links and images shown as their text), style inline, no script."""
+    import mistune
+
+    render = mistune.create_markdown(renderer=_text_only_links()(escape=True),
+                                     plugins=["table"])
+    title = _html.escape(_plain_title(report))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{title}</title><style>{_STYLE}</style></head>\n<body>\n"
-            + "\n".join(body) + "\n</body></html>\n")
+            + render(markdown(report)) + "</body></html>\n")
 
 
-def _inline(text) -> str:
-    """Escaped text; ``**bold**`` becomes <strong>, as in the Markdown."""
-    parts = _html.escape(str(text)).split("**")
-    return "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
+def _plain_title(report: dict) -> str:
+    return f"Feedback on {printable(report.get('submission') or 'your submission')}"
+
+
+def _text_only_links():
+    """mistune's HTML renderer with links and images as their text (mistune is imported only
+    when HTML is written: the Gradescope bundle needs only the Markdown)."""
+    import mistune
+
+    class TextOnlyLinks(mistune.HTMLRenderer):
+        """Links and images become their text: feedback never sends a student anywhere."""
+
+        def link(self, text, url, title=None):
+            return text
+
+        def image(self, text, url, title=None):
+            return _html.escape(text)
+
+    return TextOnlyLinks
 
 
 def write_feedback(report: dict, folder: Path, name: str) -> tuple[Path, Path]:

@@ -13,26 +13,32 @@ import os
 from pathlib import Path
 
 from course.grading import reports, sandbox
+from course.grading.class_folder import Submission, find_submissions
 from course.grading.cli import add_limit_arguments, limits_from
+from course.grading.safe_text import printable
 from course.grading.submission import SubmissionError, read_submission
 
 
-def choose_notebook(folder: Path, lesson: str) -> Path | None:
-    """The submitted notebook of ``lesson`` in ``folder``: by metadata, else the only/first one."""
-    notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    for path in notebooks:
+def choose_notebook(folder: Path, lesson: str) -> Submission | None:
+    """The submitted notebook of ``lesson`` in ``folder``: by metadata, else the first one
+    that is a regular file, else the first refused one (a link: its report says why)."""
+    found = find_submissions([str(folder)]) if folder.is_dir() else []
+    files = [submission for submission in found if submission.refused is None]
+    for submission in files:
         try:
-            if read_submission(path).metadata.get("course", {}).get("lesson") == lesson:
-                return path
+            if read_submission(submission.path).metadata.get("course", {}).get(
+                    "lesson") == lesson:
+                return submission
         except SubmissionError:
             continue
-    return notebooks[0] if notebooks else None
+    return (files or found or [None])[0]
 
 
 def no_notebook_report(lesson: str, folder: Path) -> dict:
     """The report for a submission without any ``.ipynb`` file."""
     from course.grading.grader import not_graded_report
-    files = ", ".join(sorted(p.name for p in folder.rglob("*") if p.is_file())) or "nothing"
+    received = sorted(printable(p.name) for p in folder.rglob("*") if p.is_file())
+    files = ", ".join(received[:20]) or "nothing"
     return not_graded_report("", f"no Jupyter notebook (.ipynb) was submitted (received: "
                                  f"{files}).", lesson)
 
@@ -64,11 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     notebook = choose_notebook(root / "submission", args.lesson)
     if notebook is None:
         report = no_notebook_report(args.lesson, root / "submission")
+    elif notebook.refused:
+        from course.grading.grader import not_graded_report
+        report = not_graded_report(notebook.shown, f"{notebook.refused}.", args.lesson)
     else:
         from course.grading.grader import grade_submission
         confinement = container_confinement(root)
         print(confinement.describe())
-        report = grade_submission(notebook, limits_from(args), confinement=confinement)
+        report = grade_submission(notebook.path, limits_from(args), confinement=confinement)
+        report["submission"] = notebook.shown
         if report.get("lesson") not in (None, args.lesson):
             report["error"] = (f"Note: this notebook is lesson {report['lesson']}, but this "
                                f"assignment is {args.lesson}.")

@@ -1,7 +1,12 @@
-"""Writing grading reports: one JSON per submission, a CSV gradebook, Gradescope's results.json.
+"""Writing grading reports: one JSON per submission, Gradescope's results.json, the console.
 
 A report is the dict made by :func:`course.grading.grader.grade_submission`. These functions
-only format it; they never re-grade.
+only format it; they never re-grade. The class gradebook is :mod:`course.grading.gradebook`.
+
+A report carries text the student's code chose (error messages, names): :func:`bounded`
+cuts every text and list to a fixed size before anything is written, so no report exceeds
+about a megabyte (limits :data:`MAX_TEXT_CHARS`, :data:`MAX_LIST_ITEMS`), and the console
+lines print names with :func:`course.grading.safe_text.printable`.
 
 >>> report = {"submission": "ada.ipynb", "lesson": "L", "score": 1.5, "max_score": 2.0,
 ...           "error": None, "seconds": 3.0, "exercises": [
@@ -10,34 +15,54 @@ only format it; they never re-grade.
 >>> result = gradescope_results(report)
 >>> result["score"], result["tests"][0]["name"], result["tests"][0]["status"]
 (1.5, 'sigmoid', 'failed')
->>> gradebook_columns([report])
-['sigmoid']
+>>> result["output_format"], result["tests"][0]["output_format"]
+('md', 'md')
+>>> len(bounded({"notebook_errors": ["x" * 10**7]})["notebook_errors"][0]) < 5000
+True
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
-from course.exercises import all_exercises
 from course.grading import feedback_files
+from course.grading.safe_text import printable
 
 #: Gradescope's allowed values for ``visibility``.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+#: Gradescope renders an output string as this format ("Output String Formatting" in its
+#: autograder specification: text, html, simple_format, md, ansi).
+OUTPUT_FORMAT = "md"
+#: A report's texts are cut to this many characters (a feedback text is a few hundred).
+MAX_TEXT_CHARS = 4000
+#: A report's lists keep this many items (a notebook with 10,000 failing cells).
+MAX_LIST_ITEMS = 200
+
+
+def bounded(value, _key: str = ""):
+    """``value`` (a report, or any part of one) with every text cut to
+    :data:`MAX_TEXT_CHARS` and every list to :data:`MAX_LIST_ITEMS`, saying so where it cut.
+    """
+    if isinstance(value, str):
+        if len(value) <= MAX_TEXT_CHARS:
+            return value
+        return value[:MAX_TEXT_CHARS] + f" [... {len(value) - MAX_TEXT_CHARS:,} more " \
+                                         f"characters cut: MAX_TEXT_CHARS]"
+    if isinstance(value, dict):
+        return {bounded(str(key)): bounded(item, str(key)) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        kept = [bounded(item) for item in value[:MAX_LIST_ITEMS]]
+        if len(value) > MAX_LIST_ITEMS:
+            kept.append(f"[... {len(value) - MAX_LIST_ITEMS:,} more cut: MAX_LIST_ITEMS]")
+        return kept
+    return value
 
 
 def write_json(report: dict, path: Path) -> None:
-    """Write one submission's report as indented JSON."""
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def gradebook_columns(reports: list[dict]) -> list[str]:
-    """Exercise ids in a stable order: registry order of the lessons met, then first seen."""
-    order = [exercise.id for exercise in all_exercises()]
-    seen = [entry["id"] for report in reports for entry in report.get("exercises", [])]
-    known = [exercise_id for exercise_id in order if exercise_id in seen]
-    return known + sorted(set(seen) - set(known))
+    """Write one submission's report as indented JSON (bounded: :func:`bounded`)."""
+    path.write_text(json.dumps(bounded(report), indent=2, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
 
 
 def _points(value: float) -> str:
@@ -45,41 +70,28 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def write_gradebook(reports: list[dict], path: Path) -> None:
-    """Write ``grades.csv``: one row per submission, one column per exercise, and the total.
-
-    An exercise that the submission's lesson does not have is left empty; a submission that
-    could not be read scores 0 everywhere and says why in the ``error`` column.
-    """
-    columns = gradebook_columns(reports)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["submission", "lesson", *columns, "total", "max_total", "error"])
-        for report in reports:
-            scores = {entry["id"]: _points(entry["score"]) for entry in report["exercises"]}
-            writer.writerow([report["submission"], report.get("lesson") or "",
-                             *(scores.get(column, "") for column in columns),
-                             _points(report["score"]), _points(report["max_score"]),
-                             report.get("error") or ""])
-
-
 def gradescope_results(report: dict, visibility: str = "visible") -> dict:
     """The report in Gradescope's ``results.json`` format (one test per exercise).
 
     Its ``output`` is the student's feedback file (:mod:`course.grading.feedback_files`), in
-    Markdown, and each test's ``output`` that exercise's feedback: the same text.
+    Markdown, and each test's ``output`` that exercise's feedback: the same text, every quoted
+    part escaped (:func:`course.grading.safe_text.markdown_text`). Both declare
+    ``output_format: "md"`` so Gradescope renders the Markdown.
     """
+    report = bounded(report)
     tests = [{"name": entry["id"], "score": entry["score"], "max_score": entry["max_score"],
               "status": "passed" if entry["status"] == "passed" else "failed",
-              "output": entry["feedback"], "visibility": visibility}
+              "output": feedback_files.exercise_markdown(entry),
+              "output_format": OUTPUT_FORMAT, "visibility": visibility}
              for entry in report["exercises"]]
     if not tests:  # the file could not be read and its lesson is unknown
         tests = [{"name": "submission", "score": 0.0, "max_score": report["max_score"],
-                  "status": "failed", "output": report.get("error") or "", "visibility":
-                  visibility}]
+                  "status": "failed", "output": feedback_files.quoted(report.get("error") or ""),
+                  "output_format": OUTPUT_FORMAT, "visibility": visibility}]
     sandbox = report.get("sandbox") or {}
     return {"score": report["score"], "execution_time": round(report.get("seconds", 0.0), 2),
-            "output": feedback_files.markdown(report), "visibility": visibility,
+            "output": feedback_files.markdown(report), "output_format": OUTPUT_FORMAT,
+            "test_output_format": OUTPUT_FORMAT, "visibility": visibility,
             "stdout_visibility": "hidden", "tests": tests, "extra_data": {"sandbox": sandbox}}
 
 
@@ -94,8 +106,9 @@ def progress_line(index: int, total: int, report: dict) -> str:
     width = len(str(total))
     score = (f"{_points(report['score'])}/{_points(report['max_score'])}"
              if not report.get("error") else "not graded")
-    return (f"[{index:>{width}}/{total}] {report['submission']}  {report.get('lesson') or '?'}"
-            f"  {score}  ({report.get('seconds', 0.0):.1f} s)")
+    return (f"[{index:>{width}}/{total}] {printable(report['submission'])}  "
+            f"{printable(report.get('lesson') or '?')}  {score}  "
+            f"({report.get('seconds', 0.0):.1f} s)")
 
 
 def summary_table(reports: list[dict]) -> str:
@@ -103,9 +116,9 @@ def summary_table(reports: list[dict]) -> str:
     rows = [("submission", "lesson", "score", "note")]
     for report in reports:
         note = report.get("error") or report.get("kernel_problem") or ""
-        rows.append((report["submission"], report.get("lesson") or "-",
+        rows.append((printable(report["submission"]), printable(report.get("lesson") or "-"),
                      f"{_points(report['score'])}/{_points(report['max_score'])}",
-                     note[:70]))
+                     printable(note[:70])))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3]
              for row in rows]

@@ -38,16 +38,14 @@ from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from course import _kernel_call
 from course.grading import protocol, sandbox
+from course.grading.bounded_client import BoundedClient as _BoundedClient
 from course.grading.limits import LATE_CELL_SECONDS, Limits, Watchdog, limit_data_segment
 from course.grading.protocol import Outcome, Status
 
-#: Output kept from a whole notebook run, in bytes of text (the rest is dropped).
-MAX_OUTPUT_BYTES = 16 * 2**20
 #: Seconds a kernel gets to answer after a time-limit interrupt before it is killed (an
 #: interrupt lands only when a long TensorFlow operation returns to Python).
 INTERRUPT_GRACE_SECONDS = 10
@@ -116,25 +114,6 @@ def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits,
 
 class TimeLimit(Exception):
     """A cell ran past its time limit and was interrupted (the kernel still answers)."""
-
-
-class _BoundedClient(NotebookClient):
-    """A NotebookClient that stops keeping outputs after ``MAX_OUTPUT_BYTES``.
-
-    A cell printing in an endless loop would otherwise fill the grader's memory: output is
-    never graded, so past the budget it is dropped (status messages are still handled).
-    """
-
-    output_bytes = 0
-
-    def process_message(self, msg, cell, cell_index):
-        if msg["msg_type"] != "status":
-            content = msg.get("content", {})
-            text = content.get("text")
-            self.output_bytes += len(text) if isinstance(text, str) else len(json.dumps(content))
-            if self.output_bytes > MAX_OUTPUT_BYTES:
-                return None
-        return super().process_message(msg, cell, cell_index)
 
 
 _QUIET_LOG = logging.getLogger("course.grading.kernel")
@@ -265,9 +244,7 @@ def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limit
         lines.append(f"code cells {', '.join(skipped)} were not run: the notebook's cells had "
                      f"used up their time budget of {run_limits.cells_seconds:g} s "
                      f"(--cells-timeout); cells that define a function or a class still ran")
-    if kernel.client.output_bytes > MAX_OUTPUT_BYTES:
-        lines.append(f"the notebook printed more than {MAX_OUTPUT_BYTES // 2**20} MB; the rest "
-                     f"of its output was ignored")
+    lines += kernel.client.limits_fired()   # output, message and error sizes
 
 
 # -- the exercises ------------------------------------------------------------------------------
@@ -343,6 +320,7 @@ def _grade_in_kernel(kernel: _Kernel, workdir: Path, plan, run_limits: Limits,
         run = _run_exercise(kernel, workdir, caller, planned)
         result.exercises[planned.exercise_id] = run
         result.interference_possible |= _could_be_a_neighbour(run)
+    result.cell_errors += kernel.client.limits_fired()
 
 
 def run_submission(notebook, plan: list, run_limits: Limits | None = None,

@@ -26,6 +26,13 @@ At run time the grading kernel's course tree has every forbidden implementation 
 hidden cases do not reach, while the stubs catch what no reading can (``importlib``,
 ``getattr`` with built strings, threads).
 
+The code is hostile, and reading it costs the grader memory and time in proportion to its
+size (one cell of four million names took 5.7 GB and six minutes). So a notebook is read
+only when :func:`check_size` passes (at most :data:`MAX_CODE_NODES` syntax-tree nodes, on
+top of :data:`course.grading.submission.MAX_CODE_CHARS` characters; a lesson's solutions
+have under 4,000 nodes), and every walk over the tree stops with :class:`StaticCheckLimit`
+after :data:`MAX_CHECK_SECONDS`.
+
 >>> from course import logistic
 >>> code = "from course.logistic import sigmoid as s\\ndef sigmoid(z):\\n    return s(z)\\n"
 >>> calls_reference([code], "sigmoid", [logistic.sigmoid])
@@ -41,6 +48,13 @@ import ast
 import importlib
 import inspect
 import sys
+import time
+from collections import deque
+
+#: Syntax-tree nodes a notebook's code may have (the largest lesson's solutions: ~4,000).
+MAX_CODE_NODES = 50_000
+#: Seconds one static check may take before it gives up (about 1 s at MAX_CODE_NODES).
+MAX_CHECK_SECONDS = 20.0
 
 # IPython syntax that is not Python: lines starting with these are blanked before parsing.
 _MAGIC_PREFIXES = ("%", "!", "?")
@@ -59,6 +73,37 @@ def _parse(source: str):
         return ast.parse("\n".join(lines))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+class StaticCheckLimit(ValueError):
+    """The code is too large or too slow to read; the message names the limit."""
+
+
+def _walk(node, deadline: float):
+    """``ast.walk(node)``, raising :class:`StaticCheckLimit` once ``deadline`` (a
+    ``time.monotonic()`` value) has passed."""
+    todo, count = deque([node]), 0
+    while todo:
+        node = todo.popleft()
+        count += 1
+        if count % 4096 == 0 and time.monotonic() > deadline:
+            raise StaticCheckLimit(f"reading the notebook's code took longer than "
+                                   f"{MAX_CHECK_SECONDS:g} s (limit: MAX_CHECK_SECONDS)")
+        todo.extend(ast.iter_child_nodes(node))
+        yield node
+
+
+def check_size(sources: list[str]) -> None:
+    """Raise :class:`StaticCheckLimit` when the code cells ``sources`` hold more than
+    :data:`MAX_CODE_NODES` syntax-tree nodes (counting stops there)."""
+    count = 0
+    for tree in map(_parse, sources):
+        for _ in ast.walk(tree) if tree is not None else ():
+            count += 1
+            if count > MAX_CODE_NODES:
+                raise StaticCheckLimit(f"its code has more than {MAX_CODE_NODES:,} syntax "
+                                       f"elements, more than the grader reads (limit: "
+                                       f"MAX_CODE_NODES)")
 
 
 def _course_module(name: str):
@@ -106,12 +151,12 @@ def _resolve(node, bindings: dict):
     return None
 
 
-def _bindings(trees) -> dict:
+def _bindings(trees, deadline: float) -> dict:
     """Names bound, anywhere in the notebook, to ``course`` objects: by imports, and by plain
     assignments of a resolvable dotted name (``s = course.logistic.sigmoid``)."""
     bindings = {}
     for tree in trees:
-        for node in ast.walk(tree):
+        for node in _walk(tree, deadline):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     module = _course_module(alias.name)
@@ -126,7 +171,7 @@ def _bindings(trees) -> dict:
                     if value is not None:
                         bindings[alias.asname or alias.name] = value
     for tree in trees:               # after the imports, whatever the order of the cells
-        for node in ast.walk(tree):
+        for node in _walk(tree, deadline):
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
                     isinstance(node.targets[0], ast.Name):
                 value = _resolve(node.value, bindings)
@@ -135,15 +180,15 @@ def _bindings(trees) -> dict:
     return bindings
 
 
-def _used_objects(node, bindings) -> list:
+def _used_objects(node, bindings, deadline: float) -> list:
     """Every course object a name or attribute chain inside ``node`` resolves to."""
-    used = [_resolve(child, bindings) for child in ast.walk(node)
+    used = [_resolve(child, bindings) for child in _walk(node, deadline)
             if isinstance(child, (ast.Name, ast.Attribute, ast.Call))]
     return [value for value in used if value is not None]
 
 
-def _attribute_names(node) -> set:
-    return {child.attr for child in ast.walk(node) if isinstance(child, ast.Attribute)}
+def _attribute_names(node, deadline: float) -> set:
+    return {child.attr for child in _walk(node, deadline) if isinstance(child, ast.Attribute)}
 
 
 def _owner(method):
@@ -152,7 +197,7 @@ def _owner(method):
     return vars(module).get(method.__qualname__.split(".")[0]) if module else None
 
 
-def _reached(definitions: dict, name: str) -> list:
+def _reached(definitions: dict, name: str, deadline: float) -> list:
     """The definition of ``name`` and of every notebook function it calls, transitively."""
     reached, todo = {}, [name]
     while todo:
@@ -160,7 +205,8 @@ def _reached(definitions: dict, name: str) -> list:
         if current in reached or current not in definitions:
             continue
         reached[current] = definitions[current]
-        todo += [node.id for node in ast.walk(definitions[current]) if isinstance(node, ast.Name)]
+        todo += [node.id for node in _walk(definitions[current], deadline)
+                 if isinstance(node, ast.Name)]
     return list(reached.values())
 
 
@@ -181,8 +227,9 @@ def calls_reference(sources: list[str], function_name: str, forbidden) -> str | 
         The first one found, as ``"module.qualname"`` (``"course.nn.Sequential._backward"``),
         or ``None``. Also found when ``function_name`` is not defined but bound to one.
     """
+    deadline = time.monotonic() + MAX_CHECK_SECONDS
     trees = [tree for tree in map(_parse, sources) if tree is not None]
-    bindings = _bindings(trees)
+    bindings = _bindings(trees, deadline)
     definitions = {}                       # the last definition of each notebook function
     for tree in trees:
         for node in tree.body:
@@ -193,12 +240,12 @@ def calls_reference(sources: list[str], function_name: str, forbidden) -> str | 
         return next((_name(f) for f in forbidden if bound is f), None)
     for name in definitions:                # the notebook's own functions shadow imports...
         bindings.pop(name, None)
-    body = ast.Module(body=_reached(definitions, function_name), type_ignores=[])
-    bindings.update(_bindings([body]))      # ...except imports inside the functions read
-    used = _used_objects(body, bindings)
+    body = ast.Module(body=_reached(definitions, function_name, deadline), type_ignores=[])
+    bindings.update(_bindings([body], deadline))  # ...except imports inside the functions read
+    used = _used_objects(body, bindings, deadline)
     in_notebook = list(bindings.values())
-    in_notebook += [value for tree in trees for value in _used_objects(tree, bindings)]
-    attributes = _attribute_names(body)
+    in_notebook += [value for tree in trees for value in _used_objects(tree, bindings, deadline)]
+    attributes = _attribute_names(body, deadline)
     for function in forbidden:
         if any(value is function for value in used):
             return _name(function)

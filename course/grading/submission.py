@@ -4,6 +4,12 @@ Everything here runs in the grader's own (trusted) process and never executes th
 submission: we only parse JSON. A file that is empty, not JSON, or not a valid notebook
 becomes a :class:`SubmissionError` with a message an instructor can forward to the student.
 
+The file itself is hostile too: it is opened without following a symbolic link and without
+blocking (a FIFO or a device named ``*.ipynb`` is refused, never read), only a regular file
+is read, and at most :data:`MAX_NOTEBOOK_BYTES` of it. A notebook whose code cells hold more
+than :data:`MAX_CODE_CHARS` characters is refused before anything parses its code (a cell
+of four million names costs the static check gigabytes).
+
 The lesson comes from the notebook's metadata (``metadata.course.lesson``), not from the
 file name, because students rename files. When the metadata was lost (for example the
 student copied cells into a new notebook) we fall back to the exercise ids found in the
@@ -17,12 +23,21 @@ cells' nbgrader metadata.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import nbformat
 
+from course.grading import static_checks
+
 #: Larger files are refused before parsing (a lesson notebook with outputs is ~1 MB).
 MAX_NOTEBOOK_BYTES = 50 * 2**20
+#: Larger code is refused before it is parsed (a lesson's solutions have under 17,000
+#: characters; parsing 256 KiB of names takes ~200 MB and 2 s, 1 MiB ~730 MB and 8 s).
+MAX_CODE_CHARS = 2**18
+#: How a submission is opened: never through a link, never waiting on a FIFO or a device.
+OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
 class SubmissionError(Exception):
@@ -34,17 +49,9 @@ def read_submission(path: str | Path) -> nbformat.NotebookNode:
 
     The notebook is validated against the nbformat schema; nothing in it is executed.
     """
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise SubmissionError(f"the file could not be read ({error.strerror}).") from None
-    if size == 0:
+    raw = read_untrusted(path, MAX_NOTEBOOK_BYTES)
+    if not raw:
         raise SubmissionError("the file is empty: nothing was submitted.")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise SubmissionError(f"the file is {size / 2**20:.0f} MB, larger than the "
-                              f"{MAX_NOTEBOOK_BYTES // 2**20} MB a notebook may have.")
-    raw = path.read_bytes()
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -60,7 +67,45 @@ def read_submission(path: str | Path) -> nbformat.NotebookNode:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SubmissionError(f"the notebook is damaged and cannot be opened "
                               f"({first_line[:200]}).") from None
+    sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    if sum(map(len, sources)) > MAX_CODE_CHARS:
+        raise SubmissionError(f"its code cells hold {sum(map(len, sources)):,} characters, more "
+                              f"than the {MAX_CODE_CHARS:,} the grader reads (limit: "
+                              f"MAX_CODE_CHARS).")
+    try:
+        static_checks.check_size(sources)
+    except static_checks.StaticCheckLimit as error:
+        raise SubmissionError(f"{error}.") from None
     return notebook
+
+
+def read_untrusted(path: str | Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file ``path``, or :class:`SubmissionError` saying why not.
+
+    Opened with :data:`OPEN_FLAGS`: a symbolic link, a FIFO, a socket or a device is refused
+    without being followed, waited on or read; a file larger than ``max_bytes`` is refused
+    (checked on the open file, and again while reading, should it grow).
+    """
+    try:
+        descriptor = os.open(path, OPEN_FLAGS)
+    except OSError as error:
+        if os.path.islink(path):
+            raise SubmissionError("the file is a symbolic link; submit the notebook "
+                                  "itself.") from None
+        raise SubmissionError(f"the file could not be read ({error.strerror}).") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise SubmissionError("it is not a regular file (a FIFO, a socket or a device); "
+                                  "submit the notebook file itself.")
+        if info.st_size > max_bytes:
+            raise SubmissionError(f"the file is {info.st_size / 2**20:.0f} MB, larger than the "
+                                  f"{max_bytes // 2**20} MB a notebook may have.")
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise SubmissionError(f"the file is larger than the {max_bytes // 2**20} MB a "
+                              f"notebook may have.")
+    return raw
 
 
 def grade_ids(notebook) -> list[str]:
