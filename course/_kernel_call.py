@@ -115,6 +115,35 @@ def describe_model(value, build_inputs: int | None = None):
 
 
 # -- one call -----------------------------------------------------------------------------------
+#: A positional argument the kernel builds before the call, because it is an object no plain
+#: data can carry: ``{KERAS_OPTIMIZER: "SGD", "learning_rate": 0.1}`` becomes
+#: ``keras.optimizers.SGD(learning_rate=0.1)`` (also ``"RMSprop"`` with ``rho``, ``epsilon``).
+KERAS_OPTIMIZER = "__keras_optimizer__"
+_OPTIMIZER_SETTINGS = ("learning_rate", "rho", "epsilon")
+
+
+def keras_optimizer(name: str, **settings) -> dict:
+    """The plain request for a Keras optimizer that :func:`call_recorded` builds.
+
+    >>> keras_optimizer("SGD", learning_rate=0.5)
+    {'__keras_optimizer__': 'SGD', 'learning_rate': 0.5}
+    """
+    return {KERAS_OPTIMIZER: name, **{key: float(settings[key]) for key in _OPTIMIZER_SETTINGS
+                                       if key in settings}}
+
+
+def _built(argument):
+    """The object an argument asks the kernel to build (see :data:`KERAS_OPTIMIZER`), or the
+    argument itself."""
+    if not (isinstance(argument, dict) and argument.get(KERAS_OPTIMIZER) in ("SGD", "RMSprop")):
+        return argument
+    from course.quiet import import_tensorflow
+    import_tensorflow()
+    import keras
+    settings = {key: float(argument[key]) for key in _OPTIMIZER_SETTINGS if key in argument}
+    return getattr(keras.optimizers, argument[KERAS_OPTIMIZER])(**settings)
+
+
 def _warning_text(record) -> str:
     return f"{record.category.__name__}: {record.message}"[:MAX_WARNING_CHARS]
 
@@ -128,6 +157,7 @@ def call_recorded(function, arguments: tuple, build_inputs: int | None = None) -
     propagates.
     """
     arguments = copy.deepcopy(tuple(arguments))
+    called = tuple(_built(argument) for argument in arguments)
     caught = []
     try:
         # NumPy warns of overflow, division by zero and invalid values whatever the session
@@ -135,7 +165,7 @@ def call_recorded(function, arguments: tuple, build_inputs: int | None = None) -
         with warnings.catch_warnings(record=True) as caught, \
                 np.errstate(all="warn", under="ignore"):
             warnings.simplefilter("always")
-            returned = function(*arguments)
+            returned = function(*called)
 
             def describe(value):
                 return describe_model(value, build_inputs)
@@ -145,7 +175,8 @@ def call_recorded(function, arguments: tuple, build_inputs: int | None = None) -
         for record in caught:      # a caller's own warning handling still sees them
             warnings.warn_explicit(record.message, record.category, record.filename,
                                    record.lineno)
-    return {"returned": tree, "arguments_after": _wire.to_tree(arguments),
+    after = tuple(sent if made is not sent else made for sent, made in zip(arguments, called))
+    return {"returned": tree, "arguments_after": _wire.to_tree(after),
             "warnings": [_warning_text(r) for r in caught[:MAX_WARNINGS]]}
 
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course._kernel_call import keras_optimizer
+
 from course.exercises._classes import Case, Exercise, Mistake
 from course.exercises._plain import plain_array
 from course.exercises.backpropagation import WEIGHT_NAMES, network, network_args
@@ -111,13 +113,13 @@ def _one_batch_of_everything(args):
 
 
 def _call_keras_fit(function, args):
-    """Runs in the learner's process: make the Keras optimizer the case names, then call."""
-    import keras
+    """The Keras optimizer the case names travels as a request the learner's process turns
+    into the optimizer itself (``course._kernel_call.keras_optimizer``), then the call."""
     if args["optimizer"] == "SGD":
-        optimizer = keras.optimizers.SGD(learning_rate=args["alpha"])
+        optimizer = keras_optimizer("SGD", learning_rate=args["alpha"])
     else:
-        optimizer = keras.optimizers.RMSprop(learning_rate=args["alpha"], rho=args["rho"],
-                                             epsilon=args["epsilon"])
+        optimizer = keras_optimizer("RMSprop", learning_rate=args["alpha"], rho=args["rho"],
+                                    epsilon=args["epsilon"])
     return function(args["X"], args["Y"], [args[name] for name in WEIGHT_NAMES], optimizer,
                     args["epochs"], args["batch_size"])
 
