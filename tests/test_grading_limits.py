@@ -118,3 +118,124 @@ def test_correct_but_slow_loop_versions_get_full_marks_with_the_default_limits(t
     assert report["score"] == report["max_score"] == 11, report["exercises"]
     assert not any("stopped by" in line or "not run" in line
                    for line in report["notebook_errors"]), report["notebook_errors"]
+
+
+# -- resources per submission (course/grading/resources.py), in both sandboxes ------------------
+#: Each cell tries to take far more than the submission's limits and reports how far it got
+#: ("<what>: REACHED <n>", in MB or threads). The memfd cell comes last: past the memory
+#: limit the kernel dies.
+FILL_MB = 512
+THREADS = 300
+RESOURCE_LIMITS = dict(cell_seconds=60, cells_seconds=300, memory_mb=384, disk_mb=128, tasks=48)
+FILL = """\
+import os, tempfile
+written, block = 0, b"x" * 2**20
+path = os.path.join({folder}, "fill-{name}")
+try:
+    with open(path, "wb", buffering=0) as file:
+        for _ in range({total}):
+            file.write(block)
+            written += 1
+except OSError:
+    pass
+finally:
+    if os.path.exists(path):
+        os.remove(path)
+raise RuntimeError(f"{name}: REACHED {{written}}")"""
+THREAD_BOMB = f"""\
+import threading
+threading.stack_size(64 * 1024)      # small stacks: RLIMIT_DATA does not stop it first
+release, started = threading.Event(), 0
+try:
+    for _ in range({THREADS}):
+        threading.Thread(target=release.wait, daemon=True).start()
+        started += 1
+except RuntimeError:
+    pass
+release.set()
+raise RuntimeError(f"threads: REACHED {{started}}")"""
+MEMFD = f"""\
+import os
+written, block = 0, b"x" * 2**20
+descriptor = os.memfd_create("fill")
+try:
+    for _ in range({FILL_MB}):
+        os.write(descriptor, block)
+        written += 1
+except OSError:
+    pass
+raise RuntimeError(f"memfd: REACHED {{written}}")"""
+RESOURCE_ATTACKS = [FILL.format(folder="tempfile.gettempdir()", name="tmpfs", total=FILL_MB),
+                    FILL.format(folder='"/dev/shm"', name="shm", total=FILL_MB),
+                    FILL.format(folder='"."', name="work", total=FILL_MB),
+                    THREAD_BOMB, MEMFD]
+
+
+def resource_attack(mode: str, protected: bool) -> tuple[dict[str, int], object]:
+    """Grade the resource attacks in ``mode``; ``{what: amount reached}`` and the run.
+
+    Unprotected (the control), the confinement has no control group and no tmpfs work
+    folder, and the tmpfs size is far above what the cells write."""
+    import dataclasses
+    import re
+    from course.grading import sandbox
+    from course.grading.runner import run_submission
+    from test_sandbox import require
+    confinement = require(mode)
+    limits = Limits(**RESOURCE_LIMITS)
+    if not protected:
+        confinement = dataclasses.replace(confinement, cgroups=None, mount_workdir=False)
+        limits = Limits(**{**RESOURCE_LIMITS, "disk_mb": 8 * FILL_MB})
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source) for source in RESOURCE_ATTACKS])
+    run = run_submission(notebook, [], limits, confinement)
+    reached = {}
+    for line in run.cell_errors:
+        found = re.search(r"(\w+): REACHED (\d+)", line)
+        if found:
+            reached[found[1]] = int(found[2])
+    return reached, run
+
+
+@pytest.fixture(scope="module", params=["bubblewrap", "landlock"])
+def resource_runs(request) -> tuple[str, dict]:
+    """The resource attacks in each sandbox, protected and not (the control)."""
+    return request.param, {protected: resource_attack(request.param, protected)
+                           for protected in (True, False)}
+
+
+def test_without_limits_the_resource_attacks_take_what_they_ask_for(resource_runs):
+    """The control: no control group, no tmpfs work folder. Each fill gets its 512 MB of
+    the host's memory or disk, and the thread bomb its 300 threads."""
+    mode, runs = resource_runs
+    reached, run = runs[False]
+    assert reached["tmpfs"] == reached["work"] == reached["memfd"] == FILL_MB, run.cell_errors
+    assert reached["threads"] == THREADS
+    if mode == "bubblewrap":
+        assert reached["shm"] == FILL_MB
+
+
+def test_tmpfs_shm_and_work_folder_fills_stop_at_the_submissions_disk_limit(resource_runs):
+    mode, runs = resource_runs
+    reached, run = runs[True]
+    assert "disk_limited" in run.sandbox["protections"]
+    for what in ("tmpfs", "shm", "work"):
+        assert reached[what] <= RESOURCE_LIMITS["disk_mb"], (what, run.cell_errors)
+
+
+def test_a_thread_bomb_stops_at_the_submissions_task_limit(resource_runs):
+    _, runs = resource_runs
+    reached, run = runs[True]
+    assert "tasks_limited" in run.sandbox["protections"]
+    assert reached["threads"] < RESOURCE_LIMITS["tasks"], run.cell_errors
+
+
+def test_a_memfd_fill_stops_at_the_submissions_memory_limit(resource_runs):
+    """memfd pages are in no file system and not in the kernel's RSS: only the memory control
+    group counts them. Past the limit the kernel is killed and the report says why."""
+    _, runs = resource_runs
+    reached, run = runs[True]
+    assert "memory_limited" in run.sandbox["protections"]
+    assert reached.get("memfd", 0) < RESOURCE_LIMITS["memory_mb"], run.cell_errors
+    if "memfd" not in reached:
+        assert "memory limit" in (run.kernel_problem or ""), run.kernel_problem

@@ -103,7 +103,7 @@ class Listener:
         self.server.close()
 
 
-def grade_class(root: Path, notebooks: list[str], extra: list[str]) -> dict:
+def grade_class(root: Path, notebooks: list[str], extra: list[str], jobs: int = 2) -> dict:
     """Grade copies of ``notebooks`` plus two classmates; everything the tests look at.
 
     While grading runs, a watcher notes for each report the moment it appears whether a
@@ -130,7 +130,7 @@ def grade_class(root: Path, notebooks: list[str], extra: list[str]) -> dict:
     try:
         process = subprocess.Popen(
             [sys.executable, "-m", "course.cli", "grade", str(submissions), "--out", str(out),
-             "--jobs", "2", "--timeout", "30", "--format", "gradescope", *extra],
+             "--jobs", str(jobs), "--timeout", "30", "--format", "gradescope", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         while process.poll() is None:
             for report in out.glob("*.json"):
@@ -152,10 +152,12 @@ def grade_class(root: Path, notebooks: list[str], extra: list[str]) -> dict:
 
 @pytest.fixture(scope="module", params=["bubblewrap", "landlock"])
 def attacked(request, tmp_path_factory):
-    """The class graded with the attacks, in each kind of sandbox."""
-    require(request.param)
+    """The class graded with the attacks, in each kind of sandbox (two at a time, except under
+    Landlock, which refuses it: see ``test_landlock_refuses_to_grade_side_by_side``)."""
+    confinement = require(request.param)
     run = grade_class(tmp_path_factory.mktemp(request.param), ATTACKS,
-                      ["--sandbox", request.param])
+                      ["--sandbox", request.param],
+                      jobs=1 if confinement.side_by_side_problem else 2)
     yield request.param, run
     for process in run["orphans"]:
         process.kill()
@@ -304,11 +306,18 @@ def test_course_grade_refuses_to_run_without_a_sandbox(tmp_path, monkeypatch, ca
 
 
 def test_the_landlock_fallback_names_what_it_does_not_protect():
+    """Protections follow the ABI actually present: truncation is controlled from ABI 3,
+    signals from ABI 6; the socket filter blocks the network at every ABI; the host's Unix
+    sockets stay reachable at every ABI."""
+    protections, missing = sandbox.landlock_protections(2)
+    assert {"read_only_system", "private_files", "signals_contained"} <= set(missing)
+    assert "no_network" in protections
     protections, missing = sandbox.landlock_protections(3)
-    assert "no_tcp" not in protections and "signals_contained" in missing
+    assert {"read_only_system", "private_files"} <= set(protections)
+    assert "signals_contained" in missing
     protections, missing = sandbox.landlock_protections(7)
-    assert {"no_tcp", "signals_contained"} <= set(protections)
-    assert set(missing) == {"no_network", "private_process_view"}
+    assert {"no_network", "signals_contained", "private_files"} <= set(protections)
+    assert set(missing) == {"private_process_view", "sockets_contained"}
 
 
 def test_the_sandbox_can_be_chosen_by_environment_variable(monkeypatch):
@@ -378,3 +387,175 @@ def test_a_course_checkout_under_tmp_stays_readable_inside_the_private_tmp(tmp_p
     listing = subprocess.run(sandbox.bwrap_argv(["ls", str(checkout.parent)], tmp_path),
                              capture_output=True, text=True, timeout=60)
     assert listing.returncode == 0 and listing.stdout.split() == ["course"], listing.stderr
+
+
+# -- the exec wrapper, the socket filter and Landlock (course/grading/confine.py, landlock.py) --
+ATTACK_SOCKETS = r"""
+import socket, sys
+port, unix_path = int(sys.argv[1]), sys.argv[2]
+reached = []
+def attempt(name, family, kind, protocol, address):
+    try:
+        with socket.socket(family, kind, protocol) as s:
+            s.settimeout(2)
+            s.connect(address)
+            reached.append(name)
+    except OSError:
+        pass
+attempt("mptcp", socket.AF_INET, socket.SOCK_STREAM, 262, ("127.0.0.1", port))
+attempt("tcp", socket.AF_INET, socket.SOCK_STREAM, 0, ("127.0.0.1", port))
+try:                                   # a UDP socket (its connect() proves nothing)
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
+    reached.append("udp socket")
+except OSError:
+    pass
+attempt("unix", socket.AF_UNIX, socket.SOCK_STREAM, 0, unix_path)
+print(",".join(reached))
+"""
+
+
+class UnixListener:
+    """A path-based Unix socket outside the sandbox (like another kernel's channel)."""
+
+    def __init__(self, folder: Path):
+        self.path = str(folder / "kernel-1")
+        self.server = socket.socket(socket.AF_UNIX)
+        self.server.bind(self.path)
+        self.server.listen()
+
+    def close(self):
+        self.server.close()
+
+
+def run_wrapped(policy: dict, code: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    from course.grading import confine
+    return subprocess.run(confine.wrapper_argv(policy, [sys.executable, "-c", code, *args]),
+                          capture_output=True, text=True, timeout=60, cwd=cwd)
+
+
+@pytest.fixture
+def listeners(tmp_path):
+    tcp = Listener()
+    mptcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)   # MPTCP on the same port
+    try:
+        mptcp.bind(("127.0.0.1", tcp.server.getsockname()[1] + 1))
+        mptcp.listen()
+    except OSError:
+        mptcp.close()
+        pytest.fail("MPTCP is not enabled here (net.mptcp.enabled): the control cannot run")
+    unix = UnixListener(tmp_path)
+    yield mptcp.getsockname()[1], unix.path
+    tcp.close()
+    mptcp.close()
+    unix.close()
+
+
+def landlock_policy(workdir: Path, **changes) -> dict:
+    from course.grading.limits import Limits
+    confinement = require("landlock")
+    policy = sandbox.wrapper_policy(confinement, workdir, Limits(), None)
+    policy.update(changes)
+    return policy
+
+
+def test_the_socket_filter_refuses_mptcp_udp_and_tcp_under_landlock(tmp_path, listeners):
+    """Landlock's TCP rules do not cover MPTCP (protocol 262) nor UDP: the seccomp filter
+    refuses every socket but Unix stream sockets. Control: the same policy without the
+    filter reaches the MPTCP listener on 127.0.0.1."""
+    port, unix_path = listeners
+    work = tmp_path / "work"
+    work.mkdir()
+    control = run_wrapped(landlock_policy(work, socket_filter=False), ATTACK_SOCKETS,
+                          str(port), unix_path, cwd=work)
+    assert control.returncode == 0, control.stderr
+    assert "mptcp" in control.stdout.split(",")
+    attacked = run_wrapped(landlock_policy(work), ATTACK_SOCKETS, str(port), unix_path,
+                           cwd=work)
+    assert attacked.returncode == 0, attacked.stderr
+    reached = attacked.stdout.strip().split(",")
+    assert not {"mptcp", "tcp", "udp socket"} & set(reached)
+
+
+def test_under_landlock_another_kernels_unix_socket_stays_reachable_so_jobs_are_refused(
+        tmp_path, listeners, capsys):
+    """What Landlock cannot close, measured, and the consequence: ``--jobs 2`` is refused and
+    the report names the gap."""
+    port, unix_path = listeners
+    work = tmp_path / "work"
+    work.mkdir()
+    attacked = run_wrapped(landlock_policy(work), ATTACK_SOCKETS, str(port), unix_path, cwd=work)
+    assert attacked.stdout.strip().split(",") == ["unix"], attacked.stderr
+    confinement = sandbox.confinement("landlock")
+    assert "sockets_contained" in confinement.missing
+    shutil.copy(CORPUS / "correct.ipynb", tmp_path / "ada.ipynb")
+    status = cli.main(["grade", str(tmp_path / "ada.ipynb"), "--out", str(tmp_path / "out"),
+                       "--sandbox", "landlock", "--jobs", "2"])
+    assert status == 2
+    assert "--jobs 2 refused" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_under_bubblewrap_another_kernels_unix_socket_is_not_reachable(tmp_path, listeners):
+    """The socket is not even mounted inside, and the network namespace is empty (a UDP
+    socket can be made, with nothing to reach). Control: without a sandbox the same
+    notebook reaches the Unix socket, and MPTCP and TCP on 127.0.0.1."""
+    port, unix_path = listeners
+    require("bubblewrap")
+    for confinement, expected in ((sandbox.NONE, ["mptcp", "tcp", "udp socket", "unix"]),
+                                  (sandbox.confinement("bubblewrap"), ["udp socket"])):
+        cell = (f"import subprocess, sys\nout = subprocess.run([sys.executable, '-c', "
+                f"{ATTACK_SOCKETS!r}, '{port}', '{unix_path}'], capture_output=True, "
+                f"text=True).stdout.strip()\nraise RuntimeError('REACHED ' + out)")
+        run = run_submission(tiny_notebook(cell), [], Limits(cell_seconds=30), confinement)
+        line = next(line for line in run.cell_errors if "REACHED" in line)
+        assert line.split("REACHED ", 1)[1].split(",") == expected, run.cell_errors
+
+
+def test_the_wrapper_fails_closed_when_a_step_fails(tmp_path):
+    """A Landlock rule the kernel cannot add (a bogus right), or a control group that cannot
+    be joined, stops the wrapper before the command runs."""
+    require("landlock")
+    from course.grading import confine
+    marker = tmp_path / "ran"
+    touch = f"open({str(marker)!r}, 'w').close()"
+    bad_rule = landlock_policy(tmp_path)
+    bad_rule["landlock"]["rules"].append(["/usr", 1 << 40])
+    bad_group = confine.policy(parent=os.getpid(), cgroup_procs=[str(tmp_path / "no/such")])
+    for policy in (bad_rule, bad_group):
+        result = run_wrapped(policy, touch, cwd=tmp_path)
+        assert result.returncode == confine.REFUSED and "refusing" in result.stderr
+        assert not marker.exists()
+    assert run_wrapped(confine.policy(parent=os.getpid()), touch, cwd=tmp_path).returncode == 0
+    assert marker.exists()                       # the control: the same command does run
+
+
+def test_the_wrapper_policy_can_be_printed(tmp_path):
+    require("landlock")
+    from course.grading import confine
+    shown = subprocess.run(confine.wrapper_argv(landlock_policy(tmp_path), ["true"])[:5]
+                           + ["--explain"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "drop every capability" in shown.stdout and "seccomp" in shown.stdout
+    assert f"{tmp_path}: EXECUTE, WRITE_FILE" in shown.stdout
+
+
+def test_landlock_hides_a_folder_inside_a_readable_one(tmp_path):
+    """Landlock rules only add rights: a hidden folder inside a readable one is carved out by
+    granting its siblings one by one. Control: without ``hidden``, the file is read."""
+    require("landlock")
+    readable = tmp_path / "readable"
+    (readable / "submissions").mkdir(parents=True)
+    (readable / "submissions" / "bob.ipynb").write_text(SECRET)
+    (readable / "public.txt").write_text("public")
+    work = tmp_path / "work"
+    work.mkdir()
+    read = ("import sys\nfor p in sys.argv[1:]:\n    try:\n        print(open(p).read())\n"
+            "    except OSError:\n        print('denied')")
+    files = [str(readable / "submissions" / "bob.ipynb"), str(readable / "public.txt")]
+    for hidden, expected in (([], [SECRET, "public"]),
+                             ([str(readable / "submissions")], ["denied", "public"])):
+        policy = landlock_policy(work)
+        policy["landlock"]["rules"] += sandbox.landlock.path_rules(
+            [str(readable)], [], {}, hidden, policy["landlock"]["abi"])
+        result = run_wrapped(policy, read, *files, cwd=work)
+        assert result.stdout.split() == expected, result.stderr

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import dataclasses
 import multiprocessing
+import os
 import sys
 from pathlib import Path
 
-from course.grading import feedback_files, reports, sandbox
+from course.grading import feedback_files, reports, resources, sandbox
 from course.grading.limits import REFERENCE_FACTOR, Limits
 
 DEFAULTS = Limits()
@@ -143,8 +145,13 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
     could have such a cause is graded once more, alone, once nothing else runs; if it still
     cannot be graded, its report says why. ``grades.csv`` is written whatever happens.
     """
-    out.mkdir(parents=True, exist_ok=True)
     confinement = confinement or sandbox.confinement(hidden=private_folders(paths, out))
+    if jobs > 1 and confinement.side_by_side_problem:
+        raise ValueError(f"--jobs {jobs} refused: {confinement.side_by_side_problem}")
+    out.mkdir(parents=True, exist_ok=True)
+    if jobs > 1 and run_limits.cpus is None:   # side by side: an equal share of the CPUs each
+        run_limits = dataclasses.replace(run_limits,
+                                         cpus=len(os.sched_getaffinity(0)) / jobs)
     names = report_names(paths)
     results: dict[int, dict] = {}
 
@@ -224,7 +231,13 @@ def run_grade(args) -> int:
     confinement = choose_confinement(args, paths)
     if confinement is None:
         return 2
+    if args.jobs > 1 and confinement.side_by_side_problem:
+        print(f"course grade: error: --jobs {args.jobs} refused: "
+              f"{confinement.side_by_side_problem}.", file=sys.stderr)
+        return 2
     run_limits = limits_from(args)
+    for stale in resources.clean_stale_runs():
+        print(f"Removed {stale}, left behind by a grading run that was killed.")
     print(f"Grading {len(paths)} submission{'s' if len(paths) != 1 else ''} "
           f"({args.jobs} at a time) into {args.out}/")
     print(confinement.describe())

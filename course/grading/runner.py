@@ -107,7 +107,7 @@ def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits,
         confinement: how the operating system confines the kernel
             (:func:`course.grading.sandbox.confinement`); the sandbox filters ``env`` too.
     """
-    return confinement.kernel_manager(workdir, run_limits.memory_mb)
+    return confinement.kernel_manager(workdir, run_limits)
 
 
 class TimeLimit(Exception):
