@@ -10,6 +10,7 @@ each report says applied.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -239,3 +240,49 @@ def test_a_memfd_fill_stops_at_the_submissions_memory_limit(resource_runs):
     assert reached.get("memfd", 0) < RESOURCE_LIMITS["memory_mb"], run.cell_errors
     if "memfd" not in reached:
         assert "memory limit" in (run.kernel_problem or ""), run.kernel_problem
+
+
+# -- one submission cannot change another's score: the CPU share -----------------------------------
+#: 150 busy loops, each in a session of its own, then ~36 s of cells that keep the kernel up.
+STARVER = """\
+import subprocess, sys, time
+for _ in range(150):
+    subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+time.sleep(9)"""
+STARVER_LIMITS = Limits(cell_seconds=10)
+
+
+def grade_beside_a_starver(folder: Path, protected: bool) -> list[dict]:
+    """Grade a CPU starver and a correct classmate side by side (``--jobs 2``) under
+    bubblewrap; unprotected (the control), without control groups."""
+    import dataclasses
+    import shutil
+    from course.grading.cli import grade_all
+    from test_sandbox import CORPUS, require
+    confinement = require("bubblewrap")
+    if not protected:
+        confinement = dataclasses.replace(confinement, cgroups=None)
+    submissions = folder / "submissions"
+    submissions.mkdir()
+    starver = nbformat.read(CORPUS / "untouched.ipynb", as_version=4)
+    starver.cells[:0] = [nbformat.v4.new_code_cell(STARVER)] + [
+        nbformat.v4.new_code_cell("import time\ntime.sleep(9)") for _ in range(3)]
+    nbformat.write(starver, submissions / "a_starver.ipynb")
+    shutil.copy(CORPUS / "correct.ipynb", submissions / "b_classmate.ipynb")
+    return grade_all(sorted(submissions.glob("*.ipynb")), folder / "out", STARVER_LIMITS,
+                     jobs=2, confinement=confinement, echo=lambda *args: None)
+
+
+def test_a_cpu_starver_beside_a_classmate_starves_it_without_the_cpu_share(tmp_path):
+    """The control: without a CPU quota per submission the classmate's kernel cannot answer
+    within its limits while 150 busy loops run beside it (measured: 0 of 11)."""
+    classmate = grade_beside_a_starver(tmp_path, protected=False)[1]
+    assert classmate["score"] < classmate["max_score"], classmate
+
+
+def test_a_cpu_starver_leaves_a_classmate_graded_beside_it_at_full_marks(tmp_path):
+    starver, classmate = grade_beside_a_starver(tmp_path, protected=True)
+    assert "cpu_shared" in classmate["sandbox"]["protections"]
+    assert classmate["limits"]["cpus"] == len(os.sched_getaffinity(0)) / 2
+    assert classmate["score"] == classmate["max_score"] == 11, classmate
+    assert not classmate.get("regraded_alone")

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -559,3 +560,66 @@ def test_landlock_hides_a_folder_inside_a_readable_one(tmp_path):
             [str(readable)], [], {}, hidden, policy["landlock"]["abi"])
         result = run_wrapped(policy, read, *files, cwd=work)
         assert result.stdout.split() == expected, result.stderr
+
+
+# -- stale runs (course/grading/resources.py: clean_stale_runs) ----------------------------------
+def start_grading(root: Path, name: str, mode: str) -> subprocess.Popen:
+    """``course grade`` of one notebook that sleeps, in a session of its own, with its
+    temporary folders in ``root/tmp``; returns once its kernel's work folder exists."""
+    (root / name).mkdir()
+    notebook = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
+    nbformat.write(notebook, root / name / "a.ipynb")
+    env = dict(os.environ, TMPDIR=str(root / "tmp"), TF_CPP_MIN_LOG_LEVEL="2")
+    before = set((root / "tmp").glob("course-grade-*.lock"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "course.cli", "grade", str(root / name / "a.ipynb"), "--out",
+         str(root / f"{name}-out"), "--sandbox", mode, "--timeout", "200"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    for _ in range(1200):
+        new = set((root / "tmp").glob("course-grade-*.lock")) - before
+        if new and Path(str(next(iter(new)))[:-len(".lock")], "kernel.json").exists():
+            time.sleep(3)                                     # the kernel runs its cell
+            return process
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"{name}: no work folder appeared")
+
+
+def semaphores() -> set[str]:
+    return {p.name for p in Path("/dev/shm").glob("sem.mp-*")}
+
+
+@pytest.mark.parametrize("mode", ["bubblewrap", "landlock"])
+def test_a_killed_runs_folders_and_semaphores_are_cleaned_at_the_next_start(tmp_path, mode):
+    """A grader killed with SIGKILL leaves its work folder (with its tmpfs and control group)
+    and its pool's semaphores: the control. The next start removes them, and leaves a live
+    run's alone."""
+    from course.grading import resources
+    require(mode)
+    (tmp_path / "tmp").mkdir()
+    shm_before = semaphores()
+    killed = start_grading(tmp_path, "killed", mode)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    left = sorted(p for p in (tmp_path / "tmp").glob("course-grade-*") if p.is_dir())
+    left_semaphores = semaphores() - shm_before
+    assert left and left_semaphores, "the control: a killed run leaves these behind"
+    live = start_grading(tmp_path, "live", mode)       # the next start cleans
+    try:
+        assert not any(p.exists() for p in left)
+        assert not any(Path(f"{p}.lock").exists() for p in left)
+        assert not left_semaphores & semaphores()
+        mounted = Path("/proc/self/mountinfo").read_text()
+        assert not any(f" {p} " in mounted for p in left)
+        live_folders = sorted(p for p in (tmp_path / "tmp").glob("course-grade-*")
+                              if p.is_dir())
+        live_semaphores = semaphores() - shm_before
+        assert live_folders and live_semaphores
+        assert resources.clean_stale_runs(tmp_path / "tmp") == []   # a live run is kept
+        assert all((p / "kernel.json").exists() for p in live_folders)
+        assert live_semaphores <= semaphores()
+    finally:
+        os.killpg(live.pid, signal.SIGKILL)
+        live.wait()
+        resources.clean_stale_runs(tmp_path / "tmp")

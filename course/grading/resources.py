@@ -416,8 +416,13 @@ def _run_is_stale(workdir: Path) -> bool:
 
 
 def _mapped_semaphores(shm: Path) -> set[str] | None:
-    """Names of ``shm/sem.*`` files some live process maps (``None``: cannot tell)."""
-    mapped = set()
+    """Names of ``shm/sem.*`` files some live process maps (``None``: cannot tell).
+
+    A process whose memory map we may not read (another user's, or one outside our
+    namespaces) is skipped: a grading run of this user, which could hold the semaphores we
+    consider, is always readable to us; if one of ours is not, nothing is removed.
+    """
+    mapped, uid = set(), os.geteuid()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -425,12 +430,23 @@ def _mapped_semaphores(shm: Path) -> set[str] | None:
             text = (entry / "maps").read_text()
         except (FileNotFoundError, ProcessLookupError):
             continue
+        except PermissionError:
+            if _visible_uid(entry) == uid and uid != 0:
+                return None
+            continue
         except OSError:
             return None
         for line in text.splitlines():
             if f"{shm}/sem." in line:
                 mapped.add(line.rsplit("/", 1)[-1].split()[0])
     return mapped
+
+
+def _visible_uid(entry: Path) -> int | None:
+    try:
+        return entry.stat().st_uid
+    except OSError:
+        return None
 
 
 def clean_stale_runs(temp_root: Path | None = None, shm: Path = Path("/dev/shm")) -> list[str]:
