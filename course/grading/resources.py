@@ -330,7 +330,8 @@ def lock_path(workdir: Path) -> Path:
 
 def hold_lock(workdir: Path) -> int:
     """Create and ``flock`` :func:`lock_path`; return the descriptor (close it to release)."""
-    descriptor = os.open(lock_path(workdir), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    descriptor = os.open(lock_path(workdir),
+                         os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
     fcntl.flock(descriptor, fcntl.LOCK_EX)
     return descriptor
 
@@ -456,9 +457,9 @@ def clean_stale_runs(temp_root: Path | None = None, shm: Path = Path("/dev/shm")
     folder) is stale when its lock file's ``flock`` is free (the grader that held it is
     gone), or, lacking a lock file, when it is older than :data:`UNLOCKED_GRACE_SECONDS`
     and no process works in it. Its control group's tasks are killed, the group removed,
-    its tmpfs unmounted, the folder and lock deleted. A ``sem.mp-*`` semaphore in ``shm``
-    owned by this user and mapped by no live process is deleted. A live run's files are
-    never touched.
+    its tmpfs unmounted, the folder and lock deleted. Submission control groups left empty
+    are removed once old. A ``sem.mp-*`` semaphore in ``shm`` owned by this user and mapped
+    by no live process is deleted. A live run's files are never touched.
     """
     temp_root = Path(temp_root or tempfile.gettempdir())
     removed = []
@@ -477,11 +478,28 @@ def clean_stale_runs(temp_root: Path | None = None, shm: Path = Path("/dev/shm")
         shutil.rmtree(workdir, ignore_errors=True)
         lock_path(workdir).unlink(missing_ok=True)
         removed.append(str(workdir))
+    removed += _clean_empty_groups(support)
     for lock in temp_root.glob(f"{RUN_PREFIX}*.lock"):
         if not lock.with_name(lock.name[:-len(".lock")]).exists() and _lock_is_free(lock):
             lock.unlink(missing_ok=True)
             removed.append(str(lock))
     removed += _clean_semaphores(shm)
+    return removed
+
+
+def _clean_empty_groups(support: CgroupSupport | None) -> list[str]:
+    """Remove submission control groups with no task that are older than
+    :data:`UNLOCKED_GRACE_SECONDS` (a group is joined within moments of being made)."""
+    removed = []
+    for _, parent in support.parents if support else ():
+        for folder in Path(parent).glob(f"{RUN_PREFIX}*"):
+            try:
+                old = time.time() - folder.stat().st_mtime > UNLOCKED_GRACE_SECONDS
+                if old and not (folder / "cgroup.procs").read_text().split():
+                    folder.rmdir()
+                    removed.append(str(folder))
+            except OSError:
+                continue
     return removed
 
 
