@@ -1,5 +1,7 @@
-"""The grader's time limits, with their defaults: a function that never returns costs
-seconds, not minutes, and correct but slow code keeps full marks.
+"""The grader's limits. Time, with its defaults: a function that never returns costs
+seconds, not minutes, and correct but slow code keeps full marks. Resources per submission
+(memory with tmpfs and memfd, disk, tasks, CPU share), each attacked in both sandboxes with a
+control run that shows the attack working without the protection.
 
 Both submissions are lesson 01, whole, answered with the solution except for the answers
 these tests replace (built with the corpus' own builders). No assertion here measures time
@@ -9,19 +11,25 @@ each report says applied.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
+import shutil
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from course.grading.cli import grade_all
 from course.grading.grader import grade_submission
 from course.grading.limits import LATE_CELL_SECONDS, Limits
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 import make_corpus  # noqa: E402  (the corpus' notebook builders)
+from course.grading.runner import run_submission  # noqa: E402
+from test_sandbox import CORPUS, require  # noqa: E402  (skip, or fail in CI, without a sandbox)
 
 DEFAULTS = Limits()
 #: What the issue asks of the default limits, for a function that never returns.
@@ -177,11 +185,6 @@ def resource_attack(mode: str, protected: bool) -> tuple[dict[str, int], object]
 
     Unprotected (the control), the confinement has no control group and no tmpfs work
     folder, and the tmpfs size is far above what the cells write."""
-    import dataclasses
-    import re
-    from course.grading import sandbox
-    from course.grading.runner import run_submission
-    from test_sandbox import require
     confinement = require(mode)
     limits = Limits(**RESOURCE_LIMITS)
     if not protected:
@@ -255,10 +258,6 @@ STARVER_LIMITS = Limits(cell_seconds=10)
 def grade_beside_a_starver(folder: Path, protected: bool) -> list[dict]:
     """Grade a CPU starver and a correct classmate side by side (``--jobs 2``) under
     bubblewrap; unprotected (the control), without control groups."""
-    import dataclasses
-    import shutil
-    from course.grading.cli import grade_all
-    from test_sandbox import CORPUS, require
     confinement = require("bubblewrap")
     if not protected:
         confinement = dataclasses.replace(confinement, cgroups=None)

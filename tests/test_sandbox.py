@@ -436,18 +436,17 @@ def run_wrapped(policy: dict, code: str, *args: str, cwd: Path) -> subprocess.Co
 
 @pytest.fixture
 def listeners(tmp_path):
-    tcp = Listener()
-    mptcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)   # MPTCP on the same port
+    """An MPTCP listener on 127.0.0.1 (it accepts plain TCP too) and a Unix socket outside
+    the sandbox: ``(port, socket path)``."""
     try:
-        mptcp.bind(("127.0.0.1", tcp.server.getsockname()[1] + 1))
-        mptcp.listen()
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
     except OSError:
-        mptcp.close()
         pytest.fail("MPTCP is not enabled here (net.mptcp.enabled): the control cannot run")
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
     unix = UnixListener(tmp_path)
-    yield mptcp.getsockname()[1], unix.path
-    tcp.close()
-    mptcp.close()
+    yield server.getsockname()[1], unix.path
+    server.close()
     unix.close()
 
 

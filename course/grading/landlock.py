@@ -79,7 +79,8 @@ HANDLED_ACCESS_FS = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 4: (1
 FILE_ACCESS = (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE
                | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE
                | LANDLOCK_ACCESS_FS_IOCTL_DEV)
-READ_ACCESS = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR
+READ_ACCESS = (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE
+               | LANDLOCK_ACCESS_FS_READ_DIR)
 
 # Landlock's system calls have the same numbers on every architecture.
 __NR_landlock_create_ruleset, __NR_landlock_add_rule, __NR_landlock_restrict_self = 444, 445, 446
