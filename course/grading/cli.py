@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import dataclasses
 import multiprocessing
-import os
 import sys
 from pathlib import Path
 
@@ -149,9 +147,6 @@ def grade_all(paths: list[Path], out: Path, run_limits: Limits, jobs: int = 1,
     if jobs > 1 and confinement.side_by_side_problem:
         raise ValueError(f"--jobs {jobs} refused: {confinement.side_by_side_problem}")
     out.mkdir(parents=True, exist_ok=True)
-    if jobs > 1 and run_limits.cpus is None:   # side by side: an equal share of the CPUs each
-        run_limits = dataclasses.replace(run_limits,
-                                         cpus=len(os.sched_getaffinity(0)) / jobs)
     names = report_names(paths)
     results: dict[int, dict] = {}
 

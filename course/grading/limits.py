@@ -84,7 +84,7 @@ class Limits:
     memory_mb: float = DEFAULT_MEMORY_MB
     disk_mb: float = DEFAULT_DISK_MB
     tasks: int = DEFAULT_TASKS
-    cpus: float | None = None     # CPUs' worth per submission; None: not limited
+    cpus: float | None = None     # a hard CPU quota per submission; None: an equal share
 
     def resources(self) -> resources.ResourceLimits:
         """The memory, disk, task and CPU limits in the units the sandbox writes."""

@@ -9,8 +9,10 @@ A submission's kernel and every process it starts live in a *control group* of t
   ``memfd``, all of which Linux charges to the group of the process that touched them.
   Past the limit the group's own processes are killed, never the host's;
 * **tasks** (``pids.max``): processes and threads together;
-* **CPU** (``cpu.cfs_quota_us`` / ``cpu.max``): a submission may use ``cpus`` CPUs at
-  most, so busy loops in one cannot starve a classmate graded beside it.
+* **CPU**: a group of its own in the ``cpu`` controller, so the scheduler shares the CPUs
+  between *groups* with equal weight: 150 busy loops in one submission weigh as much as one
+  classmate, and cannot starve it; with ``cpus`` set, also a hard quota
+  (``cpu.cfs_quota_us`` / ``cpu.max``).
 
 Both cgroup versions are supported: v2 (one unified hierarchy) where the grader's own
 group can delegate controllers to a child, else v1 (one hierarchy per controller, as on

@@ -77,7 +77,8 @@ PROTECTIONS = {
                       "included",
     "disk_limited": "the submission's work folder has a size limit",
     "tasks_limited": "the number of processes and threads is limited per submission",
-    "cpu_shared": "submissions graded side by side each get a fixed share of the CPUs",
+    "cpu_shared": "submissions graded side by side share the CPUs equally, however many "
+                  "processes each starts",
 }
 #: The resource protections, which do not depend on the kind of sandbox.
 RESOURCE_PROTECTIONS = ("memory_limited", "disk_limited", "tasks_limited", "cpu_shared")
