@@ -560,11 +560,14 @@ def test_bubblewrap_mounts_the_course_tree_where_the_package_is_and_not_the_pack
     assert (package, package) in binds(sandbox.bwrap_argv(["python"], tmp_path))   # control
 
 
-def test_landlock_grants_a_prefix_around_the_package_except_the_package(tmp_path):
-    """A package installed inside Python's prefix: its folder may be listed, not read."""
-    site = tmp_path / "prefix" / "site-packages"
-    for folder in (site / "course", site / "numpy", tmp_path / "prefix" / "bin"):
-        folder.mkdir(parents=True)
-    rules = sandbox._without([tmp_path / "prefix", tmp_path / "elsewhere"], site / "course")
-    assert rules == [(tmp_path / "prefix", True), (tmp_path / "prefix" / "bin", False),
-                     (site, True), (site / "numpy", False), (tmp_path / "elsewhere", False)]
+def test_landlock_grants_the_course_tree_and_not_the_package(tmp_path):
+    """With a course tree the installed package is hidden (a prefix holding it is granted
+    entry by entry) and the tree is readable; without one the package is readable (control)."""
+    tree, package = tmp_path / "tree", sandbox.course_package()
+    (tree / "course").mkdir(parents=True)
+    abi = max(sandbox.landlock_abi(), 1)
+    granted = [Path(path) for path, _ in sandbox.landlock_rules(tmp_path, (), abi, tree)]
+    assert tree.resolve() in granted
+    assert not any(path == package or path.is_relative_to(package) for path in granted)
+    control = [Path(path) for path, _ in sandbox.landlock_rules(tmp_path, (), abi)]
+    assert any(package == path or package.is_relative_to(path) for path in control)

@@ -1,5 +1,7 @@
-"""The grader's time limits, with their defaults: a function that never returns costs
-seconds, not minutes, and correct but slow code keeps full marks.
+"""The grader's limits. Time, with its defaults: a function that never returns costs
+seconds, not minutes, and correct but slow code keeps full marks. Resources per submission
+(memory with tmpfs and memfd, disk, tasks, CPU share), each attacked in both sandboxes with a
+control run that shows the attack working without the protection.
 
 Both submissions are lesson 01, whole, answered with the solution except for the answers
 these tests replace (built with the corpus' own builders). No assertion here measures time
@@ -9,7 +11,10 @@ each report says applied.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -17,11 +22,14 @@ import nbformat
 import pytest
 
 from course import exercises
+from course.grading.cli import grade_all
 from course.grading.grader import grade_submission
 from course.grading.limits import LATE_CELL_SECONDS, Limits
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 import make_corpus  # noqa: E402  (the corpus' notebook builders)
+from course.grading.runner import run_submission  # noqa: E402
+from test_sandbox import CORPUS, require  # noqa: E402  (skip, or fail in CI, without a sandbox)
 
 DEFAULTS = Limits()
 LESSON_01_POINTS = sum(e.points for e in exercises.for_lesson("01_logistic_regression_numpy"))
@@ -120,3 +128,160 @@ def test_correct_but_slow_loop_versions_get_full_marks_with_the_default_limits(t
     assert report["score"] == report["max_score"] == LESSON_01_POINTS, report["exercises"]
     assert not any("stopped by" in line or "not run" in line
                    for line in report["notebook_errors"]), report["notebook_errors"]
+
+
+# -- resources per submission (course/grading/resources.py), in both sandboxes ------------------
+#: Each cell tries to take far more than the submission's limits and reports how far it got
+#: ("<what>: REACHED <n>", in MB or threads). The memfd cell comes last: past the memory
+#: limit the kernel dies.
+FILL_MB = 512
+THREADS = 300
+RESOURCE_LIMITS = dict(cell_seconds=60, cells_seconds=300, memory_mb=384, disk_mb=128, tasks=48)
+FILL = """\
+import os, tempfile
+written, block = 0, b"x" * 2**20
+path = os.path.join({folder}, "fill-{name}")
+try:
+    with open(path, "wb", buffering=0) as file:
+        for _ in range({total}):
+            file.write(block)
+            written += 1
+except OSError:
+    pass
+finally:
+    if os.path.exists(path):
+        os.remove(path)
+raise RuntimeError(f"{name}: REACHED {{written}}")"""
+THREAD_BOMB = f"""\
+import threading
+threading.stack_size(64 * 1024)      # small stacks: RLIMIT_DATA does not stop it first
+release, started = threading.Event(), 0
+try:
+    for _ in range({THREADS}):
+        threading.Thread(target=release.wait, daemon=True).start()
+        started += 1
+except RuntimeError:
+    pass
+release.set()
+raise RuntimeError(f"threads: REACHED {{started}}")"""
+MEMFD = f"""\
+import os
+written, block = 0, b"x" * 2**20
+descriptor = os.memfd_create("fill")
+try:
+    for _ in range({FILL_MB}):
+        os.write(descriptor, block)
+        written += 1
+except OSError:
+    pass
+raise RuntimeError(f"memfd: REACHED {{written}}")"""
+RESOURCE_ATTACKS = [FILL.format(folder="tempfile.gettempdir()", name="tmpfs", total=FILL_MB),
+                    FILL.format(folder='"/dev/shm"', name="shm", total=FILL_MB),
+                    FILL.format(folder='"."', name="work", total=FILL_MB),
+                    THREAD_BOMB, MEMFD]
+
+
+def resource_attack(mode: str, protected: bool) -> tuple[dict[str, int], object]:
+    """Grade the resource attacks in ``mode``; ``{what: amount reached}`` and the run.
+
+    Unprotected (the control), the confinement has no control group and no tmpfs work
+    folder, and the tmpfs size is far above what the cells write."""
+    confinement = require(mode)
+    limits = Limits(**RESOURCE_LIMITS)
+    if not protected:
+        confinement = dataclasses.replace(confinement, cgroups=None, mount_workdir=False)
+        limits = Limits(**{**RESOURCE_LIMITS, "disk_mb": 8 * FILL_MB})
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source) for source in RESOURCE_ATTACKS])
+    run = run_submission(notebook, [], limits, confinement)
+    reached = {}
+    for line in run.cell_errors:
+        found = re.search(r"(\w+): REACHED (\d+)", line)
+        if found:
+            reached[found[1]] = int(found[2])
+    return reached, run
+
+
+@pytest.fixture(scope="module", params=["bubblewrap", "landlock"])
+def resource_runs(request) -> tuple[str, dict]:
+    """The resource attacks in each sandbox, protected and not (the control)."""
+    return request.param, {protected: resource_attack(request.param, protected)
+                           for protected in (True, False)}
+
+
+def test_without_limits_the_resource_attacks_take_what_they_ask_for(resource_runs):
+    """The control: no control group, no tmpfs work folder. Each fill gets its 512 MB of
+    the host's memory or disk, and the thread bomb its 300 threads."""
+    mode, runs = resource_runs
+    reached, run = runs[False]
+    assert reached["tmpfs"] == reached["work"] == reached["memfd"] == FILL_MB, run.cell_errors
+    assert reached["threads"] == THREADS
+    if mode == "bubblewrap":
+        assert reached["shm"] == FILL_MB
+
+
+def test_tmpfs_shm_and_work_folder_fills_stop_at_the_submissions_disk_limit(resource_runs):
+    mode, runs = resource_runs
+    reached, run = runs[True]
+    assert "disk_limited" in run.sandbox["protections"]
+    for what in ("tmpfs", "shm", "work"):
+        assert reached[what] <= RESOURCE_LIMITS["disk_mb"], (what, run.cell_errors)
+
+
+def test_a_thread_bomb_stops_at_the_submissions_task_limit(resource_runs):
+    _, runs = resource_runs
+    reached, run = runs[True]
+    assert "tasks_limited" in run.sandbox["protections"]
+    assert reached["threads"] < RESOURCE_LIMITS["tasks"], run.cell_errors
+
+
+def test_a_memfd_fill_stops_at_the_submissions_memory_limit(resource_runs):
+    """memfd pages are in no file system and not in the kernel's RSS: only the memory control
+    group counts them. Past the limit the kernel is killed and the report says why."""
+    _, runs = resource_runs
+    reached, run = runs[True]
+    assert "memory_limited" in run.sandbox["protections"]
+    assert reached.get("memfd", 0) < RESOURCE_LIMITS["memory_mb"], run.cell_errors
+    if "memfd" not in reached:
+        assert "memory limit" in (run.kernel_problem or ""), run.kernel_problem
+
+
+# -- one submission cannot change another's score: the CPU share -----------------------------------
+#: 150 busy loops, each in a session of its own, then ~36 s of cells that keep the kernel up.
+STARVER = """\
+import subprocess, sys, time
+for _ in range(150):
+    subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+time.sleep(9)"""
+STARVER_LIMITS = Limits(cell_seconds=10)
+
+
+def grade_beside_a_starver(folder: Path, protected: bool) -> list[dict]:
+    """Grade a CPU starver and a correct classmate side by side (``--jobs 2``) under
+    bubblewrap; unprotected (the control), without control groups."""
+    confinement = require("bubblewrap")
+    if not protected:
+        confinement = dataclasses.replace(confinement, cgroups=None)
+    submissions = folder / "submissions"
+    submissions.mkdir()
+    starver = nbformat.read(CORPUS / "untouched.ipynb", as_version=4)
+    starver.cells[:0] = [nbformat.v4.new_code_cell(STARVER)] + [
+        nbformat.v4.new_code_cell("import time\ntime.sleep(9)") for _ in range(3)]
+    nbformat.write(starver, submissions / "a_starver.ipynb")
+    shutil.copy(CORPUS / "correct.ipynb", submissions / "b_classmate.ipynb")
+    return grade_all(sorted(submissions.glob("*.ipynb")), folder / "out", STARVER_LIMITS,
+                     jobs=2, confinement=confinement, echo=lambda *args: None)
+
+
+def test_a_cpu_starver_beside_a_classmate_starves_it_without_the_cpu_share(tmp_path):
+    """The control: without a CPU group per submission the classmate's kernel cannot answer
+    within its limits while 150 busy loops run beside it (measured: 0 of 11)."""
+    classmate = grade_beside_a_starver(tmp_path, protected=False)[1]
+    assert classmate["score"] < classmate["max_score"], classmate
+
+
+def test_a_cpu_starver_leaves_a_classmate_graded_beside_it_at_full_marks(tmp_path):
+    starver, classmate = grade_beside_a_starver(tmp_path, protected=True)
+    assert "cpu_shared" in classmate["sandbox"]["protections"]
+    assert classmate["score"] == classmate["max_score"] == 11, classmate
+    assert not classmate.get("regraded_alone")

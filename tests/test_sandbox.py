@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -105,7 +106,7 @@ class Listener:
         self.server.close()
 
 
-def grade_class(root: Path, notebooks: list[str], extra: list[str]) -> dict:
+def grade_class(root: Path, notebooks: list[str], extra: list[str], jobs: int = 2) -> dict:
     """Grade copies of ``notebooks`` plus two classmates; everything the tests look at.
 
     While grading runs, a watcher notes for each report the moment it appears whether a
@@ -132,7 +133,7 @@ def grade_class(root: Path, notebooks: list[str], extra: list[str]) -> dict:
     try:
         process = subprocess.Popen(
             [sys.executable, "-m", "course.cli", "grade", str(submissions), "--out", str(out),
-             "--jobs", "2", "--timeout", "30", "--format", "gradescope", *extra],
+             "--jobs", str(jobs), "--timeout", "30", "--format", "gradescope", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         while process.poll() is None:
             for report in out.glob("*.json"):
@@ -154,10 +155,12 @@ def grade_class(root: Path, notebooks: list[str], extra: list[str]) -> dict:
 
 @pytest.fixture(scope="module", params=["bubblewrap", "landlock"])
 def attacked(request, tmp_path_factory):
-    """The class graded with the attacks, in each kind of sandbox."""
-    require(request.param)
+    """The class graded with the attacks, in each kind of sandbox (two at a time, except under
+    Landlock, which refuses it: see ``test_landlock_refuses_to_grade_side_by_side``)."""
+    confinement = require(request.param)
     run = grade_class(tmp_path_factory.mktemp(request.param), ATTACKS,
-                      ["--sandbox", request.param])
+                      ["--sandbox", request.param],
+                      jobs=1 if confinement.side_by_side_problem else 2)
     yield request.param, run
     for process in run["orphans"]:
         process.kill()
@@ -306,11 +309,18 @@ def test_course_grade_refuses_to_run_without_a_sandbox(tmp_path, monkeypatch, ca
 
 
 def test_the_landlock_fallback_names_what_it_does_not_protect():
+    """Protections follow the ABI actually present: truncation is controlled from ABI 3,
+    signals from ABI 6; the socket filter blocks the network at every ABI; the host's Unix
+    sockets stay reachable at every ABI."""
+    protections, missing = sandbox.landlock_protections(2)
+    assert {"read_only_system", "private_files", "signals_contained"} <= set(missing)
+    assert "no_network" in protections
     protections, missing = sandbox.landlock_protections(3)
-    assert "no_tcp" not in protections and "signals_contained" in missing
+    assert {"read_only_system", "private_files"} <= set(protections)
+    assert "signals_contained" in missing
     protections, missing = sandbox.landlock_protections(7)
-    assert {"no_tcp", "signals_contained"} <= set(protections)
-    assert set(missing) == {"no_network", "private_process_view"}
+    assert {"no_network", "signals_contained", "private_files"} <= set(protections)
+    assert set(missing) == {"private_process_view", "sockets_contained"}
 
 
 def test_the_sandbox_can_be_chosen_by_environment_variable(monkeypatch):
@@ -380,3 +390,242 @@ def test_a_course_checkout_under_tmp_stays_readable_inside_the_private_tmp(tmp_p
     listing = subprocess.run(sandbox.bwrap_argv(["ls", str(checkout.parent)], tmp_path),
                              capture_output=True, text=True, timeout=60)
     assert listing.returncode == 0 and listing.stdout.split() == ["course"], listing.stderr
+
+
+# -- the exec wrapper, the socket filter and Landlock (course/grading/confine.py, landlock.py) --
+ATTACK_SOCKETS = r"""
+import socket, sys
+port, unix_path = int(sys.argv[1]), sys.argv[2]
+reached = []
+def attempt(name, family, kind, protocol, address):
+    try:
+        with socket.socket(family, kind, protocol) as s:
+            s.settimeout(2)
+            s.connect(address)
+            reached.append(name)
+    except OSError:
+        pass
+attempt("mptcp", socket.AF_INET, socket.SOCK_STREAM, 262, ("127.0.0.1", port))
+attempt("tcp", socket.AF_INET, socket.SOCK_STREAM, 0, ("127.0.0.1", port))
+try:                                   # a UDP socket (its connect() proves nothing)
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
+    reached.append("udp socket")
+except OSError:
+    pass
+attempt("unix", socket.AF_UNIX, socket.SOCK_STREAM, 0, unix_path)
+print(",".join(reached))
+"""
+
+
+class UnixListener:
+    """A path-based Unix socket outside the sandbox (like another kernel's channel)."""
+
+    def __init__(self, folder: Path):
+        self.path = str(folder / "kernel-1")
+        self.server = socket.socket(socket.AF_UNIX)
+        self.server.bind(self.path)
+        self.server.listen()
+
+    def close(self):
+        self.server.close()
+
+
+def run_wrapped(policy: dict, code: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    from course.grading import confine
+    return subprocess.run(confine.wrapper_argv(policy, [sys.executable, "-c", code, *args]),
+                          capture_output=True, text=True, timeout=60, cwd=cwd)
+
+
+@pytest.fixture
+def listeners(tmp_path):
+    """An MPTCP listener on 127.0.0.1 (it accepts plain TCP too) and a Unix socket outside
+    the sandbox: ``(port, socket path)``."""
+    try:
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+    except OSError:
+        pytest.fail("MPTCP is not enabled here (net.mptcp.enabled): the control cannot run")
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    unix = UnixListener(tmp_path)
+    yield server.getsockname()[1], unix.path
+    server.close()
+    unix.close()
+
+
+def landlock_policy(workdir: Path, **changes) -> dict:
+    from course.grading.limits import Limits
+    confinement = require("landlock")
+    policy = sandbox.wrapper_policy(confinement, workdir, Limits(), None)
+    policy.update(changes)
+    return policy
+
+
+def test_the_socket_filter_refuses_mptcp_udp_and_tcp_under_landlock(tmp_path, listeners):
+    """Landlock's TCP rules do not cover MPTCP (protocol 262) nor UDP: the seccomp filter
+    refuses every socket but Unix stream sockets. Control: the same policy without the
+    filter reaches the MPTCP listener on 127.0.0.1."""
+    port, unix_path = listeners
+    work = tmp_path / "work"
+    work.mkdir()
+    control = run_wrapped(landlock_policy(work, socket_filter=False), ATTACK_SOCKETS,
+                          str(port), unix_path, cwd=work)
+    assert control.returncode == 0, control.stderr
+    assert "mptcp" in control.stdout.split(",")
+    attacked = run_wrapped(landlock_policy(work), ATTACK_SOCKETS, str(port), unix_path,
+                           cwd=work)
+    assert attacked.returncode == 0, attacked.stderr
+    reached = attacked.stdout.strip().split(",")
+    assert not {"mptcp", "tcp", "udp socket"} & set(reached)
+
+
+def test_under_landlock_another_kernels_unix_socket_stays_reachable_so_jobs_are_refused(
+        tmp_path, listeners, capsys):
+    """What Landlock cannot close, measured, and the consequence: ``--jobs 2`` is refused and
+    the report names the gap."""
+    port, unix_path = listeners
+    work = tmp_path / "work"
+    work.mkdir()
+    attacked = run_wrapped(landlock_policy(work), ATTACK_SOCKETS, str(port), unix_path, cwd=work)
+    assert attacked.stdout.strip().split(",") == ["unix"], attacked.stderr
+    confinement = sandbox.confinement("landlock")
+    assert "sockets_contained" in confinement.missing
+    shutil.copy(CORPUS / "correct.ipynb", tmp_path / "ada.ipynb")
+    status = cli.main(["grade", str(tmp_path / "ada.ipynb"), "--out", str(tmp_path / "out"),
+                       "--sandbox", "landlock", "--jobs", "2"])
+    assert status == 2
+    assert "--jobs 2 refused" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_under_bubblewrap_another_kernels_unix_socket_is_not_reachable(tmp_path, listeners):
+    """The socket is not even mounted inside, and the network namespace is empty (a UDP
+    socket can be made, with nothing to reach). Control: without a sandbox the same
+    notebook reaches the Unix socket, and MPTCP and TCP on 127.0.0.1."""
+    port, unix_path = listeners
+    require("bubblewrap")
+    for confinement, expected in ((sandbox.NONE, ["mptcp", "tcp", "udp socket", "unix"]),
+                                  (sandbox.confinement("bubblewrap"), ["udp socket"])):
+        cell = (f"import subprocess, sys\nout = subprocess.run([sys.executable, '-c', "
+                f"{ATTACK_SOCKETS!r}, '{port}', '{unix_path}'], capture_output=True, "
+                f"text=True).stdout.strip()\nraise RuntimeError('REACHED ' + out)")
+        run = run_submission(tiny_notebook(cell), [], Limits(cell_seconds=30), confinement)
+        line = next(line for line in run.cell_errors if "REACHED" in line)
+        assert line.split("REACHED ", 1)[1].split(",") == expected, run.cell_errors
+
+
+def test_the_wrapper_fails_closed_when_a_step_fails(tmp_path):
+    """A Landlock rule the kernel cannot add (a bogus right), or a control group that cannot
+    be joined, stops the wrapper before the command runs."""
+    require("landlock")
+    from course.grading import confine
+    marker = tmp_path / "ran"
+    touch = f"open({str(marker)!r}, 'w').close()"
+    bad_rule = landlock_policy(tmp_path)
+    bad_rule["landlock"]["rules"].append(["/usr", 1 << 40])
+    bad_group = confine.policy(parent=os.getpid(), cgroup_procs=[str(tmp_path / "no/such")])
+    for policy in (bad_rule, bad_group):
+        result = run_wrapped(policy, touch, cwd=tmp_path)
+        assert result.returncode == confine.REFUSED and "refusing" in result.stderr
+        assert not marker.exists()
+    assert run_wrapped(confine.policy(parent=os.getpid()), touch, cwd=tmp_path).returncode == 0
+    assert marker.exists()                       # the control: the same command does run
+
+
+def test_the_wrapper_policy_can_be_printed(tmp_path):
+    require("landlock")
+    from course.grading import confine
+    shown = subprocess.run(confine.wrapper_argv(landlock_policy(tmp_path), ["true"])[:5]
+                           + ["--explain"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "drop every capability" in shown.stdout and "seccomp" in shown.stdout
+    assert f"{tmp_path}: EXECUTE, WRITE_FILE" in shown.stdout
+
+
+def test_landlock_hides_a_folder_inside_a_readable_one(tmp_path):
+    """Landlock rules only add rights: a hidden folder inside a readable one is carved out by
+    granting its siblings one by one. Control: without ``hidden``, the file is read."""
+    require("landlock")
+    readable = tmp_path / "readable"
+    (readable / "submissions").mkdir(parents=True)
+    (readable / "submissions" / "bob.ipynb").write_text(SECRET)
+    (readable / "public.txt").write_text("public")
+    work = tmp_path / "work"
+    work.mkdir()
+    read = ("import sys\nfor p in sys.argv[1:]:\n    try:\n        print(open(p).read())\n"
+            "    except OSError:\n        print('denied')")
+    files = [str(readable / "submissions" / "bob.ipynb"), str(readable / "public.txt")]
+    for hidden, expected in (([], [SECRET, "public"]),
+                             ([str(readable / "submissions")], ["denied", "public"])):
+        policy = landlock_policy(work)
+        policy["landlock"]["rules"] += sandbox.landlock.path_rules(
+            [str(readable)], [], {}, hidden, policy["landlock"]["abi"])
+        result = run_wrapped(policy, read, *files, cwd=work)
+        assert result.stdout.split() == expected, result.stderr
+
+
+# -- stale runs (course/grading/resources.py: clean_stale_runs) ----------------------------------
+def start_grading(root: Path, name: str, mode: str) -> subprocess.Popen:
+    """``course grade`` of one notebook that sleeps, in a session of its own, with its
+    temporary folders in ``root/tmp``; returns once its kernel's work folder exists."""
+    (root / name).mkdir()
+    notebook = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
+    nbformat.write(notebook, root / name / "a.ipynb")
+    env = dict(os.environ, TMPDIR=str(root / "tmp"), TF_CPP_MIN_LOG_LEVEL="2")
+    before = set((root / "tmp").glob("course-grade-*.lock"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "course.cli", "grade", str(root / name / "a.ipynb"), "--out",
+         str(root / f"{name}-out"), "--sandbox", mode, "--timeout", "200"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    for _ in range(1200):
+        new = set((root / "tmp").glob("course-grade-*.lock")) - before
+        if new and Path(str(next(iter(new)))[:-len(".lock")], "kernel.json").exists():
+            time.sleep(3)                                     # the kernel runs its cell
+            return process
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"{name}: no work folder appeared")
+
+
+def semaphores() -> set[str]:
+    return {p.name for p in Path("/dev/shm").glob("sem.mp-*")}
+
+
+@pytest.mark.parametrize("mode", ["bubblewrap", "landlock"])
+def test_a_killed_runs_folders_and_semaphores_are_cleaned_at_the_next_start(tmp_path, mode):
+    """A grader killed with SIGKILL leaves its work folder (with its tmpfs and control group)
+    and its pool's semaphores: the control. The next start removes them, and leaves a live
+    run's alone."""
+    from course.grading import resources
+    require(mode)
+    (tmp_path / "tmp").mkdir()
+    shm_before = semaphores()
+    killed = start_grading(tmp_path, "killed", mode)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    left = sorted(p for p in (tmp_path / "tmp").glob("course-grade-*") if p.is_dir())
+    left_semaphores = semaphores() - shm_before
+    assert left and left_semaphores, "the control: a killed run leaves these behind"
+    live = start_grading(tmp_path, "live", mode)       # the next start cleans
+    try:
+        assert not any(p.exists() for p in left)
+        assert not any(Path(f"{p}.lock").exists() for p in left)
+        assert not left_semaphores & semaphores()
+        mounted = Path("/proc/self/mountinfo").read_text()
+        assert not any(f" {p} " in mounted for p in left)
+        live_folders = sorted(p for p in (tmp_path / "tmp").glob("course-grade-*")
+                              if p.is_dir())
+        live_semaphores = semaphores() - shm_before
+        assert live_folders and live_semaphores
+        assert resources.clean_stale_runs(tmp_path / "tmp") == []   # a live run is kept
+        assert all((p / "kernel.json").exists() for p in live_folders)
+        assert live_semaphores <= semaphores()
+    finally:
+        os.killpg(live.pid, signal.SIGKILL)
+        live.wait()
+        for _ in range(100):       # the workers die a moment after the main process
+            resources.clean_stale_runs(tmp_path / "tmp")
+            if not list((tmp_path / "tmp").glob("course-grade-*")):
+                break
+            time.sleep(0.1)
+        resources.clean_stale_runs(tmp_path / "tmp")

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from course import exercises as registry
 from course.grading import (class_folder, class_report, course_tree, feedback_files,
-                            gradebook, reports, sandbox)
+                            gradebook, reports, resources, sandbox)
 from course.grading.class_folder import Submission
 from course.grading.limits import REFERENCE_FACTOR, Limits
 
@@ -131,8 +131,10 @@ def grade_all(paths: list[Path] | list[Submission], out: Path, run_limits: Limit
     submissions = [p for p in paths if isinstance(p, Submission)] or \
         class_folder.find_submissions([str(p) for p in paths])
     paths = [submission.path for submission in submissions]
-    out.mkdir(parents=True, exist_ok=True)
     confinement = confinement or sandbox.confinement(hidden=private_folders(paths, out))
+    if jobs > 1 and confinement.side_by_side_problem:
+        raise ValueError(f"--jobs {jobs} refused: {confinement.side_by_side_problem}")
+    out.mkdir(parents=True, exist_ok=True)
     results: dict[int, dict] = {}
 
     def finish(index: int, report: dict) -> None:
@@ -245,6 +247,12 @@ def run_grade(args) -> int:
     confinement = choose_confinement(args, [s.path for s in submissions])
     if confinement is None:
         return 2
+    if args.jobs > 1 and confinement.side_by_side_problem:
+        print(f"course grade: error: --jobs {args.jobs} refused: "
+              f"{confinement.side_by_side_problem}.", file=sys.stderr)
+        return 2
+    for stale in resources.clean_stale_runs():
+        print(f"Removed {stale}, left behind by a grading run that was killed.")
     print(f"Grading {len(submissions)} submission{'s' if len(submissions) != 1 else ''} "
           f"({args.jobs} at a time) into {args.out}/")
     print(confinement.describe())

@@ -13,16 +13,23 @@ per-cell timeout, which interrupts the kernel; :class:`Watchdog` the last):
   :data:`LATE_CELL_SECONDS` each), so that every exercise is still graded;
 * **the whole submission** may take ``total_seconds``; past it the watchdog kills the kernel.
 
-Memory has two layers, because each alone has a gap:
+Memory, disk, tasks and CPU (``memory_mb``, ``disk_mb``, ``tasks``, ``cpus``) become a
+:class:`course.grading.resources.ResourceLimits` (:meth:`Limits.resources`), which the
+sandbox enforces per submission with a control group and a size-limited work folder where
+the machine allows (:mod:`course.grading.resources`; the report lists what it could not).
+The memory limit has three layers, each closing a gap of the others:
 
-* ``RLIMIT_DATA`` on the kernel process (and, by inheritance, its children) makes a huge
-  allocation fail at once with ``MemoryError`` inside the student's cell. Unlike
-  ``RLIMIT_AS`` it does not count address space that is only reserved, so TensorFlow, which
-  reserves many gigabytes of virtual memory up front, still starts.
-* A :class:`Watchdog` thread in the grader polls the resident memory (RSS) of the kernel and
-  all its children and its total running time; when either passes its limit it kills the
-  whole process tree. This also catches memory that ``RLIMIT_DATA`` does not see and kernels
-  that ignore interrupts.
+* the submission's memory control group counts everything the kernel and its processes
+  touch, files in tmpfs, ``/dev/shm`` and ``memfd`` included, and kills inside the group
+  past the limit;
+* ``RLIMIT_DATA`` on the kernel process (set by the exec wrapper, inherited by its children)
+  makes a huge allocation fail at once with ``MemoryError`` inside the student's cell.
+  Unlike ``RLIMIT_AS`` it does not count address space that is only reserved, so
+  TensorFlow, which reserves many gigabytes of virtual memory up front, still starts;
+* a :class:`Watchdog` thread in the grader polls the resident memory (RSS) of the kernel and
+  all its children and its total running time; when either passes its limit, or the control
+  group's out-of-memory killer acted, it kills everything (:func:`kill_tree`, the one place
+  that kills a submission's processes). This also catches kernels that ignore interrupts.
 
 The kill shows up in the runner as a dead kernel; :attr:`Watchdog.reason` says why.
 
@@ -45,11 +52,18 @@ from dataclasses import dataclass
 
 import psutil
 
+from course.grading import resources
+
 #: Default memory limit per submission in MiB (a TensorFlow kernel needs about 800 MiB).
 DEFAULT_MEMORY_MB = 2048
 #: A test may take this many times what the course's own implementation takes on it. The
 #: slide's loop versions are 3 to 30 times slower than the vectorized reference.
 REFERENCE_FACTOR = 100
+#: Default size of a submission's work folder (and of its private /tmp and /dev/shm), MiB.
+DEFAULT_DISK_MB = 1024
+#: Default number of tasks (processes and threads) per submission: TensorFlow starts about
+#: two threads per CPU, ipykernel about ten.
+DEFAULT_TASKS = 512
 #: Seconds a cell that defines a function or class gets once the cells' budget is spent.
 LATE_CELL_SECONDS = 5
 
@@ -68,6 +82,15 @@ class Limits:
     case_seconds: float = 5
     total_seconds: float = 600
     memory_mb: float = DEFAULT_MEMORY_MB
+    disk_mb: float = DEFAULT_DISK_MB
+    tasks: int = DEFAULT_TASKS
+    cpus: float | None = None     # a hard CPU quota per submission; None: an equal share
+
+    def resources(self) -> resources.ResourceLimits:
+        """The memory, disk, task and CPU limits in the units the sandbox writes."""
+        return resources.ResourceLimits(
+            memory_bytes=int(self.memory_mb * 2**20), disk_bytes=int(self.disk_mb * 2**20),
+            tasks=int(self.tasks), cpus=self.cpus)
 
 
 def case_limit(limits: Limits, reference_seconds: float, exercise_seconds: float = 0.0) -> float:
@@ -109,12 +132,20 @@ def resident_bytes(processes: list[psutil.Process]) -> int:
     return total
 
 
-def kill_tree(pid: int) -> None:
-    """Kill process ``pid``, every descendant and, if ``pid`` leads one, its process group.
+def kill_tree(pid: int | None, group: resources.SubmissionGroup | None = None) -> None:
+    """Kill every process of a submission: all of ``group`` (its control group, which
+    ``setsid`` and double forks cannot leave), then process ``pid``, every descendant and, if
+    ``pid`` leads one, its process group.
 
     Jupyter starts each kernel in a new session, so the kernel leads its own group; a group
     we share (``pid`` not its leader) is never signalled, or we would kill ourselves.
     """
+    if group is None and pid is not None:
+        group = resources.group_of(pid)
+    if group is not None:
+        resources.kill_group(group)
+    if pid is None:
+        return
     processes = process_tree(pid)
     try:
         if os.getpgid(pid) == pid != os.getpgid(0):
@@ -148,11 +179,18 @@ class Watchdog(threading.Thread):
         self.total_seconds = total_seconds
         self.interval = interval
         self.reason: str | None = None
+        self.group: resources.SubmissionGroup | None = None
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         deadline = time.monotonic() + self.total_seconds
         while not self._stop_event.wait(self.interval):
+            self.group = self.group or resources.group_of(self.pid)
+            if self.group is not None and self.group.memory_killed():
+                self.kill(f"the notebook used more than the memory limit of "
+                          f"{self.memory_mb:.0f} MB (files in /tmp and shared memory count "
+                          f"too), so it was stopped")
+                return
             processes = process_tree(self.pid)
             if not processes:
                 return
@@ -169,7 +207,7 @@ class Watchdog(threading.Thread):
         """Record ``reason`` and kill the kernel's process tree now."""
         if self.reason is None:
             self.reason = reason
-        kill_tree(self.pid)
+        kill_tree(self.pid, self.group)
 
     def stop(self) -> None:
         """Stop watching (the kernel is being shut down normally)."""

@@ -109,7 +109,7 @@ def kernel_manager(workdir: Path, env: dict[str, str], run_limits: Limits,
             (:func:`course.grading.sandbox.confinement`); the sandbox filters ``env`` too.
         course_tree: the ``course`` the kernel imports (:mod:`course.grading.course_tree`).
     """
-    return confinement.kernel_manager(workdir, run_limits.memory_mb, course_tree)
+    return confinement.kernel_manager(workdir, run_limits, course_tree)
 
 
 class TimeLimit(Exception):

