@@ -225,9 +225,19 @@ def _accuracy_cases(rng, visible):
                       "Y": np.array([[1.0], [0.0], [1.0], [0.0], [1.0]])},
                      "5 images, one probability exactly 0.5, shape (5, 1)"),
                 Case(_accuracy_args(rng, 12), "12 random probabilities, shape (12, 1)")]
-    return [Case(_accuracy_args(rng, int(rng.integers(5, 80)))),
-            Case(_accuracy_args(rng, 1, exact_half=False)),
-            Case(_accuracy_args(rng, int(rng.integers(5, 80))))]
+    return [Case(_accuracy_args_every_mistake_shows(rng, m))
+            for m in (int(rng.integers(5, 80)), 3, int(rng.integers(5, 80)))]
+
+
+def _accuracy_args_every_mistake_shows(rng, m, tries=100):
+    """Random accuracy arguments on which every named mistake gives a wrong answer (labels
+    drawn again while, say, the accuracy is exactly 0.5 and the error rate equals it)."""
+    for _ in range(tries):
+        args = _accuracy_args(rng, m)
+        right = _accuracy(args)["value"]
+        if not any(np.isclose(mistake(args)["value"], right) for mistake in _ACCURACY_MISTAKES):
+            return args
+    raise RuntimeError(f"no accuracy case of {m} images shows every mistake")
 
 
 def _predictions(args):
@@ -258,6 +268,10 @@ def _accuracy_strict_threshold(args):
 
 def _error_rate(args):
     return {"value": 1 - _accuracy(args)["value"]}
+
+
+_ACCURACY_MISTAKES = (_accuracy_row_against_column, _accuracy_count, _accuracy_percent,
+                      _accuracy_strict_threshold, _error_rate)
 
 
 def _plain_accuracy(result):
