@@ -235,7 +235,8 @@ def _accuracy_args_every_mistake_shows(rng, m, tries=100):
     for _ in range(tries):
         args = _accuracy_args(rng, m)
         right = _accuracy(args)["value"]
-        if not any(np.isclose(mistake(args)["value"], right) for mistake in _ACCURACY_MISTAKES):
+        if not any(np.isclose(mistake.produce(args)["value"], right)
+                   for mistake in ACCURACY.mistakes):
             return args
     raise RuntimeError(f"no accuracy case of {m} images shows every mistake")
 
@@ -268,10 +269,6 @@ def _accuracy_strict_threshold(args):
 
 def _error_rate(args):
     return {"value": 1 - _accuracy(args)["value"]}
-
-
-_ACCURACY_MISTAKES = (_accuracy_row_against_column, _accuracy_count, _accuracy_percent,
-                      _accuracy_strict_threshold, _error_rate)
 
 
 def _plain_accuracy(result):
