@@ -398,8 +398,10 @@ def test_the_learners_arguments_are_copies():
         w_in -= 1.0
         return answers.gradient_descent(X, y, w_in + 1.0, b_in, alpha, num_iters)
 
-    assert exercise.evaluate(case, exercise.run_case(in_place, case)).passed
-    np.testing.assert_array_equal(case.args["w_in"], before)
+    result = exercise.evaluate(case, exercise.run_case(in_place, case))
+    np.testing.assert_array_equal(case.args["w_in"], before)     # the case itself is intact
+    assert not result.passed                 # the change is seen on the copy, and named
+    assert result.mistake.name == "a change to its input in place"
 
 
 # -- hand-offs to the course's own implementations (issue 12) -----------------------------------

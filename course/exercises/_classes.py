@@ -50,6 +50,11 @@ class Case:
     name: str = ""
 
 
+def _no_edge_case(args: dict) -> str:
+    """The default ``Exercise.edge_case``: no hidden case is an edge case."""
+    return ""
+
+
 @dataclass(frozen=True)
 class Mistake:
     """A known wrong answer: ``produce(args)`` returns the plain data that mistake gives.
@@ -165,6 +170,12 @@ class Exercise:
             learner's notebook (tests/test_exercise_design.py checks the flag); default False.
         contracts: the docstring rules graded on every case (``course.exercises._contracts``);
             default: the inputs come back unchanged.
+        edge_case: ``edge_case(args)`` returns a short reason when a hidden case is a genuine
+            edge case (0 epochs: no update at all) on which some named mistakes cannot differ
+            from the right answer, else ``""``. Such cases are exempt from the design rule
+            that every named mistake shows on every hidden case (tests/test_exercise_design.py);
+            ``grade`` gives them no credit when a mistake recognised elsewhere coincides with
+            the right answer there. Default: no edge cases.
     """
 
     VISIBLE_SEED = 2024
@@ -172,7 +183,8 @@ class Exercise:
     def __init__(self, *, id, lesson, points, signature, make_cases, to_plain, expected,
                  mistakes=(), parts=("value",), weights=None, call=call_positionally,
                  rtol=1e-6, atol=1e-9, reference=None, time_limit=5.0, build_inputs=None,
-                 depends_on=(), answer_in_lesson=False, contracts=(INPUTS_UNCHANGED,)):
+                 depends_on=(), answer_in_lesson=False, contracts=(INPUTS_UNCHANGED,),
+                 edge_case=_no_edge_case):
         self.id, self.lesson, self.points, self.signature = id, lesson, points, signature
         self.make_cases, self.to_plain, self.expected = make_cases, to_plain, expected
         self.mistakes = tuple(mistakes)
@@ -182,6 +194,7 @@ class Exercise:
         self.time_limit = time_limit
         self.build_inputs, self.depends_on = build_inputs, tuple(depends_on)
         self.answer_in_lesson, self.contracts = bool(answer_in_lesson), tuple(contracts)
+        self.edge_case = edge_case
         self._to_plain_takes_args = len(inspect.signature(to_plain).parameters) >= 2
 
     def __repr__(self) -> str:

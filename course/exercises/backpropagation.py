@@ -142,11 +142,20 @@ def _dense_without_bias(args):
 
 
 def _dense_without_activation(args):
-    return _dense({**args, "activation": "linear"})
+    """z itself: only shows when the activation is not 'linear'."""
+    return None if args["activation"] == "linear" else _dense({**args, "activation": "linear"})
 
 
 def _dense_always_sigmoid(args):
-    return _dense({**args, "activation": "sigmoid"})
+    """The sigmoid: only shows when the activation is not the sigmoid."""
+    return None if args["activation"] == "sigmoid" else _dense({**args, "activation": "sigmoid"})
+
+
+def single_example(args) -> str:
+    """``Exercise.edge_case`` of the gradient exercises: with one example, 1/m is 1, so a
+    missing (or extra) 1/m cannot show; the case stays for its shapes."""
+    rows = args["dZ"].shape[0] if "dZ" in args else args["X"].shape[0]
+    return "a single example: 1/m = 1" if rows == 1 else ""
 
 
 def _dense_with_W_transposed(args):
@@ -267,7 +276,7 @@ def _plain_backward(result):
 DENSE_BACKWARD = Exercise(
     id="dense_backward", lesson=LESSON, points=3, signature="dense_backward(dZ, A_prev, W)",
     parts=("dW", "db", "dA_prev"), make_cases=_backward_cases, to_plain=_plain_backward,
-    expected=_dense_backward, call=_call_backward,
+    expected=_dense_backward, call=_call_backward, edge_case=single_example,
     mistakes=[
         Mistake("a transposed dW, (n_out, n_in)", lambda a: _dense_backward(a, transpose_dW=True),
                 "dW must have the shape of W, (n_in, n_out): which of A_prev and dZ has n_in "
@@ -335,9 +344,11 @@ BACKPROP = Exercise(
     parts=GRADIENT_NAMES, make_cases=_network_cases, to_plain=_plain_gradients,
     expected=_backprop, call=_call_backprop, rtol=1e-6, atol=1e-10,
     reference=Sequential._backward, depends_on=("dense_forward", "dense_backward"),
+    edge_case=single_example,
     mistakes=[
         Mistake("the gradient without the 1/m factor", _backprop_without_one_over_m,
-                "J is a mean over the m examples, so dZ3 = (A3 - Y) / m."),
+                "J is a mean over the m examples, so every gradient carries a factor 1/m; "
+                "put it in once, where the output layer's error starts."),
         Mistake("the wrong sign", _backprop_with_wrong_sign,
                 "dZ3 = A3 - Y (prediction minus target), divided by m."),
         Mistake("a missing sigmoid derivative", _backprop_without_sigmoid_derivative,

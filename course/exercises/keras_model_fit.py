@@ -225,9 +225,20 @@ def _accuracy_cases(rng, visible):
                       "Y": np.array([[1.0], [0.0], [1.0], [0.0], [1.0]])},
                      "5 images, one probability exactly 0.5, shape (5, 1)"),
                 Case(_accuracy_args(rng, 12), "12 random probabilities, shape (12, 1)")]
-    return [Case(_accuracy_args(rng, int(rng.integers(5, 80)))),
-            Case(_accuracy_args(rng, 1, exact_half=False)),
-            Case(_accuracy_args(rng, int(rng.integers(5, 80))))]
+    return [Case(_accuracy_args_every_mistake_shows(rng, m))
+            for m in (int(rng.integers(5, 80)), 3, int(rng.integers(5, 80)))]
+
+
+def _accuracy_args_every_mistake_shows(rng, m, tries=100):
+    """Random accuracy arguments on which every named mistake gives a wrong answer (labels
+    drawn again while, say, the accuracy is exactly 0.5 and the error rate equals it)."""
+    for _ in range(tries):
+        args = _accuracy_args(rng, m)
+        right = _accuracy(args)["value"]
+        if not any(np.isclose(mistake.produce(args)["value"], right)
+                   for mistake in ACCURACY.mistakes):
+            return args
+    raise RuntimeError(f"no accuracy case of {m} images shows every mistake")
 
 
 def _predictions(args):

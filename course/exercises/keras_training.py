@@ -82,8 +82,8 @@ def _keras_cases(rng, visible):
                      "40 images, SGD(learning_rate=0.5), batch_size=16, 2 epochs"),
                 Case(training_args(rng, 36, 2, 10, "RMSprop", alpha=0.01),
                      "36 images, RMSprop(learning_rate=0.01), batch_size=10, 2 epochs")]
-    m = int(rng.integers(33, 60))
-    return [Case(training_args(rng, m, int(rng.integers(2, 4)), m,
+    m = int(rng.integers(34, 60))      # batches of 33 to m - 1: neither 32 nor all the images
+    return [Case(training_args(rng, m, int(rng.integers(2, 4)), int(rng.integers(33, m)),
                                alpha=float(rng.uniform(0.2, 2.0)))),
             Case(training_args(rng, int(rng.integers(33, 60)), 2, int(rng.integers(5, 20)),
                                alpha=float(rng.uniform(0.2, 2.0)))),

@@ -160,6 +160,8 @@ TRAIN_NETWORK = Exercise(
     parts=("J_history", "weights"), make_cases=_train_cases, to_plain=_plain_training,
     expected=_expected_train, call=_call_train, rtol=1e-6, atol=1e-10,
     reference=reference.train_network, depends_on=("update_parameters",),
+    edge_case=lambda a: "0 epochs: no update, so no update mistake can show" if a["epochs"] == 0
+    else "",
     mistakes=[
         Mistake("no cost of the untrained network", lambda a: _descend(a, record=("after",)),
                 "entry k is the cost after k updates, so entry 0 is the cost before any "
@@ -192,9 +194,13 @@ def _stopping_cases(rng, visible):
         bottom = int(rng.integers(1, n - 1))
         curves.append(0.05 + 0.5 * np.exp(-t / 5) + 0.002 * (t - bottom) ** 2 / n
                       + rng.uniform(0, 1e-3, n))
+    for c in curves:             # every curve has a tie, so "the last of the lowest" shows
+        lowest = int(np.argmin(c))
+        c[rng.choice([k for k in range(len(c)) if k != lowest])] = c[lowest]
     tie = np.array([0.6, 0.3, 0.2, 0.25, 0.2, 0.4])
+    worse = np.array([0.5, 0.5, 0.8])     # training only made it worse, with a tie at the start
     return [Case({"validation_costs": c}) for c in curves] + [
-        Case({"validation_costs": tie}), Case({"validation_costs": np.array([0.3])})]
+        Case({"validation_costs": tie}), Case({"validation_costs": worse})]
 
 
 def _plain_epoch(result):
