@@ -86,7 +86,9 @@ def test_reports_are_read_tolerantly_and_other_files_are_skipped(tmp_path):
     found, skipped = reading.read_reports(tmp_path)
     assert skipped == ["broken.json", "notes.json"]
     ada, bob = (reading.submission(r) for r in found)
-    assert (ada.student, ada.score, ada.max_score) == ("Ada Lovelace", 8.5, 11.0)
+    full_marks = sum(float(e.points) for e in registry.for_lesson(L01))
+    assert (ada.student, ada.score, ada.max_score) == ("Ada Lovelace", full_marks - 0.5,
+                                                       full_marks)
     assert ada.exercises[1].mistakes == ("a missing 1/m",)
     assert (bob.student, bob.score, bob.max_score) == ("bob", 7.0, 0.0)
     assert bob.exercises == (ExerciseResult("sigmoid", 0.0, 0.0, Attempt.TIMED_OUT),)
@@ -264,12 +266,20 @@ def check_cell(exercise_id, function, monkeypatch, **options) -> dict:
 
 
 def sigmoid_wrong_sign(z):
-    return 1 / (1 + np.exp(np.asarray(z, dtype=float)))
+    """The wrong sign in the exponent on vectors only: the other checks pass (partial
+    credit; the plain mistake now also overflows and fails every check)."""
+    z = np.asarray(z, dtype=float)
+    z = -z if z.ndim == 1 else z
+    e = np.exp(-np.abs(z))                  # never overflows
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def cost_without_1_over_m(X, y, w, b):
+    """A missing 1/m on the lesson's six-point data set only: the other checks pass (partial
+    credit; the plain mistake fails too many checks to earn any)."""
     f = 1 / (1 + np.exp(-(X @ w + b)))
-    return float(np.sum(-y * np.log(f) - (1 - y) * np.log(1 - f)))
+    total = float(np.sum(-y * np.log(f) - (1 - y) * np.log(1 - f)))
+    return total if len(y) == 6 else total / len(y)
 
 
 def stub(*args):
@@ -306,7 +316,9 @@ def test_nbgrader_autograded_notebooks_give_the_same_records(tmp_path, monkeypat
         "compute_cost": (cost_score, Attempt.FAILED, ("a missing 1/m",)),
         "compute_gradient": (0.0, Attempt.NOT_ATTEMPTED, ()),
         "gradient_descent": (0.0, Attempt.TIMED_OUT, ())}
-    assert 0 < sigmoid_score < 2 and 0 < cost_score < 3 and ada.grader_problem == "a test hit the time limit"
+    assert 0 < sigmoid_score < registry.get("sigmoid").points
+    assert 0 < cost_score < registry.get("compute_cost").points
+    assert ada.grader_problem == "a test hit the time limit"
 
     out = tmp_path / "report"
     assert cli.main(["class-report", str(tmp_path / "course"), "--out", str(out)]) == 0

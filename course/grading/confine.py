@@ -33,6 +33,7 @@ import os
 import resource
 import signal
 import sys
+from pathlib import Path
 
 #: The exit status when a step fails (the command never ran).
 REFUSED = 111
@@ -47,8 +48,16 @@ def policy(*, parent: int, cgroup_procs=(), rlimits=None, drop_capabilities=Fals
 
 
 def wrapper_argv(the_policy: dict, command: list[str]) -> list[str]:
-    """The argv that runs ``command`` under ``the_policy``."""
-    return [sys.executable, "-m", "course.grading.confine",
+    """The argv that runs ``command`` under ``the_policy``.
+
+    The wrapper imports this very package, found first on its ``sys.path``: the kernel's
+    environment (which the wrapper runs in, to pass it on) may point ``PYTHONPATH`` at a
+    grading course tree, which has no ``course.grading`` (:mod:`course.grading.course_tree`).
+    """
+    package_root = str(Path(__file__).resolve().parents[2])
+    boot = (f"import sys; sys.path.insert(0, {package_root!r}); "
+            "from course.grading.confine import main; sys.exit(main())")
+    return [sys.executable, "-c", boot,
             "--policy", json.dumps(the_policy, separators=(",", ":")), "--", *command]
 
 

@@ -214,9 +214,11 @@ def _answer(name, arguments):
     return returned
 def _forge(name, request_path, index, result_path):
     request = json.loads(pathlib.Path(request_path).read_text())
-    returned = _answer(name, _wire.from_tree(request["cases"][index]))
-    pathlib.Path(result_path).write_text(json.dumps({"status": "ok",
-                                                     "returned": _wire.to_tree(returned)}))
+    arguments = _wire.from_tree(request["cases"][index])
+    returned = _answer(name, arguments)            # the full result: arguments sent back too
+    pathlib.Path(result_path).write_text(json.dumps({
+        "status": "ok", "returned": _wire.to_tree(returned),
+        "arguments_after": _wire.to_tree(tuple(arguments))}))
 _GRADING_CALL = re.compile(r"^(_course_\w+)\((.*)\)$", re.MULTILINE)
 def _arguments(source):
     """(name, request, index, result) of a grading cell, or None."""
