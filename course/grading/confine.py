@@ -47,8 +47,13 @@ def policy(*, parent: int, cgroup_procs=(), rlimits=None, drop_capabilities=Fals
 
 
 def wrapper_argv(the_policy: dict, command: list[str]) -> list[str]:
-    """The argv that runs ``command`` under ``the_policy``."""
-    return [sys.executable, "-m", "course.grading.confine",
+    """The argv that runs ``command`` under ``the_policy``.
+
+    ``-I``: the wrapper imports the grader's own ``course`` (from Python's installation),
+    never one named by ``PYTHONPATH`` or found in the working folder: the kernel's
+    environment points ``PYTHONPATH`` at a grading course tree, which has no ``grading``.
+    """
+    return [sys.executable, "-I", "-m", "course.grading.confine",
             "--policy", json.dumps(the_policy, separators=(",", ":")), "--", *command]
 
 
