@@ -68,11 +68,19 @@ def _check_parameters(X, w, b, w_name="w", b_name="b"):
 
 def _logits(X, w, b):
     """z = X @ w + b (m,) for checked inputs; an overflow to +-infinity is kept (the sigmoid
-    and the loss have limits there), but inf - inf = NaN has no answer and is refused."""
+    and the loss have limits there), but inf - inf = NaN has no answer and is refused.
+
+    The refusal looks at the terms x_ij * w_j and b themselves, not only at the sum: a BLAS
+    that accumulates with fused multiply-adds turns inf + (-1e308 * 1e308) into inf, not NaN,
+    so ``X @ w`` alone would hide an inf - inf on some machines."""
     with np.errstate(over="ignore", invalid="ignore"):
         z = X @ w + b
-    if np.isnan(z).any():
-        row = int(np.flatnonzero(np.isnan(z))[0])
+        terms = X * w                           # (m, n)  x_ij * w_j
+    reaches_plus = np.isposinf(terms).any(axis=1) | (b == np.inf)      # (m,)
+    reaches_minus = np.isneginf(terms).any(axis=1) | (b == -np.inf)    # (m,)
+    undefined = np.isnan(z) | (reaches_plus & reaches_minus)          # (m,)
+    if undefined.any():
+        row = int(np.flatnonzero(undefined)[0])
         raise ValueError(f"`X` and `w` must be small enough to combine: X @ w + b "
                          f"overflows float64 in row {row} of X (inf - inf); rescale X or w.")
     return z

@@ -695,12 +695,13 @@ spec(P + "curves.plot_cost_history", plots.plot_cost_history,
                  lambda: plots.plot_cost_history([0.7, 1e200, 1e308, np.nan], log_y=True),
                  drawn),))
 spec(P + "curves.plot_loss_curves", plots.plot_loss_curves,
-     lambda: {"curves": {"a": [0.7, 0.5]}, "title": "t", "log_y": False, "ax": None},
+     lambda: {"curves": {"a": [0.7, 0.5]}, "title": "t", "log_y": False, "ax": None,
+              "xlabel": "updates done"},
      {"curves": [("a list", [[0.7, 0.5]], TypeError), ("empty", {}, ValueError),
                  ("an empty curve", {"a": []}, ValueError),
                  ("strings", {"a": ["x"]}, TypeError),
                  ("a name matplotlib cannot draw", {"$$": [0.7]}, ValueError)],
-      "title": TITLES, "log_y": FLAGS, "ax": AXES})
+      "title": TITLES, "log_y": FLAGS, "ax": AXES, "xlabel": TITLES})
 spec(P + "curves.plot_regression_fit", plots.plot_regression_fit,
      lambda: {"X": X1, "y": X1[:, 0], "y_pred": X1, "title": None, "ax": None},
      {"X": arrays(X1) + [("two columns", X2, ValueError)] + too_big(X1),

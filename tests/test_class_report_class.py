@@ -2,20 +2,21 @@
 
 To keep it fast, each *distinct* notebook of the corpus (tests/corpus) is graded once with
 ``course grade``; its JSON report is then copied under the names of every student who
-"handed it in". The class (lesson 01, 11 points):
+"handed it in". The class (lesson 01, 9 points: sigmoid 2, compute_cost 1, compute_gradient 3,
+gradient_descent 3):
 
 =====================================  ========  =====  =====================================
 corpus notebook                        students  total  what it shows
 =====================================  ========  =====  =====================================
-correct.ipynb                          12        11     full marks
+correct.ipynb                          12        9      full marks
 untouched.ipynb                        4         0      nothing attempted
-mistake_cost_no_1_over_m.ipynb         8         8.5    compute_cost: "a missing 1/m" (-2.5)
-mistake_sigmoid_sign.ipynb             6         9      sigmoid: wrong sign (-2)
-mistake_gradient_no_1_over_m.ipynb     5         8.5    compute_gradient: no 1/m (-2.5)
-mistake_sigmoid_overflow_nan.ipynb     3         10.5   sigmoid: overflow (-0.5)
-mistake_gradient_dj_dw_column.ipynb    2         9.5    compute_gradient: (n, 1) (-1.5)
-mistake_descent_history_no_start.ipynb 1         10     gradient_descent: no start (-1)
-infinite_loop.ipynb                    2         8      gradient_descent times out (-3)
+mistake_cost_no_1_over_m.ipynb         8         8      compute_cost: "a missing 1/m" (-1)
+mistake_sigmoid_sign.ipynb             6         7      sigmoid: wrong sign (-2)
+mistake_gradient_no_1_over_m.ipynb     5         6      compute_gradient: no 1/m (-3)
+mistake_sigmoid_overflow_nan.ipynb     3         7      sigmoid: overflow (-2)
+mistake_gradient_dj_dw_column.ipynb    2         7.5    compute_gradient: (n, 1) (-1.5)
+mistake_descent_history_no_start.ipynb 1         8      gradient_descent: no start (-1)
+infinite_loop.ipynb                    2         6      gradient_descent times out (-3)
 memory_hog.ipynb                       1         0      the memory limit stops the kernel
 =====================================  ========  =====  =====================================
 
@@ -128,39 +129,39 @@ def test_course_grade_writes_the_class_report_beside_grades_csv(graded):
 def test_the_reteach_list_ranks_exercises_and_mistakes_by_points_lost(class_report):
     markdown = (class_report / "class_report.md").read_text(encoding="utf-8")
     # points lost per exercise = blank 4 x points + mistakes + time outs + memory_hog:
-    #   compute_cost     4*3 + 8*2.5 + 3           = 35
-    #   compute_gradient 4*3 + 5*2.5 + 2*1.5 + 3   = 30.5
-    #   sigmoid          4*2 + 6*2 + 3*0.5 + 2     = 23.5
-    #   gradient_descent 4*3 + 1*1 + 2*3 + 3       = 22   (fourth: not listed)
+    #   compute_gradient 4*3 + 5*3 + 2*1.5 + 3     = 33   (mean (132 - 33) / 44 = 2.25)
+    #   sigmoid          4*2 + 6*2 + 3*2 + 2       = 28   (mean (88 - 28) / 44 = 1.36)
+    #   gradient_descent 4*3 + 1*1 + 2*3 + 3       = 22   (mean (132 - 22) / 44 = 2.5)
+    #   compute_cost     4*1 + 8*1 + 1             = 13   (fourth: not listed)
     assert table_rows(markdown, "| rank | exercise |") == [
-        ["1", "compute_cost", L01, "35", "2.2 of 3", "4", "1"],
-        ["2", "compute_gradient", L01, "30.5", "2.31 of 3", "4", "1"],
-        ["3", "sigmoid", L01, "23.5", "1.47 of 2", "4", "1"]]
-    # named mistakes by points lost: 8*2.5 = 20, 5*2.5 = 12.5, 6*2 = 12, 2*1.5 = 3, 3*0.5 = 1.5
+        ["1", "compute_gradient", L01, "33", "2.25 of 3", "4", "1"],
+        ["2", "sigmoid", L01, "28", "1.36 of 2", "4", "1"],
+        ["3", "gradient_descent", L01, "22", "2.5 of 3", "4", "3"]]
+    # named mistakes by points lost: 5*3 = 15, 6*2 = 12, 8*1 = 8, 3*2 = 6, 2*1.5 = 3
     rows = table_rows(markdown, "| rank | named mistake | exercise |")
     assert [row[:6] for row in rows] == [
-        ["1", "a missing 1/m", "compute_cost", "8", "18%", "20"],
-        ["2", "the gradient without the 1/m factor", "compute_gradient", "5", "11%", "12.5"],
-        ["3", "the wrong sign in the exponent", "sigmoid", "6", "14%", "12"],
-        ["4", "dj_dw of shape (n, 1) instead of (n,)", "compute_gradient", "2", "5%", "3"],
-        ["5", "an overflow for large \\|z\\|", "sigmoid", "3", "7%", "1.5"]]
-    assert rows[0][6].startswith("J is the *mean* of the losses")   # the registry's hint
+        ["1", "the gradient without the 1/m factor", "compute_gradient", "5", "11%", "15"],
+        ["2", "the wrong sign in the exponent", "sigmoid", "6", "14%", "12"],
+        ["3", "a missing 1/m", "compute_cost", "8", "18%", "8"],
+        ["4", "an overflow for large \\|z\\|", "sigmoid", "3", "7%", "6"],
+        ["5", "dj_dw of shape (n, 1) instead of (n,)", "compute_gradient", "2", "5%", "3"]]
+    assert rows[0][6].startswith("both of your derivatives are m times too large")  # registry
 
 
 def test_every_exercise_has_its_counts_and_its_mistakes_ranked_by_students(class_report):
     markdown = (class_report / "class_report.md").read_text(encoding="utf-8")
-    # totals: 12*11 + 8*8.5 + 6*9 + 5*8.5 + 3*10.5 + 2*9.5 + 10 + 2*8 = 373, / 44 = 8.48;
-    # sorted, the 22nd and 23rd totals are both 9 (5 zeros, 2 eights, 13 x 8.5, then 9s)
-    assert f"{STUDENTS} submissions: mean 8.48, median 9 of 11 points." in markdown
+    # totals: 12*9 + 8*8 + 6*7 + 5*6 + 3*7 + 2*7.5 + 8 + 2*6 = 300, / 44 = 6.82;
+    # sorted, the 22nd and 23rd totals are both 7.5 (5 zeros, 7 sixes, 9 sevens, then 7.5s)
+    assert f"{STUDENTS} submissions: mean 6.82, median 7.5 of 9 points." in markdown
     assert table_rows(markdown, "| exercise | points |") == [
         # mean = (full marks + partial) / 44; not attempted: the 4 blanks; timed out or
         # error: memory_hog everywhere, plus infinite_loop's 2 on gradient_descent
-        ["sigmoid", "2", "1.47", "2", "4", "1", "9"],
-        ["compute_cost", "3", "2.2", "3", "4", "1", "8"],
-        ["compute_gradient", "3", "2.31", "3", "4", "1", "7"],
+        ["sigmoid", "2", "1.36", "2", "4", "1", "9"],
+        ["compute_cost", "1", "0.7", "1", "4", "1", "8"],
+        ["compute_gradient", "3", "2.25", "3", "4", "1", "7"],
         ["gradient_descent", "3", "2.5", "3", "4", "3", "1"]]
     sigmoid = markdown.split("### sigmoid (2 points)")[1].split("###")[0]
-    assert f"{STUDENTS} students: mean 1.47, median 2 of 2 points; 30 full marks, 4 did not " \
+    assert f"{STUDENTS} students: mean 1.36, median 2 of 2 points; 30 full marks, 4 did not " \
            "attempt it, 1 timed out or could not be graded." in sigmoid
     assert [row[:4] for row in table_rows(sigmoid, "| rank | named mistake |")] == [
         ["1", "the wrong sign in the exponent", "6", "14%"],
@@ -175,12 +176,12 @@ def test_the_students_to_look_at_are_exactly_the_blank_slow_and_stopped_ones(cla
     markdown = (class_report / "class_report.md").read_text(encoding="utf-8")
     rows = table_rows(markdown, "| student | lesson |")
     expected = (
-        [[name, L01, "8 of 11", "possible grader problem: a test hit the time limit"]
+        [[name, L01, "6 of 9", "possible grader problem: a test hit the time limit"]
          for name in names_of("infinite_loop")]
-        + [[name, L01, "0 of 11", "scored under 50% of the points; possible grader problem: "
+        + [[name, L01, "0 of 9", "scored under 50% of the points; possible grader problem: "
                                   "kernel stopped or hit a limit"]
            for name in names_of("memory_hog")]
-        + [[name, L01, "0 of 11", "scored under 50% of the points; did not attempt 4 of 4 "
+        + [[name, L01, "0 of 9", "scored under 50% of the points; did not attempt 4 of 4 "
                                   "exercises"] for name in names_of("untouched")])
     assert rows == [[cell.replace("\\_", "_") for cell in row] for row in expected]
 

@@ -48,14 +48,48 @@ def _submissions(root: Path) -> None:
         shutil.copy(CORPUS / corpus_name, folder / f"{LESSON}.ipynb")
 
 
+def _csv_example(page: str, header: str):
+    """A setup that writes the ```` ```csv ```` example of ``docs/<page>`` whose first line is
+    ``header`` into the file the page names for it: the page's own example is what runs."""
+    def write(root: Path, name: str) -> None:
+        text = (root / "docs" / page).read_text(encoding="utf-8")
+        examples = re.findall(r"^```csv\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+        example = next(body for body in examples if body.startswith(header + "\n"))
+        (root / name).write_text(example, encoding="utf-8")
+    return write
+
+
+_roster = _csv_example("gradebook.md", "submission,student,name,email")
+_overrides = _csv_example("gradebook.md", "student,exercise,points,reason")
+
+
+def _nbgrader_course(root: Path) -> None:
+    """The nbgrader course folder docs/instructors.md §7 builds, autograded, made by running
+    that page's own block (the one that starts ``mkdir -p nbgrader-course``)."""
+    body = next(body for _, body in blocks(root / "docs" / "instructors.md")
+                if body.startswith("mkdir -p nbgrader-course"))
+    subprocess.run(["bash", "-euo", "pipefail", "-c", body], cwd=root,
+                   env=environment(root / ".venv"), capture_output=True, check=True,
+                   timeout=1200, stdin=subprocess.DEVNULL)
+
+
 #: What a ``<!-- docs-test: NAME -->`` comment asks the test to lay out before the block.
-PROVIDED = {"submissions": _submissions}
+PROVIDED = {"submissions": _submissions,
+            "roster": lambda root: _roster(root, "roster.csv"),
+            "overrides": lambda root: _overrides(root, "overrides.csv"),
+            "nbgrader-course": _nbgrader_course}
 
 #: Files each page's commands must have written (relative to the repository root).
 EXPECTED_FILES = {
     "instructors.md": ["grades/grades.csv", "autograder.zip", "gradescope-trial/results/results.json",
                        "nbgrader-course/grades.csv", "nbgrader-course/release/lesson01/"
                        f"{LESSON}.ipynb"],
+    "gradebook.md": ["grades/grades.csv", f"grades/ada-{LESSON}.json",
+                     f"feedback/ada-{LESSON}.md", f"feedback/ada-{LESSON}.html",
+                     "grades/canvas.csv", "grades/moodle.csv"],
+    "class-report.md": ["grades/class_report.html", "grades/class_report.md",
+                        "grades/class_report_figures", "slides/class_report.html",
+                        "nbgrader-course/class_report.html"],
 }
 
 
@@ -93,8 +127,12 @@ def test_every_docs_page_with_commands_is_checked():
         f"add {sorted(pages - set(EXPECTED_FILES))} to EXPECTED_FILES")
 
 
-#: Pages whose commands this test does not run, each with the test that does.
-UNCHECKED: dict[str, str] = {}
+#: Pages whose commands cannot run here, each with the reason.
+UNCHECKED: dict[str, str] = {
+    "hosting.md": "installs the package from a placeholder GitHub URL (OWNER/REPO@TAG) into "
+                  "a JupyterHub user image, with network access; Binder and Colab are web "
+                  "services (the binder files themselves are checked by tests/test_packaging.py)",
+}
 
 
 def test_every_comment_names_something_the_test_provides():

@@ -13,6 +13,7 @@ from course.grading.feedback_files import html, markdown, write_feedback
 from course.grading.grader import grade_submission
 
 CORPUS = Path(__file__).parent / "corpus"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 
 
 def report_of(**changes) -> dict:
@@ -157,7 +158,7 @@ def hidden_numbers(lesson: str, seed: int) -> set:
 def test_feedback_of_a_real_grading_never_shows_hidden_inputs_or_expected_values(tmp_path):
     seed = 20240611
     report = grade_submission(CORPUS / "mistake_cost_no_1_over_m.ipynb", seed=seed)
-    assert report["score"] == 8.5 and "Looks like a missing 1/m" in markdown(report)
+    assert report["score"] == EXPECTED["mistake_cost_no_1_over_m.ipynb"]["total"] and "Looks like a missing 1/m" in markdown(report)
     md, page = write_feedback(report, tmp_path, "student")
     text = md.read_text() + page.read_text()
     leaked = sorted(number for number in hidden_numbers(report["lesson"], seed)

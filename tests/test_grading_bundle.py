@@ -18,6 +18,7 @@ from course import exercises
 from course.cli import main as course_main
 
 CORPUS = Path(__file__).parent / "corpus"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 LESSON = "01_logistic_regression_numpy"
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
 
@@ -117,10 +118,13 @@ def test_run_autograder_grades_a_submission_in_gradescopes_layout(bundle, tmp_pa
     results = run_autograder(bundle, tmp_path,
                              {"my_lesson.ipynb": CORPUS / "mistake_sigmoid_sign.ipynb"})
     check_schema(results)
-    assert results["score"] == 9
+    expected = EXPECTED["mistake_sigmoid_sign.ipynb"]
+    assert results["score"] == expected["total"]
     tests = {test["name"]: test for test in results["tests"]}
-    assert list(tests) == ["sigmoid", "compute_cost", "compute_gradient", "gradient_descent"]
-    assert tests["sigmoid"]["score"] == 0 and tests["sigmoid"]["max_score"] == 2
+    assert list(tests) == [exercise.id for exercise in exercises.for_lesson(LESSON)]
+    assert {name: test["score"] for name, test in tests.items()} == expected["scores"]
+    assert {name: test["max_score"] for name, test in tests.items()} == {
+        exercise.id: exercise.points for exercise in exercises.for_lesson(LESSON)}
     assert "the wrong sign in the exponent" in tests["sigmoid"]["output"]
 
 

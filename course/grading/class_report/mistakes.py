@@ -6,12 +6,12 @@ class report looks for ``"Looks like <name>."`` of each mistake the registry kno
 exercise, so it reads only names the course itself wrote, never the student's text. The hint
 shown in the report is the registry's current one.
 
->>> names = recognised("compute_cost", "compute_cost: 0.5 of 3 points.\\n  Looks like a missing"
-...                    " 1/m. Hint: J is the *mean* of the losses.")
+>>> names = recognised("compute_cost", "compute_cost: 0 of 1 points.\\n  Looks like a missing"
+...                    " 1/m. Hint: your cost grows with the number of examples.")
 >>> names
 ('a missing 1/m',)
 >>> hint("compute_cost", names[0])[:30]
-'J is the *mean* of the losses:'
+'your cost grows with the numbe'
 """
 
 from __future__ import annotations
