@@ -57,6 +57,11 @@ def digest(paths) -> dict[str, str]:
     return {str(p): hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in sorted(paths)}
 
 
+def files_in(folder: Path) -> list[Path]:
+    """Every file under ``folder`` (the reports, and the class report's figures folder)."""
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
 def orphans() -> list[psutil.Process]:
     found = []
     for process in psutil.process_iter(["cmdline"]):
@@ -144,13 +149,13 @@ def grade_class(root: Path, notebooks: list[str], extra: list[str], jobs: int = 
         stdout, stderr = process.communicate()
     finally:
         listener.close()
-    written = digest(out.iterdir())
+    written = digest(files_in(out))
     time.sleep(2)   # anything left running would now change the reports
     return {"returncode": process.returncode, "stdout": stdout, "stderr": stderr, "out": out,
             "before": before, "package": package, "home": home, "submissions": submissions,
             "connections": listener.connections, "alive_at_report": alive_at_report,
             "orphans": orphans(), "left_behind": left_behind(), "written": written,
-            "written_later": digest(out.iterdir())}
+            "written_later": digest(files_in(out))}
 
 
 @pytest.fixture(scope="module", params=["bubblewrap", "landlock"])

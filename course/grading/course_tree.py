@@ -34,7 +34,7 @@ from pathlib import Path
 
 from course import exercises as registry
 from course.exercises import _feedback
-from course.grading import sandbox
+from course.grading import resources, sandbox
 
 #: Start of a tree's folder name (under the temporary folder); a stale one left by a killed
 #: run matches ``course-grade-*`` like the runner's work folders.
@@ -107,6 +107,12 @@ def _make_read_only(root: Path) -> None:
             os.chmod(Path(folder, name), stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
 
 
+#: The lock each live tree's maker holds (``{tree: descriptor}``): a tree whose maker was
+#: killed is stale, and the next ``course grade`` removes it
+#: (:func:`course.grading.resources.clean_stale_runs`; trees are ``course-grade-*`` too).
+_LOCKS: dict[Path, int] = {}
+
+
 def lay_out(lesson: str, parent: Path | None = None) -> Path:
     """A new read-only folder holding ``course`` for grading ``lesson`` (see the module).
 
@@ -115,6 +121,7 @@ def lay_out(lesson: str, parent: Path | None = None) -> Path:
     """
     package = sandbox.course_package()
     root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{lesson}-", dir=parent))
+    _LOCKS[root] = resources.hold_lock(root)
     shutil.copytree(package, root / "course", ignore=shutil.ignore_patterns(*LEFT_OUT))
     (root / "course" / "check.py").write_text(CHECK_STUB, encoding="utf-8")
     by_module: dict[str, set[str]] = {}
@@ -131,8 +138,12 @@ def lay_out(lesson: str, parent: Path | None = None) -> Path:
 
 
 def remove(root: Path) -> None:
-    """Delete a tree made by :func:`lay_out`."""
+    """Delete a tree made by :func:`lay_out`, and give back its lock."""
     shutil.rmtree(root, ignore_errors=True)
+    descriptor = _LOCKS.pop(Path(root), None)
+    if descriptor is not None:
+        resources.lock_path(Path(root)).unlink(missing_ok=True)
+        os.close(descriptor)
 
 
 @contextlib.contextmanager

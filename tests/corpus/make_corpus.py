@@ -423,7 +423,6 @@ threading.Thread(target=overwrite_results, name="helper", daemon=True).start()""
     correct03 = solution_bodies(L03)
     add("backprop_correct.ipynb", exercises_only(filled(L03, correct03)), scores(L03_IDS))
     # Each wrong answer is self-contained, so that it costs only its own points.
-    single_example = share_of_cases("backprop", lambda a: a["X"].shape[0] == 1)
     add("backprop_common_mistakes.ipynb", exercises_only(filled(L03, {
         **correct03,
         "network_forward": correct03["network_forward"].replace(
@@ -439,8 +438,9 @@ dZ3 = A3 - Y                                  # the 1/m forgotten
 dZ2 = (dZ3 @ W3.T) * A2 * (1 - A2)
 dZ1 = (dZ2 @ W2.T) * A1 * (1 - A1)
 return [X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0), A2.T @ dZ3, dZ3.sum(axis=0)]"""})),
-        scores(L03_IDS, network_forward=0.0, dense_backward=2.0,
-               backprop=round(4 * single_example, 2)),
+        # backprop 0: a single-example case passes only blindly (1/m = 1 there), and a
+        # blind pass of a mistake recognised elsewhere earns nothing (Exercise.grade)
+        scores(L03_IDS, network_forward=0.0, dense_backward=2.0, backprop=0.0),
         {"network_forward": "no sigmoid on the output layer",
          "dense_backward": "a transposed dW, (n_out, n_in)",
          "backprop": "the gradient without the 1/m factor"})
