@@ -170,11 +170,11 @@ def test_a_planted_mismatch_in_a_real_lesson_is_caught():
     notebook, allowed = _load(path), ALLOWED["05_keras_model_fit"]
     assert unsupported_numbers(notebook, allowed) == []              # the control
     planted = copy.deepcopy(notebook)
-    for cell in planted["cells"]:       # the run changed: the largest difference printed moves
+    for cell in planted["cells"]:       # the run changed: the first RMSprop step printed moves
         for output in cell.get("outputs", []):
             if output.get("name") == "stdout":
-                output["text"] = _text(output["text"]).replace("5.3e-08", "7.9e-08")
-    assert any(line.endswith(": 5.3e-08") for line in unsupported_numbers(planted, allowed))
+                output["text"] = _text(output["text"]).replace("3.162", "3.171")
+    assert any(line.endswith(": 3.162") for line in unsupported_numbers(planted, allowed))
 
 
 def test_the_rule_counts_results_and_leaves_out_names_code_and_settings():
