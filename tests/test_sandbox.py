@@ -584,7 +584,8 @@ def start_grading(root: Path, name: str, mode: str) -> subprocess.Popen:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     for _ in range(1200):
         new = set((root / "tmp").glob("course-grade-*.lock")) - before
-        if new and Path(str(next(iter(new)))[:-len(".lock")], "kernel.json").exists():
+        # a run's course trees hold locks too (course-grade-tree-*): wait for the work folder
+        if any(Path(str(lock)[:-len(".lock")], "kernel.json").exists() for lock in new):
             time.sleep(3)                                     # the kernel runs its cell
             return process
         time.sleep(0.1)
