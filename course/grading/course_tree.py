@@ -58,11 +58,31 @@ def __getattr__(name):
 
 
 def forbidden_in_lesson(lesson: str) -> list:
-    """Every course function or method one of ``lesson``'s exercises may not hand work to."""
+    """Every course function or method one of ``lesson``'s exercises may not hand work to.
+
+    Finding them runs the course's own functions on the visible cases, Keras ones included;
+    Keras writes ``keras.json`` into its home folder on first import, so that import is
+    pointed at a throw-away folder, never at the instructor's ``~/.keras``.
+    """
     found = []
-    for exercise in registry.for_lesson(lesson):
-        found += [f for f in registry.forbidden_objects(exercise) if f not in found]
+    with _throwaway_keras_home():
+        for exercise in registry.for_lesson(lesson):
+            found += [f for f in registry.forbidden_objects(exercise) if f not in found]
     return found
+
+
+@contextlib.contextmanager
+def _throwaway_keras_home():
+    """``KERAS_HOME`` set to a temporary folder (removed on leaving), unless already set."""
+    if "KERAS_HOME" in os.environ:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="course-keras-home-") as folder:
+        os.environ["KERAS_HOME"] = folder
+        try:
+            yield
+        finally:
+            del os.environ["KERAS_HOME"]
 
 
 def _stub_body(name: str) -> list[ast.stmt]:

