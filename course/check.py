@@ -48,7 +48,8 @@ import sys
 
 from course import exercises as _exercises
 from course import nbgrader_cells
-from course.exercises import _feedback
+from course._kernel_call import _dependencies, _restore  # what the grading kernel does
+from course.exercises import _feedback, _learner_answers
 from course.exercises._contracts import WARNINGS
 from course.exercises._guard import guarded_call
 from course.exercises._plain import ResultError
@@ -135,8 +136,20 @@ def _assess(exercise_id, function, time_limit) -> tuple:
 
 
 def _graded(spec, function, cases, time_limit):
-    """``(grade, stop)``: ``Exercise.grade`` of ``function`` on ``cases``, or why it stopped."""
-    outcomes, _, printed, stop = _run_cases(spec, function, cases, time_limit)
+    """``(grade, stop)``: ``Exercise.grade`` of ``function`` on ``cases``, or why it stopped.
+
+    As in ``course grade``, the exercises ``spec`` depends on (``depends_on``) are the
+    course's learner-style versions in ``function``'s namespace while it runs, so a mistake
+    in one of them costs points once (nbgrader's hidden tests score what ``course grade``
+    scores)."""
+    namespace = getattr(function, "__globals__", None)
+    replaced = {}
+    try:
+        if isinstance(namespace, dict) and spec.depends_on:
+            replaced = _dependencies(_learner_answers.sources(spec.depends_on), namespace)
+        outcomes, _, printed, stop = _run_cases(spec, function, cases, time_limit)
+    finally:
+        _restore(replaced, namespace)
     return (None, _with_printed(stop, printed)) if stop else (spec.grade(cases, outcomes), None)
 
 

@@ -140,6 +140,8 @@ STUDENTS = {
                     "compute_gradient": "mistake_gradient_no_1_over_m.ipynb"},
                    "no_clip_and_sum"),
     "hard_coded": (None, "hard_coded"),
+    # only compute_gradient wrong: gradient_descent keeps its points under both graders
+    "wrong_gradient_only": ({"*": "dependency_gradient_sign.ipynb"}, "correct"),
 }
 
 
@@ -421,9 +423,10 @@ def test_the_class_report_reads_autograded_notebooks_as_nbgrader_scores_them(cou
                      ("compute_cost", "a missing 1/m"): 1,
                      ("compute_gradient", "the gradient without the 1/m factor"): 1,
                      ("compute_gradient", "dj_dw of shape (n, 1) instead of (n,)"): 1,
+                     ("compute_gradient", "the wrong sign"): 1,          # wrong_gradient_only
                      ("gradient_descent", "J_history without the starting cost"): 1}
     assert [e.not_attempted for e in first.exercises] == [1, 1, 1, 1]     # the blank one
     assert cli.main(["class-report", str(course), "--out", str(tmp_path)]) == 0
     compute_cost = (tmp_path / "class_report.md").read_text(encoding="utf-8").split(
         "### compute_cost (")[1].split("###")[0]
-    assert "| 1 | a missing 1/m | 1 | 20% |" in compute_cost    # 1 of the 5 lesson-01 students
+    assert "| 1 | a missing 1/m | 1 | 17% |" in compute_cost    # 1 of the 6 lesson-01 students
