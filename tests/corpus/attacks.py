@@ -51,31 +51,39 @@ def _homes():
     homes = {os.path.expanduser("~"), pwd.getpwuid(os.getuid()).pw_dir, "/root"}
     homes |= {env["HOME"] for _, _, _, env in _processes() if "HOME" in env}
     return homes
-def _notebooks(limit_seconds=20.0):
-    """Notebooks outside this kernel's folder: from processes' folders and a bounded walk."""
-    started, mine, found, processes = time.monotonic(), os.getcwd(), set(), _processes()
-    ancestors, pid = [], os.getppid()   # the grader that started this kernel: its folders first
-    while pid > 1 and pid not in ancestors:
-        ancestors.append(pid)
+def _ancestors():
+    """This kernel's parent, its parent, ... (the grader that started it among them)."""
+    found, pid = [], os.getppid()
+    while pid > 1 and pid not in found:
+        found.append(pid)
         try:
             pid = int(pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         except Exception:
             break
-    processes.sort(key=lambda process: ancestors.index(process[0])
-                   if process[0] in ancestors else len(ancestors))
+    return found
+def _notebooks(limit_seconds=20.0):
+    """Notebooks outside this kernel's folder, in the order an attacker finds them: first
+    every folder named on the command line of a process that started this kernel (e.g.
+    course grade /path/to/submissions), walked whole; then a walk bounded in time."""
+    started, mine, found, processes = time.monotonic(), os.getcwd(), {}, _processes()
+    ancestors = _ancestors()
+    named = [word for pid, cmdline, _, _ in processes if pid in ancestors
+             for word in cmdline.split() if word.startswith("/") and os.path.isdir(word)
+             and word.count("/") > 2]            # not "/", "/tmp" or "/usr": those are bounded
     roots = [word for _, cmdline, _, _ in processes for word in cmdline.split()
-             if word.startswith("/")]          # e.g. course grade /path/to/submissions
+             if word.startswith("/")]
     roots += [cwd for _, _, cwd, _ in processes if cwd]
     roots += [*_homes(), "/tmp", "/work", "/home"]
-    for root in dict.fromkeys(roots):
+    for root in dict.fromkeys(named + roots):
         for folder, subfolders, files in os.walk(root):
             subfolders[:] = [s for s in subfolders if s not in
                              (".venv", ".git", "site-packages", "proc", "node_modules")]
-            if time.monotonic() - started > limit_seconds:
-                return found
+            if root not in named and time.monotonic() - started > limit_seconds:
+                return list(found)
             if not folder.startswith(mine):
-                found |= {os.path.join(folder, f) for f in files if f.endswith(".ipynb")}
-    return found
+                found.update((os.path.join(folder, f), None) for f in sorted(files)
+                             if f.endswith(".ipynb"))
+    return list(found)
 '''
 
 #: Writing anywhere that outlives the kernel: the grader's code, the environment, startup files.
