@@ -38,12 +38,22 @@ def _kernel_env() -> dict:
 
 
 def execute_seconds(notebook: nbformat.NotebookNode, folder: Path) -> float:
-    """Wall time to execute ``notebook`` in a new kernel whose working directory is ``folder``."""
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder)}})
-    start = time.perf_counter()
-    client.execute(env=_kernel_env())  # the kernel's environment; ours stays untouched
-    return time.perf_counter() - start
+    """Wall time to execute ``notebook`` in a new kernel whose working directory is ``folder``
+    (over Unix sockets, as ``course run-solutions`` does: no TCP port, no TCP warning)."""
+    from jupyter_client.manager import KernelManager
+
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as sockets:
+        manager = KernelManager(kernel_name="python3", transport="ipc",
+                                ip=str(Path(sockets) / "kernel"))
+        client = NotebookClient(notebook, km=manager, timeout=600,
+                                resources={"metadata": {"path": str(folder)}})
+        start = time.perf_counter()
+        try:
+            client.execute(env=_kernel_env())  # the kernel's environment; ours stays untouched
+            return time.perf_counter() - start
+        finally:      # nbclient leaves a kernel it did not create running: stop it here
+            if manager.has_kernel:
+                manager.shutdown_kernel()
 
 
 def _verdict(seconds: float, budget: float) -> str:

@@ -245,7 +245,11 @@ def run_solutions(paths, timeout: int = 300) -> None:
             client = NotebookClient(notebook, km=manager, timeout=timeout,
                                     resources={"metadata": {"path": str(path.parent.resolve())}},
                                     store_widget_state=True, record_timing=False)
-            client.execute(env=env)
+            try:
+                client.execute(env=env)
+            finally:      # nbclient leaves a kernel it did not create running: stop it here
+                if manager.has_kernel:
+                    manager.shutdown_kernel()
         text = stable_widget_ids(notebook_text(notebook), path.stem)
         path.write_text(notebook_text(json.loads(text)), encoding="utf-8")  # keys re-sorted
 

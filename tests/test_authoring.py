@@ -150,7 +150,9 @@ def test_run_solutions_executes_in_place_in_the_notebooks_folder(tmp_path):
 
 def test_run_solutions_again_after_a_markdown_edit_changes_only_that_line(tmp_path):
     """Widget ids are stable, so a one-line edit gives a one-line diff; the command runs the
-    kernel over IPC, so ipykernel's "running over TCP without encryption" never prints."""
+    kernel over IPC, so ipykernel's "running over TCP without encryption" never prints; and
+    it shuts the kernel down itself (nbclient leaves a kernel it was handed running, which then
+    printed "Parent appears to have exited" when the command ended)."""
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
@@ -173,6 +175,7 @@ def test_run_solutions_again_after_a_markdown_edit_changes_only_that_line(tmp_pa
     assert "watch the output" in changed[0][1]
     for run in (first, second):
         assert "without encryption" not in run.stdout + run.stderr
+        assert "Parent appears to have exited" not in run.stdout + run.stderr
 
 
 def test_run_solutions_leaves_a_failing_notebook_unchanged(tmp_path, capsys):
