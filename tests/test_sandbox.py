@@ -13,8 +13,10 @@ where ``COURSE_REQUIRE_SANDBOX=1`` (``.ci/run`` sets it): CI must exercise both.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -595,6 +597,24 @@ def start_grading(root: Path, name: str, mode: str) -> subprocess.Popen:
 
 def semaphores() -> set[str]:
     return {p.name for p in Path("/dev/shm").glob("sem.mp-*")}
+
+
+def test_a_starting_pools_semaphores_survive_another_runs_clean(tmp_path):
+    """A pool maps its semaphores under glibc's temporary name, so no memory map names them
+    (the control) until its worker opens them. Another run's clean at that moment must leave
+    them, or the worker dies as it starts and a submission is not graded (found under
+    ``--jobs 2`` in the test suite: the lone regrade's pool lost its semaphores)."""
+    from course.grading import resources
+    before = semaphores()
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        mine = semaphores() - before
+        assert mine, "the pool made no named semaphore"
+        maps = Path("/proc/self/maps").read_text()
+        assert not any(name in maps for name in mine), "the control: mapped by name"
+        resources.clean_stale_runs(tmp_path)
+        assert mine <= semaphores()
+        assert pool.submit(abs, -1).result(timeout=120) == 1
 
 
 @pytest.mark.parametrize("mode", ["bubblewrap", "landlock"])

@@ -418,8 +418,14 @@ def _run_is_stale(workdir: Path) -> bool:
     return age > UNLOCKED_GRACE_SECONDS and not _working_in(workdir)
 
 
-def _mapped_semaphores(shm: Path) -> set[str] | None:
-    """Names of ``shm/sem.*`` files some live process maps (``None``: cannot tell).
+def _mapped_semaphores(shm: Path) -> set[tuple[int, int]] | None:
+    """``(device, inode)`` of every file in ``shm`` some live process maps (``None``: cannot
+    tell).
+
+    Files, not names: the process that creates a semaphore maps it under a temporary name
+    (glibc's ``sem_open`` maps ``sem.XXXXXX``, links it to ``sem.mp-...``, then unlinks the
+    temporary one), so its memory map shows ``/dev/shm/sem.XXXXXX (deleted)``, while a
+    process that opened it later shows the final name. Both show the same inode.
 
     A process whose memory map we may not read (another user's, or one outside our
     namespaces) is skipped: a grading run of this user, which could hold the semaphores we
@@ -440,8 +446,9 @@ def _mapped_semaphores(shm: Path) -> set[str] | None:
         except OSError:
             return None
         for line in text.splitlines():
-            if f"{shm}/sem." in line:
-                mapped.add(line.rsplit("/", 1)[-1].split()[0])
+            if f" {shm}/" in line:   # address perms offset major:minor inode path
+                major, minor = line.split()[3].split(":")
+                mapped.add((os.makedev(int(major, 16), int(minor, 16)), int(line.split()[4])))
     return mapped
 
 
@@ -515,7 +522,11 @@ def _clean_semaphores(shm: Path) -> list[str]:
         return []
     removed = []
     for path in candidates:
-        if path.name not in mapped:
+        try:
+            status = path.lstat()
+        except FileNotFoundError:
+            continue
+        if (status.st_dev, status.st_ino) not in mapped:
             path.unlink(missing_ok=True)
             removed.append(str(path))
     return removed
