@@ -7,8 +7,11 @@ class name is 20 MiB long (it reached the reports 240 MiB at a time). The grader
 of it: scores come from result files, never from output. So :class:`BoundedClient`:
 
 * asks ZeroMQ to refuse any output (iopub) message part larger than
-  :data:`MAX_SOCKET_MESSAGE_BYTES` before it is read into Python (the channel is disconnected
-  and reconnects; the message is lost), and watches for that happening. The shell channel,
+  :data:`MAX_SOCKET_MESSAGE_BYTES` before it is read into Python, and watches for that
+  happening. ZeroMQ closes the connection, and (measured with libzmq 4.3) it does not come
+  back: the kernel's later output and status messages are lost too, so each later cell
+  waits ``iopub_timeout`` for a status that never comes. Only that submission pays, and
+  its results, which are files, are still read. The shell channel,
   which carries the replies the grader waits for, has no such limit: a refused reply would
   leave the grader waiting on a channel with no peer (measured: it hangs). A reply is read
   whole, so its size is bounded only by the kernel's memory limit, and cut right after.
