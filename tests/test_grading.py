@@ -574,3 +574,28 @@ def test_landlock_grants_the_course_tree_and_not_the_package(tmp_path):
     assert not any(path == package or path.is_relative_to(package) for path in granted)
     control = [Path(path) for path, _ in sandbox.landlock_rules(tmp_path, (), abi)]
     assert any(package == path or package.is_relative_to(path) for path in control)
+
+
+def test_a_run_lays_out_course_trees_only_for_the_lessons_handed_in(tmp_path, monkeypatch):
+    """Lesson 05's tree imports Keras (seconds): a class that handed in lesson 01, and a
+    file that is no notebook, gets lesson 01's tree only."""
+    import contextlib
+
+    laid_out = []
+
+    @contextlib.contextmanager
+    def trees(lessons):
+        laid_out.extend(lessons)
+        yield {}
+
+    def graded_in_pool(indices, paths, run_limits, jobs, on_report, confinement, made):
+        for index in indices:
+            on_report(index, cli._not_graded(paths[index], "not run in this test"))
+
+    monkeypatch.setattr(course_tree, "trees", trees)
+    monkeypatch.setattr(cli, "_graded_in_pool", graded_in_pool)
+    for name in ("correct.ipynb", "mistake_sigmoid_sign.ipynb", "not_a_notebook.ipynb"):
+        (tmp_path / name).write_bytes((CORPUS / name).read_bytes())
+    cli.grade_all(sorted(tmp_path.glob("*.ipynb")), tmp_path / "out", limits.Limits(),
+                  confinement=sandbox.NONE, echo=lambda line: None)
+    assert laid_out == ["01_logistic_regression_numpy"]

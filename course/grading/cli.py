@@ -165,8 +165,12 @@ def grade_all(paths: list[Path] | list[Submission], out: Path, run_limits: Limit
             if submission.refused:
                 finish(index, _not_graded(submission.path, submission.refused))
         graded = [index for index, submission in enumerate(submissions) if not submission.refused]
-        # the grading course trees (course/grading/course_tree.py): once per run and lesson
-        with course_tree.trees(registry.LESSONS) as trees:
+        # the grading course trees (course/grading/course_tree.py): once per run, for each
+        # lesson handed in (lesson 05's takes seconds: it imports Keras)
+        from course.grading.grader import lesson_of
+        handed_in = {lesson_of(paths[index]) for index in graded} - {None}
+        with course_tree.trees([lesson for lesson in registry.LESSONS
+                                if lesson in handed_in]) as trees:
             _graded_in_pool(graded, paths, run_limits, jobs, finish, confinement, trees)
             for index in sorted(i for i, r in results.items()
                                 if r.get("interference_possible")):

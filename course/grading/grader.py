@@ -144,6 +144,15 @@ def _lesson_index() -> dict[str, list[str]]:
             for lesson, exercises in registry.LESSONS.items()}
 
 
+def lesson_of(path: str | Path) -> str | None:
+    """The lesson of the notebook at ``path``, or ``None`` when it cannot be read or told
+    (:func:`grade_submission` then reports why)."""
+    try:
+        return identify_lesson(read_submission(path), _lesson_index())
+    except Exception:  # any failure: the grading itself reports why
+        return None
+
+
 def _static_reference(exercise, sources: list[str]) -> bool:
     """True when the notebook's code visibly uses one of the exercise's forbidden
     implementations (:func:`course.exercises.forbidden_objects`)."""
