@@ -599,3 +599,36 @@ def test_a_run_lays_out_course_trees_only_for_the_lessons_handed_in(tmp_path, mo
     cli.grade_all(sorted(tmp_path.glob("*.ipynb")), tmp_path / "out", limits.Limits(),
                   confinement=sandbox.NONE, echo=lambda line: None)
     assert laid_out == ["01_logistic_regression_numpy"]
+
+
+#: Calls whose text argument a student reads (a submission's error, a kernel problem).
+STUDENT_SENTENCE_SINKS = {"SubmissionError", "StaticCheckLimit", "kill", "_not_graded",
+                          "not_graded_report"}
+
+
+def test_every_sentence_a_student_reads_is_worded_in_feedback():
+    """The grading modules hand a student-facing sentence only as a call into
+    ``course/exercises/_feedback.py`` or a value passed along, never as a literal of their
+    own (issue 15, item 6). The control: the rule catches a literal."""
+    import ast
+
+    def words(node) -> bool:      # a literal with a space in its own text: a sentence
+        parts = node.values if isinstance(node, ast.JoinedStr) else [node]
+        return any(isinstance(part, ast.Constant) and isinstance(part.value, str)
+                   and " " in part.value for part in parts)
+
+    def literals(source: str) -> list[str]:
+        found = []
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name in STUDENT_SENTENCE_SINKS and any(map(words, node.args)):
+                    found.append(f"line {node.lineno}: {name}")
+        return found
+
+    assert literals('raise SubmissionError("the file is empty.")'), "the control"
+    assert not literals('raise SubmissionError(f"{error}.")')      # a sentence passed along
+    grading = Path(cli.__file__).parent
+    offenders = {path.name: literals(path.read_text(encoding="utf-8"))
+                 for path in sorted(grading.glob("*.py"))}
+    assert not {name: lines for name, lines in offenders.items() if lines}

@@ -132,6 +132,131 @@ def missing_function(exercise_id: str) -> str:
             "without errors?).")
 
 
+# -- a whole submission: why it was not graded, what stopped its kernel, limits that fired ------
+#: Why a submission could not be graded at all (its report's ``error``, after "Not graded: ").
+_SUBMISSION_PROBLEMS = {
+    # reading the file (course/grading/submission.py)
+    "empty": "the file is empty: nothing was submitted.",
+    "not_json": "the file is not a Jupyter notebook (it is not valid JSON: {error} at byte "
+                "{position}).",
+    "not_a_notebook": "the file is JSON but not a Jupyter notebook (it has no 'cells' or no "
+                      "'nbformat').",
+    "damaged": "the notebook is damaged and cannot be opened ({detail}).",
+    "too_much_code": "its code cells hold {characters:,} characters, more than the "
+                     "{limit:,} the grader reads (limit: MAX_CODE_CHARS).",
+    "symbolic_link": "the file is a symbolic link; submit the notebook itself.",
+    "unreadable": "the file could not be read ({why}).",
+    "not_regular": "it is not a regular file (a FIFO, a socket or a device); submit the "
+                   "notebook file itself.",
+    "too_large": "the file is {size_mb:.0f} MB, larger than the {limit_mb} MB a notebook may "
+                 "have.",
+    "grew_too_large": "the file is larger than the {limit_mb} MB a notebook may have.",
+    "too_many_nodes": "its code has more than {limit:,} syntax elements, more than the grader "
+                      "reads (limit: MAX_CODE_NODES)",
+    "slow_to_read": "reading the notebook's code took longer than {seconds:g} s (limit: "
+                    "MAX_CHECK_SECONDS)",
+    "unknown_lesson": "could not tell which lesson this notebook belongs to: its metadata has "
+                      "no known 'course.lesson' and no cell carries an exercise id. Submit the "
+                      "lesson notebook you were given.",
+    # met in the class folder (course/grading/class_folder.py), never opened
+    "control_characters": "its name contains control characters ({shown}); rename it and "
+                          "grade it again",
+    "linked": "it is a symbolic link (to {target}), not a notebook: links are never followed, "
+              "so nobody is graded on another's file",
+    "folder": "it is a folder, not a notebook",
+    "special_file": "it is not a regular file (a FIFO, a socket or a device)",
+    "hard_link": "it is a hard link (the same file has {names} names, possibly outside the "
+                 "class folder); copy the notebook instead",
+    # Gradescope's upload (course/grading/gradescope.py)
+    "no_notebook": "no Jupyter notebook (.ipynb) was submitted (received: {received}).",
+    # the grading run (course/grading/cli.py, grader.py)
+    "worker_killed": "a grading process was killed while it ran ({error})",
+    "grader_failed": "the grader failed ({error})",
+    "run_interrupted": "the grading run was interrupted",
+    "stopped_the_grader": "the notebook stopped the grading process itself (for example by "
+                          "killing its parent process).",
+}
+
+
+def submission_problem(problem: str, **values) -> str:
+    """Why a submission could not be graded at all, worded for the student.
+
+    >>> submission_problem("too_large", size_mb=60.2, limit_mb=50)
+    'the file is 60 MB, larger than the 50 MB a notebook may have.'
+    """
+    return _SUBMISSION_PROBLEMS[problem].format(**values)
+
+
+def not_graded_submission(why: str) -> str:
+    """A submission's ``error``: ``"Not graded: <why>"``."""
+    return f"Not graded: {why}"
+
+
+#: What stopped a submission's kernel before grading ended (its report's ``kernel_problem``).
+_KERNEL_PROBLEMS = {
+    "memory": "the notebook used more than the memory limit of {memory_mb:.0f} MB, so it was "
+              "stopped",
+    "memory_with_files": "the notebook used more than the memory limit of {memory_mb:.0f} MB "
+                         "(files in /tmp and shared memory count too), so it was stopped",
+    "total_time": "the notebook ran longer than the total time limit of {seconds:.0f} s, so "
+                  "it was stopped",
+    "ignored_interrupt": "a cell ran longer than its time limit of {seconds:.3g} s and ignored "
+                         "the interrupt, so the notebook was stopped",
+    "unstoppable": "a cell ran past the time limit and could not be stopped",
+    "stopped": "the notebook's kernel stopped (the code exited the process or crashed it)",
+    "not_started": "the notebook could not be run ({error})",
+}
+
+
+def kernel_problem(problem: str, **values) -> str:
+    """Why a submission's kernel stopped before its grading ended, for the report.
+
+    >>> kernel_problem("total_time", seconds=600)
+    'the notebook ran longer than the total time limit of 600 s, so it was stopped'
+    """
+    return _KERNEL_PROBLEMS[problem].format(**values)
+
+
+#: How the report names the limit that stopped one of the notebook's own cells.
+_CELL_LIMITS = {
+    "late": "the limit of {seconds:g} s for a cell run after the notebook's time budget was "
+            "spent",
+    "budget": "the notebook's time budget of {seconds:g} s for all its cells (--cells-timeout)",
+    "cell": "the time limit of {seconds:g} s per cell (--timeout)",
+}
+
+
+def cell_limit(limit: str, seconds: float) -> str:
+    """The limit a notebook cell ran into (``"late"``, ``"budget"`` or ``"cell"``)."""
+    return _CELL_LIMITS[limit].format(seconds=seconds)
+
+
+def cells_not_run(numbers, budget: float) -> str:
+    """The report's line for the notebook's cells skipped once their time budget was spent."""
+    return (f"code cells {', '.join(numbers)} were not run: the notebook's cells had used up "
+            f"their time budget of {budget:g} s (--cells-timeout); cells that define a "
+            f"function or a class still ran")
+
+
+#: A size limit on what the kernel sends the grader, when it fired (course/grading/
+#: bounded_client.py); ``{limit}`` is in MB or characters.
+_SIZE_LIMITS = {
+    "output": "the notebook printed more than {limit} MB; the rest of its output was ignored "
+              "(limit: MAX_OUTPUT_BYTES)",
+    "message": "the notebook sent a message larger than {limit} MB; it was ignored (limit: "
+               "MAX_MESSAGE_BYTES)",
+    "socket": "the notebook sent a message larger than {limit} MB; the connection refused it "
+              "unread (limit: MAX_SOCKET_MESSAGE_BYTES)",
+    "error": "an error's name or message was longer than {limit} characters; it was cut "
+             "(limit: MAX_ERROR_CHARS)",
+}
+
+
+def size_limit_fired(limit: str, value: int) -> str:
+    """The report's line for a size limit on the kernel's messages that fired."""
+    return _SIZE_LIMITS[limit].format(limit=value)
+
+
 # -- lines both views share ----------------------------------------------------------------------
 def _label(exercise, part: str) -> str:
     return "the result" if exercise.parts == ("value",) else f"`{part}`"

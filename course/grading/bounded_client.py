@@ -35,6 +35,8 @@ import zmq
 from nbclient import NotebookClient
 from zmq.utils.monitor import recv_monitor_message
 
+from course.exercises import _feedback
+
 #: Output kept from a whole notebook run, in bytes of text (the rest is dropped).
 MAX_OUTPUT_BYTES = 16 * 2**20
 #: A kernel message (content and buffers) larger than this is dropped unread.
@@ -71,16 +73,9 @@ def bound_error(content: dict) -> bool:
     return cut
 
 
-_SENTENCES = {
-    "output": f"the notebook printed more than {MAX_OUTPUT_BYTES // 2**20} MB; the rest of "
-              f"its output was ignored (limit: MAX_OUTPUT_BYTES)",
-    "message": f"the notebook sent a message larger than {MAX_MESSAGE_BYTES // 2**20} MB; it "
-               f"was ignored (limit: MAX_MESSAGE_BYTES)",
-    "socket": f"the notebook sent a message larger than {MAX_SOCKET_MESSAGE_BYTES // 2**20} "
-              f"MB; the connection refused it unread (limit: MAX_SOCKET_MESSAGE_BYTES)",
-    "error": f"an error's name or message was longer than {MAX_ERROR_CHARS} characters; it "
-             f"was cut (limit: MAX_ERROR_CHARS)",
-}
+#: Each limit's value as the report states it (MB, or characters).
+_STATED = {"output": MAX_OUTPUT_BYTES // 2**20, "message": MAX_MESSAGE_BYTES // 2**20,
+           "socket": MAX_SOCKET_MESSAGE_BYTES // 2**20, "error": MAX_ERROR_CHARS}
 
 
 class BoundedClient(NotebookClient):
@@ -157,4 +152,4 @@ class BoundedClient(NotebookClient):
             self._fire("socket")
         new = [limit for limit, told in self._fired.items() if not told]
         self._fired.update(dict.fromkeys(new, True))
-        return [_SENTENCES[limit] for limit in new]
+        return [_feedback.size_limit_fired(limit, _STATED[limit]) for limit in new]

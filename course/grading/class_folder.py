@@ -32,6 +32,7 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from course.exercises import _feedback
 from course.grading.safe_text import file_stem, printable, unsafe_characters
 from course.grading.submission import MAX_NOTEBOOK_BYTES, SubmissionError, read_untrusted
 
@@ -92,19 +93,17 @@ def _refusal(path: Path, info: os.stat_result) -> str | None:
     """Why a file met in the class folder is not graded, or ``None``."""
     unsafe = unsafe_characters(str(path))
     if unsafe:
-        return (f"its name contains control characters ({printable(''.join(unsafe))}); "
-                f"rename it and grade it again")
+        return _feedback.submission_problem("control_characters",
+                                            shown=printable("".join(unsafe)))
     if stat.S_ISLNK(info.st_mode):
         target = os.readlink(path)
-        return (f"it is a symbolic link (to {printable(target)}), not a notebook: links are "
-                f"never followed, so nobody is graded on another's file")
+        return _feedback.submission_problem("linked", target=printable(target))
     if stat.S_ISDIR(info.st_mode):
-        return "it is a folder, not a notebook"
+        return _feedback.submission_problem("folder")
     if not stat.S_ISREG(info.st_mode):
-        return "it is not a regular file (a FIFO, a socket or a device)"
+        return _feedback.submission_problem("special_file")
     if info.st_nlink > 1:
-        return (f"it is a hard link (the same file has {info.st_nlink} names, possibly "
-                f"outside the class folder); copy the notebook instead")
+        return _feedback.submission_problem("hard_link", names=info.st_nlink)
     return None
 
 

@@ -30,6 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from course import exercises as registry
+from course.exercises import _feedback
 from course.grading import (class_folder, class_report, course_tree, feedback_files,
                             gradebook, reports, resources, sandbox)
 from course.grading.class_folder import Submission
@@ -85,12 +86,12 @@ def _graded_in_pool(indices: list[int], paths: list[Path], run_limits: Limits, j
             try:
                 report = future.result()
             except concurrent.futures.process.BrokenProcessPool as error:
-                report = _not_graded(paths[index], "a grading process was killed while it "
-                                                   f"ran ({type(error).__name__})")
+                report = _not_graded(paths[index], _feedback.submission_problem(
+                    "worker_killed", error=type(error).__name__))
                 report["interference_possible"] = True
             except Exception as error:  # never lose the other submissions
-                report = _not_graded(paths[index], f"the grader failed "
-                                                   f"({type(error).__name__}: {error})")
+                report = _not_graded(paths[index], _feedback.submission_problem(
+                    "grader_failed", error=f"{type(error).__name__}: {error}"))
             on_report(index, report)
 
 
@@ -156,8 +157,8 @@ def grade_all(paths: list[Path] | list[Submission], out: Path, run_limits: Limit
     def finish_alone(index: int, report: dict) -> None:
         report["regraded_alone"] = True
         if report.get("interference_possible") and report.get("error"):
-            report["error"] = ("Not graded: the notebook stopped the grading process itself "
-                               "(for example by killing its parent process).")
+            report["error"] = _feedback.not_graded_submission(
+                _feedback.submission_problem("stopped_the_grader"))
         finish(index, report)
 
     try:
@@ -179,7 +180,7 @@ def grade_all(paths: list[Path] | list[Submission], out: Path, run_limits: Limit
     finally:
         for index, path in enumerate(paths):  # whatever happened, every submission has a row
             if index not in results:
-                finish(index, _not_graded(path, "the grading run was interrupted"))
+                finish(index, _not_graded(path, _feedback.submission_problem("run_interrupted")))
         ordered = [results[index] for index in range(len(paths))]
         for problem in gradebook.write_all(out, overrides, exports, roster):
             echo(f"Warning: {problem}")

@@ -198,7 +198,7 @@ def not_graded_report(submission: str, why: str, lesson: str | None = None) -> d
     ``why`` is a sentence ("the file is empty."); with a known ``lesson`` every exercise
     gets an entry of 0 points that repeats it.
     """
-    error = f"Not graded: {why}"
+    error = _feedback.not_graded_submission(why)
     exercises = registry.for_lesson(lesson) if lesson else []
     return {"submission": submission, "lesson": lesson, "score": 0.0,
             "max_score": float(sum(e.points for e in exercises)), "error": error,
@@ -232,7 +232,7 @@ def grade_submission(path: str | Path, run_limits: Limits | None = None, seed=No
     except SubmissionError as error:
         report = not_graded_report(name, str(error), lesson)
     except Exception as error:  # a bug of ours must not stop the class's grading
-        report = not_graded_report(name, f"the grader failed ({type(error).__name__}: "
-                                         f"{error}).", lesson)
+        report = not_graded_report(name, _feedback.submission_problem(
+            "grader_failed", error=f"{type(error).__name__}: {error}") + ".", lesson)
     report["seconds"] = round(time.monotonic() - started, 2)
     return report

@@ -12,6 +12,7 @@ import argparse
 import os
 from pathlib import Path
 
+from course.exercises import _feedback
 from course.grading import reports, sandbox
 from course.grading.class_folder import Submission, find_submissions
 from course.grading.cli import add_limit_arguments, limits_from
@@ -39,8 +40,8 @@ def no_notebook_report(lesson: str, folder: Path) -> dict:
     from course.grading.grader import not_graded_report
     received = sorted(printable(p.name) for p in folder.rglob("*") if p.is_file())
     files = ", ".join(received[:20]) or "nothing"
-    return not_graded_report("", f"no Jupyter notebook (.ipynb) was submitted (received: "
-                                 f"{files}).", lesson)
+    return not_graded_report("", _feedback.submission_problem("no_notebook", received=files),
+                             lesson)
 
 
 def container_confinement(root: Path) -> sandbox.Confinement:

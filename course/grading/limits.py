@@ -52,6 +52,7 @@ from dataclasses import dataclass
 
 import psutil
 
+from course.exercises import _feedback
 from course.grading import resources
 
 #: Default memory limit per submission in MiB (a TensorFlow kernel needs about 800 MiB).
@@ -187,20 +188,17 @@ class Watchdog(threading.Thread):
         while not self._stop_event.wait(self.interval):
             self.group = self.group or resources.group_of(self.pid)
             if self.group is not None and self.group.memory_killed():
-                self.kill(f"the notebook used more than the memory limit of "
-                          f"{self.memory_mb:.0f} MB (files in /tmp and shared memory count "
-                          f"too), so it was stopped")
+                self.kill(_feedback.kernel_problem("memory_with_files",
+                                                   memory_mb=self.memory_mb))
                 return
             processes = process_tree(self.pid)
             if not processes:
                 return
             if resident_bytes(processes) > self.memory_bytes:
-                self.kill(f"the notebook used more than the memory limit of "
-                          f"{self.memory_mb:.0f} MB, so it was stopped")
+                self.kill(_feedback.kernel_problem("memory", memory_mb=self.memory_mb))
                 return
             if time.monotonic() > deadline:
-                self.kill(f"the notebook ran longer than the total time limit of "
-                          f"{self.total_seconds:.0f} s, so it was stopped")
+                self.kill(_feedback.kernel_problem("total_time", seconds=self.total_seconds))
                 return
 
     def kill(self, reason: str) -> None:

@@ -41,6 +41,7 @@ from jupyter_client.manager import KernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from course import _kernel_call
+from course.exercises import _feedback
 from course.grading import protocol, sandbox
 from course.grading.bounded_client import BoundedClient as _BoundedClient
 from course.grading.limits import LATE_CELL_SECONDS, Limits, Watchdog, limit_data_segment
@@ -174,7 +175,7 @@ class _Kernel:
             self.client.execute_cell(self.notebook.cells[index], index,
                                      store_history=store_history)
         except CellTimeoutError:  # raised only if interrupting was impossible
-            self.watchdog.kill("a cell ran past the time limit and could not be stopped")
+            self.watchdog.kill(_feedback.kernel_problem("unstoppable"))
             raise DeadKernelError("killed") from None
         return (self.last_reply or {}).get("content", {})
 
@@ -186,8 +187,7 @@ class _Kernel:
         """
         reply = self._execute(self.append_cell("pass"), INTERRUPT_GRACE_SECONDS)
         if reply.get("ename") == TIMEOUT_ENAME:
-            self.watchdog.kill(f"a cell ran longer than its time limit of {seconds:.3g} s and "
-                               f"ignored the interrupt, so the notebook was stopped")
+            self.watchdog.kill(_feedback.kernel_problem("ignored_interrupt", seconds=seconds))
             raise DeadKernelError("killed")
 
     def stop_watching(self) -> None:
@@ -208,13 +208,10 @@ _DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s", re.MULTILINE)
 def _cell_limit(run_limits: Limits, budget_left: float) -> tuple[float, str]:
     """The time limit of the next student cell, and how the report names it."""
     if budget_left <= 0:
-        return LATE_CELL_SECONDS, (f"the limit of {LATE_CELL_SECONDS:g} s for a cell run after "
-                                   f"the notebook's time budget was spent")
+        return LATE_CELL_SECONDS, _feedback.cell_limit("late", LATE_CELL_SECONDS)
     if budget_left < run_limits.cell_seconds:
-        return budget_left, (f"the notebook's time budget of {run_limits.cells_seconds:g} s "
-                             f"for all its cells (--cells-timeout)")
-    return run_limits.cell_seconds, (f"the time limit of {run_limits.cell_seconds:g} s per "
-                                     f"cell (--timeout)")
+        return budget_left, _feedback.cell_limit("budget", run_limits.cells_seconds)
+    return run_limits.cell_seconds, _feedback.cell_limit("cell", run_limits.cell_seconds)
 
 
 def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limits,
@@ -241,9 +238,7 @@ def _run_student_cells(kernel: _Kernel, code_cells: list[int], run_limits: Limit
         if error:
             lines.append(f"code cell {number}: {error}")
     if skipped:
-        lines.append(f"code cells {', '.join(skipped)} were not run: the notebook's cells had "
-                     f"used up their time budget of {run_limits.cells_seconds:g} s "
-                     f"(--cells-timeout); cells that define a function or a class still ran")
+        lines.append(_feedback.cells_not_run(skipped, run_limits.cells_seconds))
     lines += kernel.client.limits_fired()   # output, message and error sizes
 
 
@@ -361,13 +356,12 @@ def run_submission(notebook, plan: list, run_limits: Limits | None = None,
             try:
                 _grade_in_kernel(kernel, workdir, plan, run_limits, result)
             except DeadKernelError:
-                result.kernel_problem = kernel.problem() or (
-                    "the notebook's kernel stopped (the code exited the process or crashed it)")
+                result.kernel_problem = kernel.problem() or _feedback.kernel_problem("stopped")
                 result.interference_possible |= kernel.problem() is None
             finally:
                 kernel.stop_watching()
     except RuntimeError as error:  # the kernel would not start, or the preamble failed
-        result.kernel_problem = f"the notebook could not be run ({error})"
+        result.kernel_problem = _feedback.kernel_problem("not_started", error=error)
     finally:
         result.kernel_problem = result.kernel_problem or kernel.problem()
         shutil.rmtree(workdir, ignore_errors=True)

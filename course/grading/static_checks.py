@@ -51,6 +51,8 @@ import sys
 import time
 from collections import deque
 
+from course.exercises import _feedback
+
 #: Syntax-tree nodes a notebook's code may have (the largest lesson's solutions: ~4,000).
 MAX_CODE_NODES = 50_000
 #: Seconds one static check may take before it gives up (about 1 s at MAX_CODE_NODES).
@@ -87,8 +89,8 @@ def _walk(node, deadline: float):
         node = todo.popleft()
         count += 1
         if count % 4096 == 0 and time.monotonic() > deadline:
-            raise StaticCheckLimit(f"reading the notebook's code took longer than "
-                                   f"{MAX_CHECK_SECONDS:g} s (limit: MAX_CHECK_SECONDS)")
+            raise StaticCheckLimit(_feedback.submission_problem("slow_to_read",
+                                                                seconds=MAX_CHECK_SECONDS))
         todo.extend(ast.iter_child_nodes(node))
         yield node
 
@@ -101,9 +103,8 @@ def check_size(sources: list[str]) -> None:
         for _ in ast.walk(tree) if tree is not None else ():
             count += 1
             if count > MAX_CODE_NODES:
-                raise StaticCheckLimit(f"its code has more than {MAX_CODE_NODES:,} syntax "
-                                       f"elements, more than the grader reads (limit: "
-                                       f"MAX_CODE_NODES)")
+                raise StaticCheckLimit(_feedback.submission_problem("too_many_nodes",
+                                                                    limit=MAX_CODE_NODES))
 
 
 def _course_module(name: str):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.exercises import _feedback
 from course.grading import static_checks
 
 #: Larger files are refused before parsing (a lesson notebook with outputs is ~1 MB).
@@ -51,27 +52,25 @@ def read_submission(path: str | Path) -> nbformat.NotebookNode:
     """
     raw = read_untrusted(path, MAX_NOTEBOOK_BYTES)
     if not raw:
-        raise SubmissionError("the file is empty: nothing was submitted.")
+        raise SubmissionError(_feedback.submission_problem("empty"))
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise SubmissionError(f"the file is not a Jupyter notebook (it is not valid JSON: "
-                              f"{type(error).__name__} at byte {getattr(error, 'pos', '?')}).") from None
+        raise SubmissionError(_feedback.submission_problem(
+            "not_json", error=type(error).__name__, position=getattr(error, "pos", "?"))) from None
     if not isinstance(data, dict) or "cells" not in data or "nbformat" not in data:
-        raise SubmissionError("the file is JSON but not a Jupyter notebook "
-                              "(it has no 'cells' or no 'nbformat').")
+        raise SubmissionError(_feedback.submission_problem("not_a_notebook"))
     try:
         notebook = nbformat.reads(raw.decode("utf-8"), as_version=4)
         nbformat.validate(notebook)
     except Exception as error:  # nbformat raises several types for a damaged notebook
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise SubmissionError(f"the notebook is damaged and cannot be opened "
-                              f"({first_line[:200]}).") from None
+        raise SubmissionError(_feedback.submission_problem(
+            "damaged", detail=first_line[:200])) from None
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     if sum(map(len, sources)) > MAX_CODE_CHARS:
-        raise SubmissionError(f"its code cells hold {sum(map(len, sources)):,} characters, more "
-                              f"than the {MAX_CODE_CHARS:,} the grader reads (limit: "
-                              f"MAX_CODE_CHARS).")
+        raise SubmissionError(_feedback.submission_problem(
+            "too_much_code", characters=sum(map(len, sources)), limit=MAX_CODE_CHARS))
     try:
         static_checks.check_size(sources)
     except static_checks.StaticCheckLimit as error:
@@ -90,21 +89,20 @@ def read_untrusted(path: str | Path, max_bytes: int) -> bytes:
         descriptor = os.open(path, OPEN_FLAGS)
     except OSError as error:
         if os.path.islink(path):
-            raise SubmissionError("the file is a symbolic link; submit the notebook "
-                                  "itself.") from None
-        raise SubmissionError(f"the file could not be read ({error.strerror}).") from None
+            raise SubmissionError(_feedback.submission_problem("symbolic_link")) from None
+        raise SubmissionError(_feedback.submission_problem(
+            "unreadable", why=error.strerror)) from None
     with os.fdopen(descriptor, "rb") as handle:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise SubmissionError("it is not a regular file (a FIFO, a socket or a device); "
-                                  "submit the notebook file itself.")
+            raise SubmissionError(_feedback.submission_problem("not_regular"))
         if info.st_size > max_bytes:
-            raise SubmissionError(f"the file is {info.st_size / 2**20:.0f} MB, larger than the "
-                                  f"{max_bytes // 2**20} MB a notebook may have.")
+            raise SubmissionError(_feedback.submission_problem(
+                "too_large", size_mb=info.st_size / 2**20, limit_mb=max_bytes // 2**20))
         raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise SubmissionError(f"the file is larger than the {max_bytes // 2**20} MB a "
-                              f"notebook may have.")
+        raise SubmissionError(_feedback.submission_problem(
+            "grew_too_large", limit_mb=max_bytes // 2**20))
     return raw
 
 
@@ -136,7 +134,5 @@ def identify_lesson(notebook, lessons: dict[str, list[str]]) -> str:
     matches = {stem: len(found & set(ids)) for stem, ids in lessons.items()}
     best = max(matches, key=lambda stem: matches[stem], default=None)
     if best is None or matches[best] == 0:
-        raise SubmissionError("could not tell which lesson this notebook belongs to: its "
-                              "metadata has no known 'course.lesson' and no cell carries an "
-                              "exercise id. Submit the lesson notebook you were given.")
+        raise SubmissionError(_feedback.submission_problem("unknown_lesson"))
     return best
