@@ -632,3 +632,37 @@ def test_every_sentence_a_student_reads_is_worded_in_feedback():
     offenders = {path.name: literals(path.read_text(encoding="utf-8"))
                  for path in sorted(grading.glob("*.py"))}
     assert not {name: lines for name, lines in offenders.items() if lines}
+
+
+STARTUP_PROBE = """\
+import sys
+{imports}
+from course.grading.submission import SubmissionError, read_submission
+try:
+    read_submission(sys.argv[1])
+except SubmissionError as error:
+    print("refused:", error)
+print("imported:", sys.modules.get("rfc3987_syntax") is not None)
+"""
+
+
+def test_a_grading_process_skips_jsonschemas_slow_iri_checker_and_still_validates(tmp_path):
+    """Every grading process starts 1.8 s sooner without rfc3987_syntax (see
+    course/grading/__init__.py), and a notebook that breaks the schema is still refused.
+    The control: nbformat imported first pulls the checker in, where it is installed."""
+    import importlib.util
+
+    damaged = json.loads((CORPUS / "correct.ipynb").read_text(encoding="utf-8"))
+    damaged["cells"][0]["cell_type"] = "spreadsheet"
+    path = tmp_path / "damaged.ipynb"
+    path.write_text(json.dumps(damaged), encoding="utf-8")
+
+    def probe(imports: str) -> str:
+        return subprocess.run([sys.executable, "-c", STARTUP_PROBE.format(imports=imports),
+                               str(path)], capture_output=True, text=True, check=True).stdout
+
+    output = probe("")
+    assert "refused: the notebook is damaged" in output
+    assert "imported: False" in output
+    if importlib.util.find_spec("rfc3987_syntax") is not None:
+        assert "imported: True" in probe("import nbformat")
