@@ -93,6 +93,7 @@ SLOW_TESTS = {
         "test_runner_refuses_results_beside_a_thread_the_notebook_left_running",
         "test_a_notebook_that_kills_the_grading_process_harms_nobody_else",
         "test_two_files_of_one_name_get_distinct_rows_in_the_gradebook",
+        "test_a_grading_process_skips_jsonschemas_slow_iri_checker_and_still_validates",
     },
 }
 # Single parametrizations (file::test[id]): the Keras exercises' checks fit models.
