@@ -173,8 +173,9 @@ _SUBMISSION_PROBLEMS = {
     "worker_killed": "a grading process was killed while it ran ({error})",
     "grader_failed": "the grader failed ({error})",
     "run_interrupted": "the grading run was interrupted",
-    "stopped_the_grader": "the notebook stopped the grading process itself (for example by "
-                          "killing its parent process).",
+    "stopped_the_grader": "its grading process was stopped twice while it ran this notebook, "
+                          "the second time with nothing else running (a notebook that kills "
+                          "its parent process does this).",
 }
 
 
