@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -259,12 +261,8 @@ time.sleep(9)"""
 STARVER_LIMITS = Limits(cell_seconds=10)
 
 
-def grade_beside_a_starver(folder: Path, protected: bool) -> list[dict]:
-    """Grade a CPU starver and a correct classmate side by side (``--jobs 2``) under
-    bubblewrap; unprotected (the control), without control groups."""
-    confinement = require("bubblewrap")
-    if not protected:
-        confinement = dataclasses.replace(confinement, cgroups=None)
+def starver_class(folder: Path) -> Path:
+    """A CPU starver and a correct classmate, in ``folder/submissions``."""
     submissions = folder / "submissions"
     submissions.mkdir()
     starver = nbformat.read(CORPUS / "untouched.ipynb", as_version=4)
@@ -272,19 +270,66 @@ def grade_beside_a_starver(folder: Path, protected: bool) -> list[dict]:
         nbformat.v4.new_code_cell("import time\ntime.sleep(9)") for _ in range(3)]
     nbformat.write(starver, submissions / "a_starver.ipynb")
     shutil.copy(CORPUS / "correct.ipynb", submissions / "b_classmate.ipynb")
+    return submissions
+
+
+def grade_beside_a_starver(folder: Path) -> list[dict]:
+    """Grade a CPU starver and a correct classmate side by side (``--jobs 2``) under
+    bubblewrap, with a control group per submission."""
+    confinement = require("bubblewrap")
+    submissions = starver_class(folder)
     return grade_all(sorted(submissions.glob("*.ipynb")), folder / "out", STARVER_LIMITS,
                      jobs=2, confinement=confinement, echo=lambda *args: None)
 
 
+UNPROTECTED_RUN = """\
+import dataclasses, json, sys
+from pathlib import Path
+from course.grading import sandbox
+from course.grading.cli import grade_all
+from course.grading.limits import Limits
+folder = Path(sys.argv[1])
+confinement = dataclasses.replace(sandbox.confinement("bubblewrap"), cgroups=None)
+reports = grade_all(sorted((folder / "submissions").glob("*.ipynb")), folder / "out",
+                    Limits(cell_seconds={cell_seconds}), jobs=2, confinement=confinement,
+                    echo=lambda *args: None)
+print(json.dumps(reports[1]))
+"""
+
+
 def test_a_cpu_starver_beside_a_classmate_starves_it_without_the_cpu_share(tmp_path):
     """The control: without a CPU group per submission the classmate's kernel cannot answer
-    within its limits while 150 busy loops run beside it (measured: 0 of 11)."""
-    classmate = grade_beside_a_starver(tmp_path, protected=False)[1]
+    within its limits while 150 busy loops run beside it (measured: 0 of 11).
+
+    The unprotected run is itself kept in one control group, the two submissions together,
+    so its busy loops starve the classmate but not the rest of the machine (in a test run,
+    the other tests)."""
+    from course.grading import resources
+
+    require("bubblewrap")
+    starver_class(tmp_path)
+    support = resources.cgroup_support()
+    group = resources.SubmissionGroup.create(
+        support, f"{resources.RUN_PREFIX}starver-control-{os.getpid()}",
+        resources.ResourceLimits()) if support else None
+    join = 'for f in $PROCS; do echo $$ > "$f"; done; exec "$0" "$@"'
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2",
+               PROCS=" ".join(group.procs_files) if group else "")
+    try:
+        done = subprocess.run(
+            ["sh", "-c", join, sys.executable, "-c",
+             UNPROTECTED_RUN.format(cell_seconds=STARVER_LIMITS.cell_seconds), str(tmp_path)],
+            capture_output=True, text=True, env=env, timeout=600)
+    finally:
+        if group:
+            group.remove()
+    assert done.returncode == 0, done.stderr[-3000:]
+    classmate = json.loads(done.stdout.strip().splitlines()[-1])
     assert classmate["score"] < classmate["max_score"], classmate
 
 
 def test_a_cpu_starver_leaves_a_classmate_graded_beside_it_at_full_marks(tmp_path):
-    starver, classmate = grade_beside_a_starver(tmp_path, protected=True)
+    starver, classmate = grade_beside_a_starver(tmp_path)
     assert "cpu_shared" in classmate["sandbox"]["protections"]
     assert classmate["score"] == classmate["max_score"] == LESSON_01_POINTS, classmate
     assert not classmate.get("regraded_alone")
