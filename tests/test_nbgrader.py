@@ -1,16 +1,19 @@
 """The course under the real nbgrader: release, autograde, validate, feedback.
 
-A throwaway nbgrader course is built in a temporary folder from ``solutions/``, exactly as an
-instructor would: ``nbgrader generate_assignment``, students' notebooks in ``submitted/``,
-``nbgrader autograde``, ``nbgrader generate_feedback``. The scores are read from nbgrader's
+Two throwaway nbgrader courses, one per assignment (``ps``: lessons 01 and 02; ``later``:
+03 to 05), are built in temporary folders from ``solutions/``, exactly as an instructor
+would: ``nbgrader generate_assignment``, students' notebooks in ``submitted/``,
+``nbgrader autograde``, ``nbgrader generate_feedback``. Each has its own gradebook, so the
+two are autograded side by side. The scores are read from nbgrader's
 own gradebook (``nbgrader.api.Gradebook``), and must be exactly the ones ``course grade``
 gives (tests/corpus/expected.json for lesson 01, the registry's case design for lesson 02):
 the two graders share the exercise registry and agree.
 
 Most submissions are lessons 01 and 02 without the demos after their last exercise (quick
 kernels); one student also hands in lessons 03, 04 and 05 (NumPy backprop, the
-training loop, then TensorFlow), and another lessons 03 and 04 with common mistakes (the
-corpus' notebooks, scored as tests/corpus/expected.json says).
+training loop, then TensorFlow), another lessons 03 and 04 with common mistakes, and a third
+lesson 05 with common mistakes (the corpus' notebooks, scored as tests/corpus/expected.json
+says).
 """
 
 from __future__ import annotations
@@ -178,16 +181,34 @@ def expected_scores(student: str) -> dict:
 
 
 # -- the nbgrader course ---------------------------------------------------------------------------
-def nbgrader(course: Path, *args, check=True) -> subprocess.CompletedProcess:
-    """Run ``nbgrader`` in ``course``; its database tool (alembic) must be on PATH."""
+def nbgrader_environment() -> dict[str, str]:
+    """The environment of an ``nbgrader`` command: its database tool (alembic) on PATH."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.pop("MPLBACKEND", None)
-    process = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                             capture_output=True, text=True, timeout=900)
+    return env
+
+
+def nbgrader(course: Path, *args, check=True) -> subprocess.CompletedProcess:
+    """Run ``nbgrader`` in ``course``."""
+    process = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
+                             env=nbgrader_environment(), capture_output=True, text=True,
+                             timeout=900)
     if check:
         assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
     return process
+
+
+def nbgrader_side_by_side(*runs: tuple) -> None:
+    """Run ``nbgrader`` in several courses at once (``(course, *args)`` each); each must
+    succeed. Courses have gradebooks of their own, so nothing is shared."""
+    started = [subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course,
+                                env=nbgrader_environment(), stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+               for course, *args in runs]
+    for process in started:
+        output, _ = process.communicate(timeout=900)
+        assert process.returncode == 0, output[-6000:]
 
 
 def write(path: Path, notebook: dict) -> None:
@@ -196,45 +217,62 @@ def write(path: Path, notebook: dict) -> None:
     path.write_text(nbformat.writes(corpus_nb), encoding="utf-8")
 
 
+#: The lessons of each assignment; each assignment is a course folder of its own, so the two
+#: are autograded side by side.
+ASSIGNMENTS = {"ps": (L01, L02), "later": LATER}
+
+
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """The graded course: its folder, with assignment ``ps`` (01, 02) and ``later`` (03 on)."""
-    root = tmp_path_factory.mktemp("nbgrader_course")
-    (root / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(root)!r}\n"
-        "c.CourseDirectory.course_id = 'train-a-neural-network'\n"
-        "c.Execute.timeout = 300\n", encoding="utf-8")
-    for assignment, stems in (("ps", (L01, L02)), ("later", LATER)):
+def courses(tmp_path_factory) -> dict[str, Path]:
+    """The graded courses, one per assignment: ``ps`` (01, 02) and ``later`` (03 on)."""
+    roots = {}
+    for assignment, stems in ASSIGNMENTS.items():
+        root = roots[assignment] = tmp_path_factory.mktemp(f"nbgrader_{assignment}")
+        (root / "nbgrader_config.py").write_text(
+            "c = get_config()\n"
+            f"c.CourseDirectory.root = {str(root)!r}\n"
+            "c.CourseDirectory.course_id = 'train-a-neural-network'\n"
+            "c.Execute.timeout = 300\n", encoding="utf-8")
         for stem in stems:
             target = root / "source" / assignment / f"{stem}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(SOLUTIONS / f"{stem}.ipynb", target)
-        nbgrader(root, "generate_assignment", assignment, "--force")
+    nbgrader_side_by_side(*((root, "generate_assignment", assignment, "--force")
+                            for assignment, root in roots.items()))
 
     second = lesson02_submissions()
     for student, (sources, variant) in STUDENTS.items():
-        folder = root / "submitted" / student / "ps"
+        folder = roots["ps"] / "submitted" / student / "ps"
         write(folder / f"{L01}.ipynb", lesson01(sources))
         write(folder / f"{L02}.ipynb", second[variant])
-    later = root / "submitted" / "correct" / "later"
+    submitted_later = roots["later"] / "submitted"
     for stem in LATER:      # each notebook up to its last check cell
         last_check = f"check_{exercises.for_lesson(stem)[-1].id}"
-        write(later / f"{stem}.ipynb", corpus.trimmed(
+        write(submitted_later / "correct" / "later" / f"{stem}.ipynb", corpus.trimmed(
             corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
-        # a second student: lesson 05 with one common mistake in each exercise (the corpus')
-        write(root / "submitted" / "keras_mistakes" / "later" / f"{stem}.ipynb",
-              corpus_notebook(KERAS_MISTAKES) if stem == L05 else corpus.trimmed(
-                  corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
-
+    # a second student: lesson 05 with one common mistake in each exercise (the corpus')
+    write(submitted_later / "keras_mistakes" / "later" / f"{L05}.ipynb",
+          corpus_notebook(KERAS_MISTAKES))
     for student, handed_in in LATER_MISTAKES.items():
         for stem, name in handed_in.items():
-            write(root / "submitted" / student / "later" / f"{stem}.ipynb", corpus_notebook(name))
+            write(submitted_later / student / "later" / f"{stem}.ipynb", corpus_notebook(name))
 
-    nbgrader(root, "autograde", "ps")
-    nbgrader(root, "autograde", "later")
-    nbgrader(root, "generate_feedback", "ps")
-    return root
+    nbgrader_side_by_side(*((root, "autograde", assignment)
+                            for assignment, root in roots.items()))
+    nbgrader(roots["ps"], "generate_feedback", "ps")
+    return roots
+
+
+@pytest.fixture(scope="module")
+def course(courses) -> Path:
+    """The course folder of assignment ``ps`` (lessons 01 and 02)."""
+    return courses["ps"]
+
+
+@pytest.fixture(scope="module")
+def later(courses) -> Path:
+    """The course folder of assignment ``later`` (lessons 03 to 05)."""
+    return courses["later"]
 
 
 def gradebook_scores(course: Path, assignment: str, student: str) -> dict:
@@ -276,9 +314,10 @@ def without_nbgrader_additions(notebook: dict) -> dict:
 
 
 @pytest.mark.parametrize("stem", [L01, L02, *LATER])
-def test_release_equals_the_lesson_apart_from_nbgrader_metadata(course, stem):
+def test_release_equals_the_lesson_apart_from_nbgrader_metadata(courses, stem):
     assignment = "ps" if stem in (L01, L02) else "later"
-    release = json.loads((course / "release" / assignment / f"{stem}.ipynb").read_text())
+    release = json.loads((courses[assignment] / "release" / assignment /
+                          f"{stem}.ipynb").read_text())
     lesson = json.loads((LESSONS / f"{stem}.ipynb").read_text())
     assert without_nbgrader_additions(release) == lesson
     text = json.dumps(release)
@@ -305,8 +344,8 @@ def test_autograde_gives_exactly_the_scores_of_course_grade(course, student):
         assert got[stem] == pytest.approx(expected[stem]), (student, stem)
 
 
-def test_every_lesson_answered_right_gets_full_marks(course):
-    got = gradebook_scores(course, "later", "correct")
+def test_every_lesson_answered_right_gets_full_marks(course, later):
+    got = gradebook_scores(later, "later", "correct")
     expected = {stem: {f"check_{e.id}": POINTS[e.id] for e in exercises.for_lesson(stem)}
                 for stem in LATER}
     assert got == expected
@@ -315,8 +354,8 @@ def test_every_lesson_answered_right_gets_full_marks(course):
 
 
 @pytest.mark.parametrize("student", sorted(LATER_MISTAKES))
-def test_autograde_gives_the_corpus_scores_for_lessons_03_and_04(course, student):
-    got = gradebook_scores(course, "later", student)      # lessons not handed in score 0
+def test_autograde_gives_the_corpus_scores_for_lessons_03_and_04(later, student):
+    got = gradebook_scores(later, "later", student)      # lessons not handed in score 0
     expected = {stem: {f"check_{k}": v for k, v in EXPECTED[name]["scores"].items()}
                 for stem, name in LATER_MISTAKES[student].items()}
     assert set(expected) <= set(got)
@@ -324,8 +363,8 @@ def test_autograde_gives_the_corpus_scores_for_lessons_03_and_04(course, student
         assert got[stem] == pytest.approx(expected[stem]), stem
 
 
-def test_keras_mistakes_score_exactly_as_in_course_grade(course):
-    got = gradebook_scores(course, "later", "keras_mistakes")[L05]
+def test_keras_mistakes_score_exactly_as_in_course_grade(later):
+    got = gradebook_scores(later, "later", "keras_mistakes")[L05]
     assert got == pytest.approx({f"check_{exercise_id}": score for exercise_id, score
                                  in EXPECTED[KERAS_MISTAKES]["scores"].items()})
     assert 0 < sum(got.values()) < sum(POINTS[e.id] for e in exercises.for_lesson(L05))
@@ -403,16 +442,18 @@ def test_a_lesson_built_by_nbgrader_and_by_course_agree_on_a_made_up_cell():
 
 
 # -- the class report from nbgrader's autograded notebooks ----------------------------------------
-def test_the_class_report_reads_autograded_notebooks_as_nbgrader_scores_them(course, tmp_path):
+def test_the_class_report_reads_autograded_notebooks_as_nbgrader_scores_them(courses, tmp_path):
     """Each check cell's score is the gradebook's, and the named mistakes are the corpus'."""
     from course.grading.class_report import nbgrader as autograded, summary
 
-    submissions = autograded.read_autograded(course)
-    handed_in_later = 2 * len(LATER) + sum(map(len, LATER_MISTAKES.values()))  # correct, keras
+    submissions = [submission for root in courses.values()
+                   for submission in autograded.read_autograded(root)]
+    handed_in_later = len(LATER) + 1 + sum(map(len, LATER_MISTAKES.values()))  # correct, keras
     assert len(submissions) == 2 * len(STUDENTS) + handed_in_later
     for submission in submissions:
         assignment = "ps" if submission.lesson in (L01, L02) else "later"
-        expected = gradebook_scores(course, assignment, submission.student)[submission.lesson]
+        expected = gradebook_scores(courses[assignment], assignment,
+                                    submission.student)[submission.lesson]
         got = {f"check_{r.exercise_id}": r.score for r in submission.exercises}
         assert got == pytest.approx(expected), (submission.student, submission.lesson)
     first = next(lesson for lesson in summary.summarise(submissions).lessons
@@ -426,7 +467,7 @@ def test_the_class_report_reads_autograded_notebooks_as_nbgrader_scores_them(cou
                      ("compute_gradient", "the wrong sign"): 1,          # wrong_gradient_only
                      ("gradient_descent", "J_history without the starting cost"): 1}
     assert [e.not_attempted for e in first.exercises] == [1, 1, 1, 1]     # the blank one
-    assert cli.main(["class-report", str(course), "--out", str(tmp_path)]) == 0
+    assert cli.main(["class-report", str(courses["ps"]), "--out", str(tmp_path)]) == 0
     compute_cost = (tmp_path / "class_report.md").read_text(encoding="utf-8").split(
         "### compute_cost (")[1].split("###")[0]
     assert "| 1 | a missing 1/m | 1 | 17% |" in compute_cost    # 1 of the 6 lesson-01 students
