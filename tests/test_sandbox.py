@@ -259,6 +259,48 @@ def test_the_listener_on_127_0_0_1_receives_no_connection(attacked):
     assert run["connections"] == 0
 
 
+def network_attack_reaches(create_connection) -> list[str]:
+    """What the network attack's cell counts as reached, run here with ``create_connection``
+    in place of ``socket.create_connection``."""
+    sys.path.insert(0, str(CORPUS))
+    try:
+        import attacks
+    finally:
+        sys.path.remove(str(CORPUS))
+    cell = {}
+    exec(attacks.HELPERS, cell)
+    cell["socket"] = type("Socket", (), {"create_connection": staticmethod(create_connection)})
+    try:
+        exec(attacks.NETWORK, cell)
+    except RuntimeError:
+        pass
+    return cell["_succeeded"]
+
+
+def self_connected(address, timeout=None) -> socket.socket:
+    """A TCP socket connected to itself, as Linux's connect() now and then makes one when it
+    picks the very port it dials as the source port (a "simultaneous open")."""
+    client = socket.socket()
+    client.bind(("127.0.0.1", 0))
+    client.connect(("127.0.0.1", client.getsockname()[1]))
+    return client
+
+
+def test_the_network_attack_counts_a_listener_but_not_a_socket_connected_to_itself():
+    """A sandboxed kernel once "connected to 127.0.0.1:47946" in CI with nothing listening:
+    its socket had connected to itself. The attack must not call that a way out, and must
+    still count a real listener."""
+    assert network_attack_reaches(self_connected) == []
+    listener = Listener()
+    try:
+        port = listener.server.getsockname()[1]
+        assert f"connected to 127.0.0.1:{port}" in network_attack_reaches(
+            socket.create_connection)
+    finally:
+        listener.close()
+    assert listener.connections >= 1
+
+
 def test_the_attacks_succeed_without_a_sandbox(tmp_path):
     """The control: unconfined, the same notebooks read, connect and signal (so the tests
     above can fail). The file-writing attack is left out: it would damage this checkout."""
@@ -409,7 +451,8 @@ def attempt(name, family, kind, protocol, address):
         with socket.socket(family, kind, protocol) as s:
             s.settimeout(2)
             s.connect(address)
-            reached.append(name)
+            if family == socket.AF_UNIX or s.getsockname() != s.getpeername():
+                reached.append(name)       # not a TCP socket that connected to itself
     except OSError:
         pass
 attempt("mptcp", socket.AF_INET, socket.SOCK_STREAM, 262, ("127.0.0.1", port))
