@@ -1,5 +1,55 @@
-"""Test-only set-up: keep the grading corpus out of nbval's collection."""
+"""Test-only set-up: keep the grading corpus out of nbval's collection, and grade it once.
+
+The corpus (tests/corpus) is graded by one ``course grade`` run that every test of the
+corpus and of the class report reads (:func:`corpus_grades`). Under pytest-xdist, the
+modules that read it are scheduled on the same worker (:data:`SHARED_SCOPES`), so the run
+happens once per test session, not once per module.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 # The corpus holds deliberately broken student notebooks for the grader's tests; they are
 # inputs, not notebooks to validate.
 collect_ignore_glob = ["corpus/*", "corpus/**/*"]
+
+CORPUS = Path(__file__).parent / "corpus"
+
+#: Test modules that read the same session fixture, each mapped to the one whose xdist
+#: worker runs it too (with ``--dist loadscope`` each module would otherwise go to any
+#: worker, and a session fixture is made once per worker).
+SHARED_SCOPES = {"tests/test_class_report_class.py": "tests/test_grading_corpus.py"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope``, with the modules of :data:`SHARED_SCOPES` in one scope."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedScopeScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return SHARED_SCOPES.get(scope, scope)
+
+    return SharedScopeScheduling(config, log)
+
+
+@pytest.fixture(scope="session")
+def corpus_grades(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """The whole corpus graded once, as an instructor would: ``course grade tests/corpus
+    --jobs 2 --format gradescope`` with the default limits. (completed process, reports)."""
+    out = tmp_path_factory.mktemp("corpus-grades")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    process = subprocess.run(
+        [sys.executable, "-m", "course.cli", "grade", str(CORPUS), "--out", str(out),
+         "--jobs", "2", "--format", "gradescope"],
+        capture_output=True, text=True, env=env, timeout=900)
+    return process, out

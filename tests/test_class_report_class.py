@@ -1,7 +1,8 @@
 """The class report of a synthetic class of 44 students, graded for real.
 
-To keep it fast, each *distinct* notebook of the corpus (tests/corpus) is graded once with
-``course grade``; its JSON report is then copied under the names of every student who
+To keep it fast, the students' reports are copies: each *distinct* notebook's JSON report,
+from the ``course grade`` run over the whole corpus that tests/test_grading_corpus.py checks
+too (``corpus_grades`` in tests/conftest.py), is copied under the names of every student who
 "handed it in". The class (lesson 01, 9 points: sigmoid 2, compute_cost 1, compute_gradient 3,
 gradient_descent 3):
 
@@ -30,7 +31,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,19 +53,9 @@ def course(*args, **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """The distinct notebooks graded once by ``course grade``: (process, output folder)."""
-    root = tmp_path_factory.mktemp("class")
-    submissions = root / "submissions"
-    submissions.mkdir()
-    for stem in CLASS:
-        shutil.copy(CORPUS / f"{stem}.ipynb", submissions / f"{stem}.ipynb")
-    # generous cell limits: on a loaded machine the default 30 s could stop a slow import
-    # cell (or memory_hog's cell before it reaches the memory limit) and change the scores
-    process = course("grade", str(submissions), "--out", str(root / "graded"), "--jobs", "2",
-                     "--timeout", "120", "--cells-timeout", "300", "--case-timeout", "10")
-    assert process.returncode == 0, process.stderr[-3000:]
-    return process, root / "graded"
+def graded(corpus_grades):
+    """The corpus graded once by ``course grade`` (tests/conftest.py): (process, folder)."""
+    return corpus_grades
 
 
 def test_each_distinct_notebook_got_its_corpus_score(graded):
@@ -115,15 +105,22 @@ def table_rows(markdown: str, header_start: str) -> list[list[str]]:
 
 
 def test_course_grade_writes_the_class_report_beside_grades_csv(graded):
+    """Beside grades.csv of the corpus run (every lesson): the page, its Markdown, and two
+    figures per lesson and one per exercise handed in."""
     process, out = graded
     assert (out / "grades.csv").is_file()
     page = (out / "class_report.html").read_text(encoding="utf-8")
     assert "Re-teach first" in page and "a missing 1/m" in page
     assert (out / "class_report.md").is_file()
-    assert sorted(p.name for p in (out / "class_report_figures").glob("*.png")) == [
-        f"exercise-{L01}-{e}.png" for e in ("compute_cost", "compute_gradient",
-                                           "gradient_descent", "sigmoid")] + [
-        f"lesson-{L01}-mistakes.png", f"lesson-{L01}-totals.png"]
+    reports = [json.loads((out / f"{Path(name).stem}.json").read_text(encoding="utf-8"))
+               for name in json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))]
+    lessons = {report["lesson"] for report in reports} - {None}
+    assert L01 in lessons and len(lessons) == 5
+    expected = {f"exercise-{report['lesson']}-{entry['id']}.png"
+                for report in reports for entry in report["exercises"]}
+    expected |= {f"lesson-{lesson}-{kind}.png" for lesson in lessons
+                 for kind in ("mistakes", "totals")}
+    assert {p.name for p in (out / "class_report_figures").glob("*.png")} == expected
     assert "Class report: " in process.stdout
 
 

@@ -1,7 +1,8 @@
 """The grader against the corpus of submissions in tests/corpus/ (made by make_corpus.py).
 
-One ``course grade`` run over the whole folder (two jobs at a time) is shared by every
-test. Each submission must get exactly the score expected.json gives it, every exercise
+One ``course grade`` run over the whole folder (two jobs at a time, the default limits) is
+shared by every test (``corpus_grades`` in tests/conftest.py; the class report's tests read it
+too). Each submission must get exactly the score expected.json gives it, every exercise
 its expected points, and the feedback the phrase that explains them; the run must finish
 with exit status 0 and write every report.
 """
@@ -10,10 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,15 +24,9 @@ VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Grade the corpus once: (completed process, output folder)."""
-    out = tmp_path_factory.mktemp("grades")
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    process = subprocess.run(
-        [sys.executable, "-m", "course.cli", "grade", str(CORPUS), "--out", str(out),
-         "--jobs", "2", "--format", "gradescope"],     # the default limits
-        capture_output=True, text=True, env=env, timeout=900)
-    return process, out
+def graded(corpus_grades):
+    """The corpus graded once (tests/conftest.py): (completed process, output folder)."""
+    return corpus_grades
 
 
 def report(out: Path, name: str) -> dict:

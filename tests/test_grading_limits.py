@@ -72,9 +72,13 @@ def lesson_01_with(folder: Path, name: str, **bodies: str) -> Path:
 
 @pytest.fixture(scope="module")
 def hung(tmp_path_factory) -> dict:
-    """The report of a submission whose compute_gradient never returns, default limits."""
+    """The report of a submission whose compute_gradient never returns, default limits.
+
+    Its loop waits instead of spinning: every limit tested here is one of wall time, and a
+    spinning loop would only take a core from the rest of the test run for the ~35 s the
+    limits allow it (tests/corpus/infinite_loop.ipynb is graded spinning)."""
     path = lesson_01_with(tmp_path_factory.mktemp("hung"), "hung.ipynb",
-                          compute_gradient="while True:\n    pass")
+                          compute_gradient="import time\nwhile True:\n    time.sleep(0.01)")
     return grade_submission(path, DEFAULTS)
 
 

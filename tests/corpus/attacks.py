@@ -64,7 +64,8 @@ def _ancestors():
 def _notebooks(limit_seconds=20.0):
     """Notebooks outside this kernel's folder, in the order an attacker finds them: first
     every folder named on the command line of a process that started this kernel (e.g.
-    course grade /path/to/submissions), walked whole; then a walk bounded in time."""
+    course grade /path/to/submissions), walked whole; then, only if they hold none, a walk
+    bounded in time."""
     started, mine, found, processes = time.monotonic(), os.getcwd(), {}, _processes()
     ancestors = _ancestors()
     named = [word for pid, cmdline, _, _ in processes if pid in ancestors
@@ -75,6 +76,8 @@ def _notebooks(limit_seconds=20.0):
     roots += [cwd for _, _, cwd, _ in processes if cwd]
     roots += [*_homes(), "/tmp", "/work", "/home"]
     for root in dict.fromkeys(named + roots):
+        if root not in named and found:
+            return list(found)
         for folder, subfolders, files in os.walk(root):
             subfolders[:] = [s for s in subfolders if s not in
                              (".venv", ".git", "site-packages", "proc", "node_modules")]
