@@ -27,9 +27,22 @@ CORPUS = Path(__file__).parent / "corpus"
 SHARED_SCOPES = {"tests/test_class_report_class.py": "tests/test_grading_corpus.py"}
 
 
+#: Seconds each of the longest scopes took in one run of the whole suite (``-n 2``), so the
+#: longest start first and the short ones fill in at the end (otherwise a long module can
+#: start last and run alone). Only their order matters; the rest follow, most tests first.
+LONGEST_SCOPES = {
+    "tests/test_grading_corpus.py": 170, "tests/test_nbgrader.py": 113,
+    "tests/test_docs_commands.py": 109, "tests/test_grading_limits.py": 108,
+    "tests/test_sandbox.py": 99, "tests/test_browser.py": 65, "tests/test_forgery.py": 65,
+    "tests/test_lessons.py": 45, "solutions/05_keras_model_fit.ipynb": 41,
+    "tests/test_nn.py": 39, "tests/test_grading.py": 35,
+}
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """``--dist loadscope``, with the modules of :data:`SHARED_SCOPES` in one scope."""
+    """``--dist loadscope``, with the modules of :data:`SHARED_SCOPES` in one scope and the
+    :data:`LONGEST_SCOPES` handed out first."""
     if config.getoption("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -38,6 +51,14 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid: str) -> str:
             scope = super()._split_scope(nodeid)
             return SHARED_SCOPES.get(scope, scope)
+
+        def _assign_work_unit(self, node) -> None:
+            if not getattr(self, "_longest_first", False):     # the queue is complete now
+                self._longest_first = True
+                longest = [scope for scope in self.workqueue if scope in LONGEST_SCOPES]
+                for scope in sorted(longest, key=LONGEST_SCOPES.get):
+                    self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
 
     return SharedScopeScheduling(config, log)
 
