@@ -441,6 +441,48 @@ def test_a_course_checkout_under_tmp_stays_readable_inside_the_private_tmp(tmp_p
     assert listing.returncode == 0 and listing.stdout.split() == ["course"], listing.stderr
 
 
+# -- matplotlib's font list (course/grading/sandbox.py: matplotlib_font_list) -------------------
+#: A cell that says whether the kernel's matplotlib cache held a font list before matplotlib
+#: loaded, and whether loading it wrote the list again.
+FONT_LIST_PROBE = """\
+import os, pathlib
+cache = pathlib.Path(os.environ["MPLCONFIGDIR"])
+def lists():
+    return {p.name: p.stat().st_mtime_ns for p in cache.glob("fontlist-*.json")}
+before = lists() if cache.is_dir() else {}
+from matplotlib import font_manager
+font_manager.fontManager
+raise RuntimeError(f"ready={sorted(before)} built={lists() != before}")
+"""
+
+
+@pytest.mark.parametrize("mode", ["bubblewrap", "landlock"])
+def test_a_kernel_starts_with_the_graders_font_list_and_does_not_build_one(mode, monkeypatch):
+    """Building matplotlib's font list took 0.1-0.5 s of CPU at every kernel's start: each kernel
+    gets a copy of the grader's. The control: without the copy, the kernel builds its own."""
+    from course.grading.grader import grade_notebook
+
+    confinement = require(mode)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FONT_LIST_PROBE)])
+
+    def probe() -> list[str]:
+        return grade_notebook(notebook, "01_logistic_regression_numpy", Limits(), seed=0,
+                              confinement=confinement)["notebook_errors"]
+
+    name = sandbox.matplotlib_font_list().name
+    assert probe() == [f"code cell 1: RuntimeError: ready=['{name}'] built=False"]
+    monkeypatch.setattr(sandbox, "matplotlib_font_list", lambda: None)
+    assert probe() == ["code cell 1: RuntimeError: ready=[] built=True"]
+
+
+def test_a_font_list_naming_a_font_the_sandbox_hides_is_not_given(tmp_path):
+    ours = {"ttflist": [{"fname": "fonts/ttf/DejaVuSans.ttf"}],
+            "afmlist": [{"fname": "/usr/share/fonts/type1/a.afm"}]}
+    assert sandbox.only_readable_fonts(ours)
+    in_home = str(tmp_path / "home" / ".fonts" / "Secret.ttf")
+    assert not sandbox.only_readable_fonts({**ours, "ttflist": [{"fname": in_home}]})
+
+
 # -- the exec wrapper, the socket filter and Landlock (course/grading/confine.py, landlock.py) --
 ATTACK_SOCKETS = r"""
 import socket, sys

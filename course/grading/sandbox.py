@@ -45,6 +45,7 @@ no network is needed to talk to it.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import platform
 import shutil
@@ -314,6 +315,41 @@ def kernel_environment(env: dict, workdir: Path, tmp: str, python_path: str | No
     return kept
 
 
+@functools.cache
+def matplotlib_font_list() -> Path | None:
+    """This process's matplotlib font list (``fontlist-v<version>.json`` in its cache), made
+    once; ``None`` when matplotlib cannot make one.
+
+    A kernel's matplotlib cache is a new, empty folder of its own (:func:`kernel_environment`),
+    so its first plot would scan every font on the system to build the list again: 0.1 to 0.5 s
+    of CPU at every kernel's start here. A copy of this list makes that a read.
+
+    Only a list of fonts the kernel may read anyway is given (matplotlib's own, relative
+    paths, and those in :func:`readable_folders`): fonts in the instructor's home would name
+    files the sandbox hides.
+    """
+    try:
+        import matplotlib
+        from matplotlib import font_manager    # loads the list, or builds and saves it
+        path = Path(matplotlib.get_cachedir(),
+                    f"fontlist-v{font_manager.FontManager.__version__}.json")
+        listed = json.loads(path.read_text(encoding="utf-8"))
+        readable = only_readable_fonts(listed)
+    except Exception:   # no usable matplotlib or list here: each kernel builds its own
+        return None
+    return path if readable else None
+
+
+def only_readable_fonts(listed: dict) -> bool:
+    """True when every font of a matplotlib font list (``ttflist`` and ``afmlist`` entries,
+    each with its ``fname``) is matplotlib's own (a relative path) or in a folder a kernel
+    may read (:func:`readable_folders`)."""
+    readable = readable_folders()
+    fonts = [Path(entry["fname"]) for key in ("ttflist", "afmlist") for entry in listed[key]]
+    return all(not font.is_absolute() or any(font.is_relative_to(folder) for folder in readable)
+               for font in fonts)
+
+
 def package_outside_python() -> bool:
     """True when ``course`` is not installed inside Python's prefix (a checkout, an editable
     install): the kernel then needs a ``PYTHONPATH`` to import the grader's copy."""
@@ -449,12 +485,21 @@ class ConfinedKernelManager(AsyncKernelManager):
             kw["env"] = kernel_environment(kw.get("env") or dict(os.environ), self.workdir, tmp,
                                            self._python_path())
             kw["cwd"] = str(self.workdir)
+            self._copy_font_list(Path(kw["env"]["MPLCONFIGDIR"]))
         if kind == "landlock" and self.claim.group is None:
             landlock.become_subreaper()     # orphans come back here to be killed
             self._children_before = {p.pid for p in psutil.Process().children(recursive=True)}
         policy = wrapper_policy(self.confinement, self.workdir, self.run_limits,
                                 self.claim.group, self.course_tree)
         await super()._async_launch_kernel(confine.wrapper_argv(policy, kernel_cmd), **kw)
+
+    def _copy_font_list(self, cache: Path) -> None:
+        """Put a copy of the grader's matplotlib font list in the kernel's empty cache
+        (:func:`matplotlib_font_list`); the kernel may change its copy, nothing reads it back."""
+        font_list = matplotlib_font_list()
+        if font_list is not None:
+            cache.mkdir(exist_ok=True)
+            shutil.copyfile(font_list, cache / font_list.name)
 
     def _python_path(self) -> str | None:
         """Where the kernel finds :func:`course_package` (``None``: inside Python's prefix).
