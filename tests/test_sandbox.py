@@ -685,26 +685,26 @@ def semaphores() -> set[str]:
 
 
 def semaphores_of_group(group: int) -> set[str]:
-    """The semaphores the processes of process group ``group`` map (by inode: the process
+    """The semaphores the processes of process group ``group`` map (by file: the process
     that made one maps it under glibc's temporary name). Not every new semaphore: other
     grading runs of the test session make theirs at the same time."""
-    inodes = set()
+    from course.grading import resources
+    mapped = set()
     for process in psutil.process_iter():
         try:
-            if os.getpgid(process.pid) != group:
-                continue
-            maps = Path(f"/proc/{process.pid}/maps").read_text()
+            if os.getpgid(process.pid) == group:
+                maps = Path(f"/proc/{process.pid}/maps").read_text()
+                mapped |= resources.files_mapped_in(maps, Path("/dev/shm"))
         except (OSError, psutil.Error):
             continue
-        inodes |= {int(fields[4]) for fields in map(str.split, maps.splitlines())
-                   if len(fields) >= 6 and fields[5].startswith("/dev/shm/sem.")}
     found = set()
     for path in Path("/dev/shm").glob("sem.mp-*"):
         try:
-            if path.stat().st_ino in inodes:
-                found.add(path.name)
+            info = path.lstat()
         except FileNotFoundError:
             continue
+        if (info.st_dev, info.st_ino) in mapped:
+            found.add(path.name)
     return found
 
 

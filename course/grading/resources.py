@@ -445,11 +445,20 @@ def _mapped_semaphores(shm: Path) -> set[tuple[int, int]] | None:
             continue
         except OSError:
             return None
-        for line in text.splitlines():
-            if f" {shm}/" in line:   # address perms offset major:minor inode path
-                major, minor = line.split()[3].split(":")
-                mapped.add((os.makedev(int(major, 16), int(minor, 16)), int(line.split()[4])))
+        mapped |= files_mapped_in(text, shm)
     return mapped
+
+
+def files_mapped_in(maps: str, folder: Path) -> set[tuple[int, int]]:
+    """``(device, inode)`` of each file in ``folder`` that a ``/proc/<pid>/maps`` text maps
+    (the name may be one that no longer exists: the inode is what counts)."""
+    found = set()
+    for line in maps.splitlines():
+        fields = line.split()        # address perms offset major:minor inode path
+        if len(fields) >= 6 and fields[5].startswith(f"{folder}/"):
+            major, minor = fields[3].split(":")
+            found.add((os.makedev(int(major, 16), int(minor, 16)), int(fields[4])))
+    return found
 
 
 def _visible_uid(entry: Path) -> int | None:
