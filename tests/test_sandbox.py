@@ -658,7 +658,8 @@ def test_landlock_hides_a_folder_inside_a_readable_one(tmp_path):
 # -- stale runs (course/grading/resources.py: clean_stale_runs) ----------------------------------
 def start_grading(root: Path, name: str, mode: str) -> subprocess.Popen:
     """``course grade`` of one notebook that sleeps, in a session of its own, with its
-    temporary folders in ``root/tmp``; returns once its kernel's work folder exists."""
+    temporary folders in ``root/tmp``; returns once its kernel's work folder exists and its
+    pool's semaphores are mapped (what a killed run leaves behind)."""
     (root / name).mkdir()
     notebook = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
     notebook.cells.insert(0, nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
@@ -672,8 +673,8 @@ def start_grading(root: Path, name: str, mode: str) -> subprocess.Popen:
     for _ in range(1200):
         new = set((root / "tmp").glob("course-grade-*.lock")) - before
         # a run's course trees hold locks too (course-grade-tree-*): wait for the work folder
-        if any(Path(str(lock)[:-len(".lock")], "kernel.json").exists() for lock in new):
-            time.sleep(3)                                     # the kernel runs its cell
+        if (any(Path(str(lock)[:-len(".lock")], "kernel.json").exists() for lock in new)
+                and semaphores_of_group(process.pid)):
             return process
         time.sleep(0.1)
     process.kill()
