@@ -1,14 +1,18 @@
 """Root conftest: runs before collection of course/, solutions/ and tests/.
 
-Three jobs, for every test run (``make test``, ``make check``, the nox sessions):
+Four jobs, for every test run (``make test``, ``make check``, the nox sessions):
 
 * the environment kernels inherit (quiet TensorFlow, no ``MPLBACKEND``);
+* the ``course`` package's byte-code, written once, so that the hundreds of Python processes
+  a run starts (kernels, graders, their workers) do not each compile it again where
+  ``PYTHONDONTWRITEBYTECODE`` is set (an editable install has no byte-code of its own);
 * deprecations raised by the course's own calls fail the run, in kernels too (the warning
   filters for this process are ``filterwarnings`` in pyproject.toml);
 * the ``slow`` marker, set here in one place: ``make check`` (``-m "not slow"``) runs the
   rest, the unit tests and doctests of every module.
 """
 
+import compileall
 import os
 from pathlib import Path
 
@@ -25,6 +29,13 @@ import matplotlib  # noqa: E402  (after the environment is settled)
 matplotlib.use("Agg")  # this process only: tests that draw need no screen
 
 REPO = Path(__file__).resolve().parent
+
+
+def pytest_configure(config):
+    """Byte-code for the ``course`` package in use (up-to-date files are left as they are;
+    where the package cannot be written, nothing happens and Python compiles as before)."""
+    import course
+    compileall.compile_dir(Path(course.__file__).parent, quiet=2)
 
 
 # --- deprecations fail early, in kernels too ----------------------------------------------

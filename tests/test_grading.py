@@ -5,9 +5,11 @@ submissions is tested in test_grading_corpus.py."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import inspect
 import io
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -514,6 +516,40 @@ def test_the_course_tree_has_no_answer_keys_and_its_checks_are_silent(tmp_path):
         assert done.stdout.startswith("ReferenceWithheld course.logistic.sigmoid is not "
                                       "available while this lesson is graded")
         assert (tree / "course" / "logistic.py").stat().st_mode & 0o222 == 0   # read-only
+    finally:
+        course_tree.remove(tree)
+
+
+def imports_in_the_tree(tree: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """Import three modules from ``tree`` as a grading kernel does (no byte-code written),
+    with ``python -v``, which says where each module's code object came from."""
+    program = ("from course import check, data, logistic\n"
+               "assert check.exercise('sigmoid', print) is None\n"
+               "try:\n    logistic.sigmoid(0.0)\nexcept Exception as e:\n"
+               "    print(type(e).__name__)\n")
+    return subprocess.run([sys.executable, "-v", "-c", program], cwd=cwd, text=True,
+                          capture_output=True, timeout=120, env={
+                              "PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin",
+                              "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def test_a_kernel_loads_the_course_tree_from_byte_code_of_the_trees_own_sources(tmp_path):
+    """A module copied unchanged (data) comes with the installed byte-code, and the rewritten
+    ones (check, logistic) with byte-code of their stubs: the stubs still act. The control:
+    without the tree's ``__pycache__`` every module is compiled from its source."""
+    tree = course_tree.lay_out("01_logistic_regression_numpy", parent=tmp_path)
+    cache = tree / "course" / "__pycache__"
+    try:
+        done = imports_in_the_tree(tree, tmp_path)
+        assert done.returncode == 0 and done.stdout == "ReferenceWithheld\n", done.stderr[-3000:]
+        for module in ("check", "data", "logistic"):
+            compiled = importlib.util.cache_from_source(str(tree / "course" / f"{module}.py"))
+            assert f"code object from '{compiled}'" in done.stderr, module
+        shutil.rmtree(cache)
+        control = imports_in_the_tree(tree, tmp_path)
+        assert control.returncode == 0 and control.stdout == "ReferenceWithheld\n"
+        for module in ("check", "data", "logistic"):
+            assert f"code object from {tree / 'course' / module}.py\n" in control.stderr, module
     finally:
         course_tree.remove(tree)
 

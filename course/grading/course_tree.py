@@ -14,6 +14,11 @@ installed package into a fresh, read-only folder, with three differences:
   but its body only raises :class:`course._kernel_call.ReferenceWithheld`, whose message
   says why. A call into one fails from any thread, hook or trick, and the kernel reports it.
 
+The tree holds the installed package's byte-code (``__pycache__``) for each module copied
+unchanged, where the installed package has it and it is up to date, and fresh byte-code for
+the rewritten ones: a kernel runs with ``PYTHONDONTWRITEBYTECODE`` in a read-only tree, and
+would otherwise compile every module it imports again.
+
 The sandbox (:mod:`course.grading.sandbox`, its ``course_tree`` parameter) then shows the
 kernel this tree where the installed package would be, and not the installed package.
 Everything else (data, plots, widgets, the rest of the mathematics) is the same code, so
@@ -25,7 +30,9 @@ from __future__ import annotations
 import ast
 import atexit
 import contextlib
+import importlib.util
 import os
+import py_compile
 import shutil
 import stat
 import tempfile
@@ -119,6 +126,25 @@ def stubbed_source(source: str, module: str, qualnames: set[str]) -> str:
     return ast.unparse(tree) + "\n"
 
 
+def _add_byte_code(package: Path, copy: Path, rewritten: set[Path]) -> None:
+    """Byte-code for every module of ``copy`` (a copy of ``package``): the installed one
+    where it is current, compiled here for the modules in ``rewritten``.
+
+    A cached file records its source's modification time and size; ``copytree`` keeps both,
+    so Python accepts a copied one exactly when it was current for the installed source (a
+    stale one it ignores, and compiles the source as it would without a cache)."""
+    for source in copy.rglob("*.py"):
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        if source in rewritten:
+            py_compile.compile(str(source), cfile=str(cached), doraise=True)
+            continue
+        installed = Path(importlib.util.cache_from_source(
+            str(package / source.relative_to(copy))))
+        if installed.is_file():
+            cached.parent.mkdir(exist_ok=True)
+            shutil.copy2(installed, cached)
+
+
 def _make_read_only(root: Path) -> None:
     """Files read-only for everyone (folders stay removable by their owner; inside the
     sandbox the whole tree is read-only anyway)."""
@@ -143,6 +169,7 @@ def lay_out(lesson: str, parent: Path | None = None) -> Path:
     root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{lesson}-", dir=parent))
     _LOCKS[root] = resources.hold_lock(root)
     shutil.copytree(package, root / "course", ignore=shutil.ignore_patterns(*LEFT_OUT))
+    rewritten = {root / "course" / "check.py"}
     (root / "course" / "check.py").write_text(CHECK_STUB, encoding="utf-8")
     by_module: dict[str, set[str]] = {}
     for obj in forbidden_in_lesson(lesson):
@@ -153,6 +180,8 @@ def lay_out(lesson: str, parent: Path | None = None) -> Path:
             path = root.joinpath(*module.split("."), "__init__.py")
         path.write_text(stubbed_source(path.read_text(encoding="utf-8"), module, qualnames),
                         encoding="utf-8")
+        rewritten.add(path)
+    _add_byte_code(package, root / "course", rewritten)
     _make_read_only(root)
     return root
 
