@@ -1,10 +1,11 @@
 """The widgets in a real JupyterLab, in a real (headless) Chromium.
 
-For each lesson: start JupyterLab on a free localhost port with a random token, open the
-solution notebook (trusted, as its author sees it) and check that the stored widget state
-shows the explorer's figure before anything runs, then run all cells, wait for the kernel to be idle, move a slider with the
-keyboard, and check that the figure and the readout change and that no widget error or error
-output appears. Screenshots per lesson (stored and live) are saved under pytest's temporary directory.
+Start JupyterLab once on a free localhost port with a random token; for each lesson, open
+the solution notebook (trusted, as its author sees it) and check that the stored widget state
+shows the explorer's figure before anything runs, then run all cells, wait for the kernel to
+be idle, move a slider with the keyboard, and check that the figure and the readout change
+and that no widget error or error output appears. Screenshots per lesson (stored and live)
+are saved under pytest's temporary directory.
 
 Needs Debian's chromium at /usr/bin/chromium (``apt-get install chromium``) and the
 ``playwright`` Python package (never ``playwright install``: we drive the system browser).
@@ -106,10 +107,10 @@ class JupyterLab:
                    JUPYTER_PLATFORM_DIRS="1")
         return env
 
-    def trust(self, notebook: Path) -> None:
-        """Trust a notebook (in this run's own signature database), as its author would,
-        so that JupyterLab renders its stored widgets."""
-        subprocess.run([sys.executable, "-m", "jupyter", "trust", str(notebook)],
+    def trust(self, *notebooks: Path) -> None:
+        """Trust notebooks (in this run's own signature database), as their author would,
+        so that JupyterLab renders their stored widgets."""
+        subprocess.run([sys.executable, "-m", "jupyter", "trust", *map(str, notebooks)],
                        env=self._env(), check=True, capture_output=True, timeout=60)
 
     def start(self) -> None:
@@ -208,8 +209,10 @@ def page_problems(page) -> list[str]:
 
 
 def open_notebook(page, lab: JupyterLab, notebook: str) -> None:
-    """Open ``notebook`` (relative to the server root) and wait for its kernel."""
-    page.goto(f"{lab.url}/lab/tree/{notebook}?token={lab.token}")
+    """Open ``notebook`` (relative to the server root) in a workspace of its own (a shared
+    one would reopen the tabs of the tests before) and wait for its kernel."""
+    workspace = Path(notebook).stem
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{notebook}?token={lab.token}")
     page.wait_for_selector(".jp-Notebook", timeout=START_TIMEOUT * 1000)
     page.wait_for_function(KERNEL_IDLE_JS, timeout=START_TIMEOUT * 1000)
 
@@ -285,45 +288,62 @@ def check_lesson(page, lab: JupyterLab, notebook: str, explorer_class: str,
     return seen
 
 
-@pytest.fixture
-def browser_page(tmp_path):
-    """A headless Chromium page (closed after the test)."""
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module (each test opens a page of its own)."""
     require_browser()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(CHANGE_TIMEOUT * 1000)
-            yield page
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
 
 
-def _serve_copy(notebook: Path, tmp_path: Path) -> Path:
-    """A server root holding a copy of the notebook, so autosave never touches the repo."""
-    root = tmp_path / "root"
-    target = root / notebook.relative_to(REPO)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(notebook, target)
-    return root
+@pytest.fixture
+def browser_page(browser):
+    """A fresh page (closed after the test)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(CHANGE_TIMEOUT * 1000)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+def _serve_copies(notebooks: list[Path], root: Path) -> None:
+    """Copies of the notebooks under ``root``, so autosave never touches the repo."""
+    for notebook in notebooks:
+        target = root / notebook.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(notebook, target)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """One JupyterLab for the module, serving copies of every lesson tested here, each
+    trusted as its author would (each test opens its notebook with a kernel of its own)."""
+    require_browser()
+    folder = tmp_path_factory.mktemp("jupyterlab")
+    sources = [REPO / notebook for notebook, _, _ in LESSONS]
+    assert all(source.exists() for source in sources), sources
+    _serve_copies(sources, folder / "root")
+    server = JupyterLab(folder / "root", folder / "state")
+    try:
+        server.trust(*(folder / "root" / notebook for notebook, _, _ in LESSONS))
+        server.start()
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("notebook, explorer_class, slider_class", LESSONS,
                          ids=[Path(n).stem for n, _, _ in LESSONS])
-def test_widget_redraws_in_jupyterlab(notebook, explorer_class, slider_class, browser_page,
-                                      tmp_path):
-    source = REPO / notebook
-    assert source.exists(), f"{notebook} is missing"
-    root = _serve_copy(source, tmp_path)
-    lab = JupyterLab(root, tmp_path / "state")
-    try:
-        lab.trust(root / notebook)
-        lab.start()
-        screenshot = tmp_path / f"{source.stem}.png"
-        check_lesson(browser_page, lab, notebook, explorer_class, slider_class, screenshot)
-        assert screenshot.stat().st_size > 1000
-        print(f"screenshots: {screenshot} and {screenshot.stem}-stored.png")
-    finally:
-        lab.stop()
+def test_widget_redraws_in_jupyterlab(notebook, explorer_class, slider_class, lab,
+                                      browser_page, tmp_path):
+    screenshot = tmp_path / f"{Path(notebook).stem}.png"
+    check_lesson(browser_page, lab, notebook, explorer_class, slider_class, screenshot)
+    assert screenshot.stat().st_size > 1000
+    print(f"screenshots: {screenshot} and {screenshot.stem}-stored.png")
