@@ -27,9 +27,9 @@ CORPUS = Path(__file__).parent / "corpus"
 SHARED_SCOPES = {"tests/test_class_report_class.py": "tests/test_grading_corpus.py"}
 
 
-#: Seconds each of the longest scopes took in one run of the whole suite (``-n 2``), so the
-#: longest start first and the short ones fill in at the end (otherwise a long module can
-#: start last and run alone). Only their order matters; the rest follow, most tests first.
+#: Seconds each of the longest scopes took in one run of the whole suite (``make test``), so
+#: the longest start first and the short ones fill in at the end (otherwise a long module
+#: can start last and run alone). Only their order matters; the rest follow, most tests first.
 LONGEST_SCOPES = {
     "tests/test_grading_corpus.py": 170, "tests/test_nbgrader.py": 113,
     "tests/test_docs_commands.py": 109, "tests/test_grading_limits.py": 108,
