@@ -256,7 +256,11 @@ def test_a_memfd_fill_stops_at_the_submissions_memory_limit(resource_runs):
 
 
 # -- one submission cannot change another's score: the CPU share -----------------------------------
-#: 150 busy loops, each in a session of its own, then ~36 s of cells that keep the kernel up.
+#: 150 busy loops, each in a session of its own. The starver's kernel competes with its own
+#: loops, so this cell outlives its limit and ignores the interrupt: the notebook is stopped
+#: after the cell limit and the interrupt grace (26 s measured, the classmate was graded in
+#: 5 s), and its loops with it. The sleeping cells after it only matter for a kernel that
+#: stays responsive: they keep the loops running through the classmate's grading.
 STARVER = """\
 import subprocess, sys, time
 for _ in range(150):
