@@ -66,6 +66,22 @@ def test_correct_answers_pass_visible_and_hidden_cases(exercise_id):
         assert "all" in grade.feedback and "passed" in grade.feedback
 
 
+def test_the_right_cost_gets_full_marks_on_the_hidden_cases_of_every_seed():
+    """The lesson's formula, -y log f - (1-y) log(1-f), is NaN where the sigmoid rounds to
+    exactly 1 (|z| above about 36.7). Seeds 198 and 535 once drew such a case, and a right
+    compute_cost lost a sixth of its point; the hidden cases now keep |z| <= MAX_Z."""
+    from course.exercises.logistic_regression_numpy import MAX_Z
+
+    exercise, function = exercises.get("compute_cost"), answers.CORRECT["compute_cost"]
+    for seed in range(600):
+        cases = exercise.grading_cases(seed)
+        assert max(np.max(np.abs(c["X"] @ c["w"] + c["b"])) for c in cases) <= MAX_Z + 1e-9
+        if seed in (198, 535):      # the two that did
+            outcomes = [exercise.run_case(function, exercises.Case(c)) for c in cases]
+            grade = exercise.grade(cases, outcomes)
+            assert grade.score == exercise.points, grade.feedback
+
+
 def test_build_model_is_graded_by_behaviour():
     exercise = exercises.get("build_model")
     cases = exercise.visible_cases()

@@ -26,12 +26,22 @@ LESSON = "01_logistic_regression_numpy"
 
 
 # -- inputs -------------------------------------------------------------------------------------
+#: The largest |z| = |x w + b| of a hidden case. Beyond |z| of about 36.7 the sigmoid of a
+#: float64 rounds to exactly 1, and the lesson's loss -y log f - (1-y) log(1-f) of a right
+#: answer is NaN or infinite: a case must not punish the formula the lesson teaches.
+MAX_Z = 25.0
+
+
 def _data(rng, m, n, scale=1.0):
-    """A random logistic-regression problem: X (m, n), y (m,), w (n,), b."""
+    """A random logistic-regression problem: X (m, n), y (m,), w (n,), b, with w and b
+    scaled down where needed so that no example's |z| exceeds :data:`MAX_Z`."""
     X = rng.normal(0.0, 1.5, size=(m, n))
     y = (rng.random(m) < 0.5).astype(np.float64)
     w = rng.normal(0.0, scale, size=n)
-    return {"X": X, "y": y, "w": w, "b": float(rng.normal(0.0, scale))}
+    b = float(rng.normal(0.0, scale))
+    largest = float(np.max(np.abs(X @ w + b)))
+    shrink = MAX_Z / largest if largest > MAX_Z else 1.0
+    return {"X": X, "y": y, "w": w * shrink, "b": b * shrink}
 
 
 def _six_points(w, b):
@@ -53,7 +63,7 @@ def _model_cases(rng, visible):
              for _ in range(3)]
     cases += [Case(_data(rng, 2, int(rng.integers(2, 5)))),     # the fewest: two examples
               Case(_data(rng, int(rng.integers(5, 20)), 1)),     # one feature
-              Case(_data(rng, 10, 3, scale=2.5))]                # larger |z| (up to ~25)
+              Case(_data(rng, 10, 3, scale=2.5))]                # larger |z| (up to MAX_Z)
     return cases
 
 
