@@ -102,6 +102,7 @@ SLOW_TESTS = {
         "test_an_unreadable_submission_is_graded_0_and_the_exit_status_is_0",
         "test_runner_keeps_going_after_errors_and_limits_output",
         "test_runner_refuses_results_beside_a_thread_the_notebook_left_running",
+        "test_a_grading_kernel_draws_no_figure",
         "test_a_notebook_that_kills_the_grading_process_harms_nobody_else",
         "test_two_files_of_one_name_get_distinct_rows_in_the_gradebook",
         "test_a_grading_process_skips_jsonschemas_slow_iri_checker_and_still_validates",

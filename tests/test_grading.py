@@ -9,6 +9,7 @@ import importlib.util
 import inspect
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -428,6 +429,28 @@ def test_runner_refuses_results_beside_a_thread_the_notebook_left_running():
     assert [o.status for o in run.exercises["sigmoid"].outcomes] == [Status.BACKGROUND]
     assert "helper" in run.exercises["sigmoid"].outcomes[0].message
     assert run.interference_possible and run.cell_errors == []
+
+
+#: A figure shown as the lessons show theirs, counting the times it is drawn.
+SHOWS_A_FIGURE = ["%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+                  "fig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\ndraws, draw = [], fig.draw\n"
+                  "fig.draw = lambda renderer: (draws.append(1), draw(renderer))[1]\nplt.show()",
+                  "raise RuntimeError(f'drawn {len(draws)} times')"]
+
+
+@pytest.mark.parametrize("arguments, drawn", [(runner.KERNEL_ARGUMENTS, False), ([], True)],
+                         ids=["grading", "control-default-kernel"])
+def test_a_grading_kernel_draws_no_figure(monkeypatch, arguments, drawn):
+    """Nobody sees a grading kernel's output, so the figures a notebook shows are never
+    drawn there. The control: a kernel with Jupyter's default arguments draws it."""
+    monkeypatch.setattr(runner, "KERNEL_ARGUMENTS", arguments)
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source) for source in SHOWS_A_FIGURE])
+    run = runner.run_submission(notebook, [], runner.Limits(cell_seconds=60, total_seconds=300))
+    assert run.kernel_problem is None
+    [report] = run.cell_errors
+    times = re.fullmatch(r"code cell 2: RuntimeError: drawn (\d+) times", report)
+    assert times and (int(times[1]) > 0) == drawn, report
 
 
 # Lesson 3's exercises mirror course.nn: a learner who hands the work to it earns nothing.

@@ -4,8 +4,9 @@
 
 1. make a fresh temporary directory (the kernel's working directory) and copy the
    notebook there, so files the student's code writes land in a place nobody else reads;
-2. start a kernel (:func:`kernel_manager`), limit its memory and start the watchdog for
-   memory and total time (:mod:`course.grading.limits`);
+2. start a kernel (:func:`kernel_manager`, with :data:`KERNEL_ARGUMENTS`: no figure is
+   drawn), limit its memory and start the watchdog for memory and total time
+   (:mod:`course.grading.limits`);
 3. run the grader's preamble cell (:func:`course._kernel_call.preamble_source`), then
    the notebook's code cells within their time limits, carrying on after errors
    (:func:`_run_student_cells`);
@@ -52,6 +53,11 @@ from course.grading.protocol import Outcome, Status
 INTERRUPT_GRACE_SECONDS = 10
 #: The ``ename`` nbclient reports for a cell stopped by its time limit.
 TIMEOUT_ENAME = "CellTimeLimit"
+#: Arguments of every grading kernel. Nobody sees a grading kernel's output (scores come
+#: from result files), so matplotlib's inline backend draws no figure there: with no image
+#: format, showing a figure sends only its one-line text. A notebook may turn drawing back
+#: on; it only spends its own time limits.
+KERNEL_ARGUMENTS = ["--InlineBackend.figure_formats=set()"]
 
 __all__ = ["Limits", "ExerciseRun", "NotebookRun", "kernel_environment", "kernel_manager",
            "run_submission"]
@@ -136,6 +142,7 @@ class _Kernel:
             interrupt_on_timeout=True, record_timing=False,
             error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit", "traceback": []},
             startup_timeout=120, iopub_timeout=2, log=_QUIET_LOG, shutdown_kernel="immediate",
+            extra_arguments=list(KERNEL_ARGUMENTS),
             resources={"metadata": {"path": str(workdir)}}, on_cell_executed=self._remember)
         self.watchdog: Watchdog | None = None
 
