@@ -14,7 +14,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBGRADER_PAGES := formgrader validate_assignment assignment_list course_list
-PYTEST := TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest
+# Python writes byte-code (__pycache__) even where the machine sets PYTHONDONTWRITEBYTECODE:
+# the suite starts hundreds of Python processes (kernels, graders, nbgrader), and without it
+# each compiles every course module it imports again.
+PYTEST := TF_CPP_MIN_LOG_LEVEL=2 PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
 .PHONY: lab test check versions setup lessons clean
 

@@ -106,6 +106,7 @@ SLOW_TESTS = {
         "test_a_notebook_that_kills_the_grading_process_harms_nobody_else",
         "test_two_files_of_one_name_get_distinct_rows_in_the_gradebook",
         "test_a_grading_process_skips_jsonschemas_slow_iri_checker_and_still_validates",
+        "test_a_grading_worker_takes_the_forbidden_objects_from_the_run_and_imports_no_tensorflow",
     },
 }
 # Single parametrizations (file::test[id]): the Keras exercises' checks fit models.

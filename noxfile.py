@@ -26,6 +26,9 @@ PYTHON = None
 ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "2",   # before TensorFlow is imported, in kernels too
     "PYTHONHASHSEED": "0",
+    # uv installs no byte-code: with PYTHONDONTWRITEBYTECODE (set on some machines) every
+    # process would compile TensorFlow's and NumPy's modules again; empty, the first writes it.
+    "PYTHONDONTWRITEBYTECODE": "",
 }
 
 

@@ -9,6 +9,7 @@ import importlib.util
 import inspect
 import io
 import json
+import py_compile
 import re
 import shutil
 import subprocess
@@ -29,7 +30,7 @@ from course.grading import (cli, course_tree, limits, protocol, reports, runner,
 from course.grading.grader import grade_exercise
 from course.grading.protocol import Outcome, Status, Verdict
 from course.grading.submission import SubmissionError, identify_lesson, read_submission
-from course.exercises import get
+from course.exercises import forbidden_objects, get
 
 #: The learner of issue 19: gradient_descent right, compute_gradient with the wrong sign.
 SIGN_ERROR_LEARNER = "\n".join([
@@ -575,6 +576,58 @@ def test_a_kernel_loads_the_course_tree_from_byte_code_of_the_trees_own_sources(
             assert f"code object from {tree / 'course' / module}.py\n" in control.stderr, module
     finally:
         course_tree.remove(tree)
+
+
+def test_a_tree_has_current_byte_code_even_where_the_installed_package_has_none(
+        tmp_path, monkeypatch):
+    """An editable install used with ``PYTHONDONTWRITEBYTECODE`` has no byte-code, or stale
+    byte-code for a source edited since: the tree compiles those modules itself, so no kernel
+    compiles them again. The installed package here is a copy with no byte-code but one stale
+    file (data's, whose source then changed)."""
+    installed = shutil.copytree(sandbox.course_package(), tmp_path / "installed" / "course",
+                                ignore=shutil.ignore_patterns("__pycache__"))
+    data = installed / "data.py"
+    stale = Path(py_compile.compile(str(data), doraise=True))
+    data.write_text(data.read_text(encoding="utf-8") + "# edited since\n", encoding="utf-8")
+    monkeypatch.setattr(sandbox, "course_package", lambda: installed)
+    tree = course_tree.lay_out("01_logistic_regression_numpy", parent=tmp_path)
+    try:
+        sources = sorted((tree / "course").rglob("*.py"))
+        assert sources and all(course_tree._is_current(
+            Path(importlib.util.cache_from_source(str(s))), s) for s in sources)
+        assert not course_tree._is_current(stale, data)          # the stale one: the control
+        done = imports_in_the_tree(tree, tmp_path)
+        assert done.returncode == 0 and done.stdout == "ReferenceWithheld\n", done.stderr[-3000:]
+        for module in ("check", "data", "logistic"):
+            compiled = importlib.util.cache_from_source(str(tree / "course" / f"{module}.py"))
+            assert f"code object from '{compiled}'" in done.stderr, module
+    finally:
+        course_tree.remove(tree)
+
+
+TRAINING_EXERCISES = ("keras_fit", "train_minibatch")
+
+
+def forbidden_names() -> list[list[str]]:
+    return [[f.__qualname__ for f in forbidden_objects(get(name))] for name in TRAINING_EXERCISES]
+
+
+def forbidden_names_and_tensorflow() -> tuple[list, bool]:
+    """In a worker process: the names of what it holds to be forbidden in lesson 05's
+    training exercises, then whether it has imported TensorFlow."""
+    return forbidden_names(), "tensorflow" in sys.modules
+
+
+def test_a_grading_worker_takes_the_forbidden_objects_from_the_run_and_imports_no_tensorflow():
+    """Finding what lesson 05's exercises forbid builds Keras optimizers (TensorFlow, seconds
+    of import): ``course grade`` does it once and its workers start knowing the answer. The
+    control: a worker started without it walks again, and imports TensorFlow to do so."""
+    expected = forbidden_names()
+    assert expected == [[], ["Sequential.fit"]]
+    with cli.worker_pool(1, {"05_keras_model_fit": None}) as pool:   # only the lesson is read
+        assert pool.submit(forbidden_names_and_tensorflow).result(timeout=120) == (expected, False)
+    with cli.worker_pool(1, {}) as pool:                                        # the control
+        assert pool.submit(forbidden_names_and_tensorflow).result(timeout=120) == (expected, True)
 
 
 KILLS_ITS_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"

@@ -113,13 +113,30 @@ def _callable_instance(cls):
         return None
 
 
+#: What another process of the same program found, by exercise id (:func:`remember`).
+_REMEMBERED: dict[str, tuple] = {}
+
+
+def remember(found: dict[str, tuple]) -> None:
+    """Answer :func:`forbidden_objects` from ``found`` (``{exercise id: its objects}``, as
+    another process of the same program found them) instead of walking again.
+
+    ``course grade`` walks once, in its own process, and hands the result to each worker
+    process it starts: for lesson 05 the walk builds Keras optimizers, and a worker would
+    import TensorFlow (seconds) only for that.
+    """
+    _REMEMBERED.update(found)
+
+
 @functools.lru_cache(maxsize=None)
 def forbidden_objects(exercise) -> tuple:
     """The course functions and methods that compute ``exercise``'s answer (see the module).
 
     The exercise's ``reference`` first, then the others found by running them on its visible
-    cases (once per exercise; the answer is kept).
+    cases (once per exercise; the answer is kept, or taken from :func:`remember`).
     """
+    if exercise.id in _REMEMBERED:
+        return _REMEMBERED[exercise.id]
     found = [exercise.reference] if exercise.reference is not None else []
     found += [f for f in module_functions() if _passes_visible_cases(exercise, f)]
     for cls in module_classes():

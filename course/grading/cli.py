@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from course import exercises as registry
-from course.exercises import _feedback
+from course.exercises import _feedback, _references
 from course.grading import (class_folder, class_report, course_tree, feedback_files,
                             gradebook, reports, resources, sandbox)
 from course.grading.class_folder import Submission
@@ -68,6 +68,17 @@ def _grade_one(path: str, run_limits: Limits, confinement: sandbox.Confinement,
     return grade_submission(path, run_limits, confinement=confinement, trees=trees)
 
 
+def worker_pool(jobs: int, trees: dict) -> concurrent.futures.ProcessPoolExecutor:
+    """``jobs`` fresh worker processes for grading the lessons of ``trees``; each starts
+    knowing what this process found to be forbidden in those lessons' exercises
+    (:func:`course.exercises._references.remember`), so none walks the course again."""
+    found = {exercise.id: registry.forbidden_objects(exercise)
+             for lesson in trees for exercise in registry.for_lesson(lesson)}
+    return concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_references.remember, initargs=(found,))
+
+
 def _graded_in_pool(indices: list[int], paths: list[Path], run_limits: Limits, jobs: int,
                     on_report, confinement: sandbox.Confinement, trees: dict) -> None:
     """Grade ``paths[i]`` for ``i`` in ``indices`` in a pool of ``jobs`` worker processes.
@@ -77,8 +88,7 @@ def _graded_in_pool(indices: list[int], paths: list[Path], run_limits: Limits, j
     then unusable: every submission it had not finished is reported with
     ``interference_possible`` set, so the caller grades it again, alone.
     """
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with worker_pool(jobs, trees) as pool:
         futures = {pool.submit(_grade_one, str(paths[i]), run_limits, confinement, trees): i
                    for i in indices}
         for future in concurrent.futures.as_completed(futures):

@@ -14,10 +14,11 @@ installed package into a fresh, read-only folder, with three differences:
   but its body only raises :class:`course._kernel_call.ReferenceWithheld`, whose message
   says why. A call into one fails from any thread, hook or trick, and the kernel reports it.
 
-The tree holds the installed package's byte-code (``__pycache__``) for each module copied
-unchanged, where the installed package has it and it is up to date, and fresh byte-code for
-the rewritten ones: a kernel runs with ``PYTHONDONTWRITEBYTECODE`` in a read-only tree, and
-would otherwise compile every module it imports again.
+The tree holds byte-code (``__pycache__``) for every module: the installed package's, for
+each module copied unchanged where it has current byte-code, and fresh byte-code for the
+others (the rewritten ones, and any the installed package has none for): a kernel runs with
+``PYTHONDONTWRITEBYTECODE`` in a read-only tree, and would otherwise compile every module it
+imports again.
 
 The sandbox (:mod:`course.grading.sandbox`, its ``course_tree`` parameter) then shows the
 kernel this tree where the installed package would be, and not the installed package.
@@ -126,23 +127,37 @@ def stubbed_source(source: str, module: str, qualnames: set[str]) -> str:
     return ast.unparse(tree) + "\n"
 
 
+def _is_current(cached: Path, source: Path) -> bool:
+    """Whether Python would run ``cached`` for ``source``: its header (magic number, flags 0,
+    the source's modification time and size, PEP 552) matches ``source`` as it is now."""
+    try:
+        header = cached.read_bytes()[:16]
+        status = source.stat()
+    except OSError:
+        return False
+    return (len(header) == 16 and header[:4] == importlib.util.MAGIC_NUMBER
+            and int.from_bytes(header[4:8], "little") == 0
+            and int.from_bytes(header[8:12], "little") == int(status.st_mtime) & 0xFFFFFFFF
+            and int.from_bytes(header[12:16], "little") == status.st_size & 0xFFFFFFFF)
+
+
 def _add_byte_code(package: Path, copy: Path, rewritten: set[Path]) -> None:
     """Byte-code for every module of ``copy`` (a copy of ``package``): the installed one
-    where it is current, compiled here for the modules in ``rewritten``.
+    where it is current, compiled here for the others (the modules in ``rewritten``, and
+    those the installed package has no current byte-code for: an editable install run with
+    ``PYTHONDONTWRITEBYTECODE`` has none).
 
-    A cached file records its source's modification time and size; ``copytree`` keeps both,
-    so Python accepts a copied one exactly when it was current for the installed source (a
-    stale one it ignores, and compiles the source as it would without a cache)."""
+    ``copytree`` keeps each source's modification time and size, which is what a cached
+    file records, so an installed file current for its source is current for the copy."""
     for source in copy.rglob("*.py"):
         cached = Path(importlib.util.cache_from_source(str(source)))
-        if source in rewritten:
-            py_compile.compile(str(source), cfile=str(cached), doraise=True)
-            continue
-        installed = Path(importlib.util.cache_from_source(
-            str(package / source.relative_to(copy))))
-        if installed.is_file():
+        installed_source = package / source.relative_to(copy)
+        installed = Path(importlib.util.cache_from_source(str(installed_source)))
+        if source not in rewritten and _is_current(installed, installed_source):
             cached.parent.mkdir(exist_ok=True)
             shutil.copy2(installed, cached)
+        else:
+            py_compile.compile(str(source), cfile=str(cached), doraise=True)
 
 
 def _make_read_only(root: Path) -> None:
