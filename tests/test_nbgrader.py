@@ -10,10 +10,10 @@ gives (tests/corpus/expected.json for lesson 01, the registry's case design for 
 the two graders share the exercise registry and agree.
 
 Most submissions are lessons 01 and 02 without the demos after their last exercise (quick
-kernels); one student also hands in lessons 03, 04 and 05 (NumPy backprop, the
-training loop, then TensorFlow), another lessons 03 and 04 with common mistakes, and a third
-lesson 05 with common mistakes (the corpus' notebooks, scored as tests/corpus/expected.json
-says).
+kernels); one student also hands in lessons 03, 04 and 05 answered right (NumPy backprop,
+the training loop, then TensorFlow), another lessons 03 and 04 with common mistakes, and a
+third lesson 05 with common mistakes (the corpus' notebooks, scored as
+tests/corpus/expected.json says).
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ L01, L02 = "01_logistic_regression_numpy", "02_loss_and_cost"
 L03, L05 = "03_backpropagation", "05_keras_model_fit"
 L04_TRAINING = "04_training_a_network"
 LATER = (L03, L04_TRAINING, L05)
+#: Lessons 03 to 05 answered right: the corpus' notebooks (the exercises, not the demos; the
+#: full lessons run under nbval, and lesson 01's under nbgrader here).
+LATER_CORRECT = {L03: "backprop_correct.ipynb", L04_TRAINING: "training_correct.ipynb",
+                 L05: "keras_correct.ipynb"}
 #: student -> {lesson: the corpus notebook handed in}, graded in assignment "later".
 LATER_MISTAKES = {"mistakes_later": {L03: "backprop_common_mistakes.ipynb",
                                      L04_TRAINING: "training_common_mistakes.ipynb"}}
@@ -246,10 +250,8 @@ def courses(tmp_path_factory) -> dict[str, Path]:
         write(folder / f"{L01}.ipynb", lesson01(sources))
         write(folder / f"{L02}.ipynb", second[variant])
     submitted_later = roots["later"] / "submitted"
-    for stem in LATER:      # each notebook up to its last check cell
-        last_check = f"check_{exercises.for_lesson(stem)[-1].id}"
-        write(submitted_later / "correct" / "later" / f"{stem}.ipynb", corpus.trimmed(
-            corpus.filled(stem, corpus.solution_bodies(stem)), last_check))
+    for stem, name in LATER_CORRECT.items():
+        write(submitted_later / "correct" / "later" / f"{stem}.ipynb", corpus_notebook(name))
     # a second student: lesson 05 with one common mistake in each exercise (the corpus')
     write(submitted_later / "keras_mistakes" / "later" / f"{L05}.ipynb",
           corpus_notebook(KERAS_MISTAKES))
