@@ -9,6 +9,7 @@ import importlib.util
 import inspect
 import io
 import json
+import pickle
 import py_compile
 import re
 import shutil
@@ -30,7 +31,7 @@ from course.grading import (cli, course_tree, limits, protocol, reports, runner,
 from course.grading.grader import grade_exercise
 from course.grading.protocol import Outcome, Status, Verdict
 from course.grading.submission import SubmissionError, identify_lesson, read_submission
-from course.exercises import forbidden_objects, get
+from course.exercises import all_exercises, forbidden_objects, get
 
 #: The learner of issue 19: gradient_descent right, compute_gradient with the wrong sign.
 SIGN_ERROR_LEARNER = "\n".join([
@@ -621,9 +622,12 @@ def forbidden_names_and_tensorflow() -> tuple[list, bool]:
 def test_a_grading_worker_takes_the_forbidden_objects_from_the_run_and_imports_no_tensorflow():
     """Finding what lesson 05's exercises forbid builds Keras optimizers (TensorFlow, seconds
     of import): ``course grade`` does it once and its workers start knowing the answer. The
-    control: a worker started without it walks again, and imports TensorFlow to do so."""
+    control: a worker started without it walks again, and imports TensorFlow to do so.
+    What every exercise forbids crosses to a worker intact (functions travel by name)."""
     expected = forbidden_names()
     assert expected == [[], ["Sequential.fit"]]
+    everything = {e.id: forbidden_objects(e) for e in all_exercises()}
+    assert pickle.loads(pickle.dumps(everything)) == everything
     with cli.worker_pool(1, {"05_keras_model_fit": None}) as pool:   # only the lesson is read
         assert pool.submit(forbidden_names_and_tensorflow).result(timeout=120) == (expected, False)
     with cli.worker_pool(1, {}) as pool:                                        # the control
