@@ -558,6 +558,16 @@ def imports_in_the_tree(tree: Path, cwd: Path) -> subprocess.CompletedProcess:
                               "PYTHONDONTWRITEBYTECODE": "1"})
 
 
+def assert_imports_byte_code_of_the_tree(tree: Path, cwd: Path) -> None:
+    """The three modules of :func:`imports_in_the_tree` come from the tree's byte-code, and
+    the stubs act."""
+    done = imports_in_the_tree(tree, cwd)
+    assert done.returncode == 0 and done.stdout == "ReferenceWithheld\n", done.stderr[-3000:]
+    for module in ("check", "data", "logistic"):
+        compiled = importlib.util.cache_from_source(str(tree / "course" / f"{module}.py"))
+        assert f"code object from '{compiled}'" in done.stderr, module
+
+
 def test_a_kernel_loads_the_course_tree_from_byte_code_of_the_trees_own_sources(tmp_path):
     """A module copied unchanged (data) comes with the installed byte-code, and the rewritten
     ones (check, logistic) with byte-code of their stubs: the stubs still act. The control:
@@ -565,11 +575,7 @@ def test_a_kernel_loads_the_course_tree_from_byte_code_of_the_trees_own_sources(
     tree = course_tree.lay_out("01_logistic_regression_numpy", parent=tmp_path)
     cache = tree / "course" / "__pycache__"
     try:
-        done = imports_in_the_tree(tree, tmp_path)
-        assert done.returncode == 0 and done.stdout == "ReferenceWithheld\n", done.stderr[-3000:]
-        for module in ("check", "data", "logistic"):
-            compiled = importlib.util.cache_from_source(str(tree / "course" / f"{module}.py"))
-            assert f"code object from '{compiled}'" in done.stderr, module
+        assert_imports_byte_code_of_the_tree(tree, tmp_path)
         shutil.rmtree(cache)
         control = imports_in_the_tree(tree, tmp_path)
         assert control.returncode == 0 and control.stdout == "ReferenceWithheld\n"
@@ -597,11 +603,7 @@ def test_a_tree_has_current_byte_code_even_where_the_installed_package_has_none(
         assert sources and all(course_tree._is_current(
             Path(importlib.util.cache_from_source(str(s))), s) for s in sources)
         assert not course_tree._is_current(stale, data)          # the stale one: the control
-        done = imports_in_the_tree(tree, tmp_path)
-        assert done.returncode == 0 and done.stdout == "ReferenceWithheld\n", done.stderr[-3000:]
-        for module in ("check", "data", "logistic"):
-            compiled = importlib.util.cache_from_source(str(tree / "course" / f"{module}.py"))
-            assert f"code object from '{compiled}'" in done.stderr, module
+        assert_imports_byte_code_of_the_tree(tree, tmp_path)
     finally:
         course_tree.remove(tree)
 
