@@ -130,12 +130,13 @@ def build_class(root: Path) -> Path:
     """correct, blank, a link to a classmate, a duplicate, a hostile file name, a student
     whose folder name is a spreadsheet formula (an empty file: graded 0 without a kernel)."""
     submissions = root / "submissions"
-    for student, source in (("ada", "correct"), ("bob", "untouched"), ("carol", "correct")):
+    for student, source in (("ada", "self_contained"), ("bob", "untouched"),
+                            ("carol", "self_contained")):
         (submissions / student).mkdir(parents=True)
         shutil.copy(CORPUS / f"{source}.ipynb", submissions / student / f"{LESSON}.ipynb")
     (submissions / "alice").mkdir()
     (submissions / "alice" / f"{LESSON}.ipynb").symlink_to(f"../bob/{LESSON}.ipynb")
-    shutil.copy(CORPUS / "correct.ipynb", submissions / f"eve\n{FAKE_LINE}.ipynb")
+    shutil.copy(CORPUS / "self_contained.ipynb", submissions / f"eve\n{FAKE_LINE}.ipynb")
     (submissions / FORMULA).mkdir()
     (submissions / FORMULA / f"{LESSON}.ipynb").write_text("")
     return submissions

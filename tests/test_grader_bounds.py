@@ -27,7 +27,7 @@ import pytest
 from course import exercises
 
 CORPUS = Path(__file__).parent / "corpus"
-#: The full marks of corpus/correct.ipynb (lesson 01).
+#: The full marks of corpus/self_contained.ipynb (lesson 01, every answer right).
 FULL_MARKS = sum(e.points for e in exercises.for_lesson("01_logistic_regression_numpy"))
 MiB = 2**20
 GRADER_RSS_LIMIT = 1024 * MiB
@@ -72,7 +72,7 @@ print(json.dumps({"rss": peak * 1024,
 
 
 def bomb_notebook(tmp_path: Path, name: str, source: str) -> Path:
-    notebook = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
+    notebook = nbformat.read(CORPUS / "self_contained.ipynb", as_version=4)
     notebook.cells.insert(1, nbformat.v4.new_code_cell(source))
     path = tmp_path / f"{name}.ipynb"
     nbformat.write(notebook, path)

@@ -646,8 +646,8 @@ def test_a_notebook_that_kills_the_grading_process_harms_nobody_else(tmp_path, j
     Run without a sandbox: inside one, the kernel cannot see its parent at all
     (tests/test_sandbox.py); this is the isolation left when no sandbox can be made.
     """
-    correct = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
-    hostile = nbformat.read(CORPUS / "correct.ipynb", as_version=4)
+    correct = nbformat.read(CORPUS / "self_contained.ipynb", as_version=4)
+    hostile = nbformat.read(CORPUS / "self_contained.ipynb", as_version=4)
     hostile.cells.insert(0, nbformat.v4.new_code_cell(KILLS_ITS_PARENT))
     paths = []
     for name, notebook in (("ada", correct), ("eve", hostile), ("bob", correct)):

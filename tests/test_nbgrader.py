@@ -193,9 +193,18 @@ def nbgrader_environment() -> dict[str, str]:
     return env
 
 
+#: ``python -m nbgrader``, in a Python that first imports ``course.grading``: like every
+#: grading process it then goes without jsonschema's IRI checker, about 1.5 s of each
+#: command's start (course/grading/__init__.py says why no notebook needs it; nbgrader
+#: validates notebooks with nbformat's schema). docs/instructors.md's own nbgrader commands
+#: run as printed, in tests/test_docs_commands.py.
+NBGRADER = [sys.executable, "-c", "import runpy, course.grading; "
+            "runpy.run_module('nbgrader', run_name='__main__', alter_sys=True)"]
+
+
 def nbgrader(course: Path, *args, check=True) -> subprocess.CompletedProcess:
     """Run ``nbgrader`` in ``course``."""
-    process = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
+    process = subprocess.run([*NBGRADER, *args], cwd=course,
                              env=nbgrader_environment(), capture_output=True, text=True,
                              timeout=900)
     if check:
@@ -206,7 +215,7 @@ def nbgrader(course: Path, *args, check=True) -> subprocess.CompletedProcess:
 def nbgrader_side_by_side(*runs: tuple) -> None:
     """Run ``nbgrader`` in several courses at once (``(course, *args)`` each); each must
     succeed. Courses have gradebooks of their own, so nothing is shared."""
-    started = [subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course,
+    started = [subprocess.Popen([*NBGRADER, *args], cwd=course,
                                 env=nbgrader_environment(), stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
                for course, *args in runs]

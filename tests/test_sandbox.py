@@ -125,7 +125,7 @@ def grade_class(root: Path, notebooks: list[str], extra: list[str], jobs: int = 
     for name in notebooks:
         shutil.copy(CORPUS / name, submissions / name)
     for name in CLASSMATES:
-        shutil.copy(CORPUS / "correct.ipynb", submissions / name)
+        shutil.copy(CORPUS / "self_contained.ipynb", submissions / name)
     (home / "instructor_secret.txt").write_text(SECRET)
     package = sorted(sandbox.course_package().rglob("*.py"))
     before = {"package": digest(package),
@@ -395,7 +395,7 @@ def test_the_gradescope_autograder_records_the_sandbox_it_used(tmp_path):
     if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
         assert expected != "none"
     (tmp_path / "submission").mkdir()
-    shutil.copy(CORPUS / "correct.ipynb", tmp_path / "submission" / "ada.ipynb")
+    shutil.copy(CORPUS / "self_contained.ipynb", tmp_path / "submission" / "ada.ipynb")
     assert gradescope.main(["--root", str(tmp_path), "--lesson",
                             "01_logistic_regression_numpy"]) == 0
     results = json.loads((tmp_path / "results" / "results.json").read_text())
