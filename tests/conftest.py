@@ -1,7 +1,8 @@
 """Test-only set-up: keep the grading corpus out of nbval's collection, and grade it once.
 
 The corpus (tests/corpus) is graded by one ``course grade`` run that every test of the
-corpus and of the class report reads (:func:`corpus_grades`). Under pytest-xdist, the
+corpus and of the class report reads (:func:`corpus_grades`), and the forgery tests too for
+the sandbox it ran in. Under pytest-xdist, the
 modules that read it are scheduled on the same worker (:data:`SHARED_SCOPES`), so the run
 happens once per test session, not once per module.
 """
@@ -24,7 +25,8 @@ CORPUS = Path(__file__).parent / "corpus"
 #: Test modules that read the same session fixture, each mapped to the one whose xdist
 #: worker runs it too (with ``--dist loadscope`` each module would otherwise go to any
 #: worker, and a session fixture is made once per worker).
-SHARED_SCOPES = {"tests/test_class_report_class.py": "tests/test_grading_corpus.py"}
+SHARED_SCOPES = {"tests/test_class_report_class.py": "tests/test_grading_corpus.py",
+                 "tests/test_forgery.py": "tests/test_grading_corpus.py"}
 
 
 #: Seconds each of the longest scopes took in one run of the whole suite (``make test``), so

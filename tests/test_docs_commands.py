@@ -41,7 +41,8 @@ BLOCK = re.compile(r"(?:<!--\s*docs-test:\s*(?P<needs>[\w-]+)\s*-->\s*\n)?"
 
 def _submissions(root: Path) -> None:
     """A class's returned notebooks, one folder per student, as docs/instructors.md §3 says."""
-    for student, corpus_name in (("ada", "correct.ipynb"), ("grace", "mistake_cost_no_1_over_m.ipynb"),
+    for student, corpus_name in (("ada", "self_contained.ipynb"),
+                                 ("grace", "mistake_cost_no_1_over_m.ipynb"),
                                  ("alan", "untouched.ipynb")):
         folder = root / "submissions" / student
         folder.mkdir(parents=True)
