@@ -277,7 +277,7 @@ def starver_class(folder: Path) -> Path:
     starver.cells[:0] = [nbformat.v4.new_code_cell(STARVER)] + [
         nbformat.v4.new_code_cell("import time\ntime.sleep(9)") for _ in range(3)]
     nbformat.write(starver, submissions / "a_starver.ipynb")
-    shutil.copy(CORPUS / "correct.ipynb", submissions / "b_classmate.ipynb")
+    shutil.copy(CORPUS / "self_contained.ipynb", submissions / "b_classmate.ipynb")
     return submissions
 
 

@@ -47,7 +47,7 @@ def students() -> dict[str, dict]:
 err = 1 / (1 + np.exp(-(X @ w + b))) - y
 return X.T @ err, float(np.sum(err))""")
     return {
-        "ada": corpus.filled(LESSON, corpus.solution_bodies(LESSON)),
+        "ada": corpus.self_contained(),
         "bea": corpus.lesson(LESSON),
         "cy": json.loads((corpus.HERE / "dependency_gradient_sign.ipynb").read_text()),
         "dev": no_one_over_m,
