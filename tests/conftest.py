@@ -2,9 +2,9 @@
 
 The corpus (tests/corpus) is graded by one ``course grade`` run that every test of the
 corpus and of the class report reads (:func:`corpus_grades`), and the forgery tests too for
-the sandbox it ran in. Under pytest-xdist, the
-modules that read it are scheduled on the same worker (:data:`SHARED_SCOPES`), so the run
-happens once per test session, not once per module.
+the sandbox it ran in. Under pytest-xdist, the modules that read it are scheduled on the
+same worker (:data:`SHARED_SCOPES`), so the run happens once per test session, not once per
+module.
 """
 
 from __future__ import annotations

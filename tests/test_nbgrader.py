@@ -194,8 +194,8 @@ def nbgrader_environment() -> dict[str, str]:
 
 
 #: ``python -m nbgrader``, in a Python that first imports ``course.grading``: like every
-#: grading process it then goes without jsonschema's IRI checker, about 1.5 s of each
-#: command's start (course/grading/__init__.py says why no notebook needs it; nbgrader
+#: grading process it then goes without jsonschema's IRI checker, about 1.2 s of CPU at
+#: each command's start (course/grading/__init__.py says why no notebook needs it; nbgrader
 #: validates notebooks with nbformat's schema). docs/instructors.md's own nbgrader commands
 #: run as printed, in tests/test_docs_commands.py.
 NBGRADER = [sys.executable, "-c", "import runpy, course.grading; "
